@@ -1,0 +1,171 @@
+#!/usr/bin/env pwsh
+# PgPerf build script. Run as: dotnet pwsh ./build.ps1 <Task>
+#   Build  assemble out/PgPerf/, the installable module folder (with MAML help)
+#   Test   Build, start a throwaway PostgreSQL, run xunit and Pester, stop it; prints 'N passed, N failed'
+#   Demo   Build, start a throwaway PostgreSQL, run tests/demo/Demo.ps1 against it, stop it
+#   Bench  Build, start a throwaway PostgreSQL, run bench/Invoke-Benchmarks.ps1, stop it
+#   Clean  remove out/ and the projects' bin/ and obj/
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    # Which throwaway server: Auto (a container when an engine is available, else local binaries), Container or Local.
+    [ValidateSet('Auto', 'Container', 'Local')]
+    [string] $Server = $(if ($env:PGPERF_TEST_SERVER) { $env:PGPERF_TEST_SERVER } else { 'Auto' }),
+
+    # Pester tags to run or leave out (Unit, Integration, Reliability, ...).
+    [string[]] $Tag,
+    [string[]] $ExcludeTag,
+
+    # Test only: run just one suite.
+    [ValidateSet('All', 'Xunit', 'Pester')]
+    [string] $Suite = 'All',
+
+    # Extra arguments for the benchmark script (for example -Rows 1000000).
+    [hashtable] $BenchArgs = @{},
+
+    [string] $Configuration = 'Release'
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$PSNativeCommandUseErrorActionPreference = $false
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'PgPerf'
+$resultsDir = Join-Path $out 'test-results'
+. (Join-Path $root 'tests/server/TestServer.ps1')
+
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Build {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'src/PgPerf/PgPerf.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly }
+    if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
+    $deps = Join-Path $moduleOut 'deps'
+    # publish gathers the Engine with every runtime dependency (Npgsql, Dapper, ...) into deps/.
+    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration --no-build -o $deps --nologo -v quiet -clp:ErrorsOnly }
+    # Core must load once, in the default context, next to the cmdlets: it is the shared contract.
+    Remove-Item (Join-Path $deps 'PgPerf.Core.*') -Force
+    Get-ChildItem $deps -Filter '*.deps.json' | Remove-Item -Force
+    $bin = Join-Path $root "src/PgPerf/bin/$Configuration/net8.0"
+    foreach ($file in 'PgPerf.dll', 'PgPerf.pdb', 'PgPerf.Core.dll', 'PgPerf.Core.pdb') { Copy-Item (Join-Path $bin $file) $moduleOut }
+    Copy-Item (Join-Path $root 'module/PgPerf.Types.ps1xml') $moduleOut
+    $formats = @(Get-ChildItem (Join-Path $root 'module/formats') -Filter '*.Format.ps1xml' | Sort-Object Name)
+    foreach ($f in $formats) { Copy-Item $f.FullName $moduleOut }
+
+    # The exported cmdlets are whatever the assembly defines; ask a clean process so this one stays unlocked.
+    $cmdlets = @(dotnet pwsh -NoProfile -NonInteractive -Command "(Import-Module '$(Join-Path $moduleOut 'PgPerf.dll')' -PassThru).ExportedCmdlets.Keys | Sort-Object")
+    if ($LASTEXITCODE -ne 0 -or $cmdlets.Count -eq 0) { throw "Could not list the cmdlets in PgPerf.dll: $cmdlets" }
+    $manifest = Get-Content (Join-Path $root 'module/PgPerf.psd1') -Raw
+    $manifest = $manifest.Replace("'@CMDLETS@'", (($cmdlets | ForEach-Object { "'$_'" }) -join ', '))
+    $manifest = $manifest.Replace("'@FORMATS@'", (($formats | ForEach-Object { "'$($_.Name)'" }) -join ', '))
+    Set-Content -Path (Join-Path $moduleOut 'PgPerf.psd1') -Value $manifest -Encoding utf8NoBOM
+
+    Invoke-Native 'help generation' {
+        dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root '.build/New-PgPerfHelp.ps1') -ManifestPath (Join-Path $moduleOut 'PgPerf.psd1') `
+            -HelpSource (Join-Path $root 'module/help') -OutFile (Join-Path $moduleOut 'en-US/PgPerf.dll-Help.xml')
+    }
+    Write-Host ("Built {0} ({1} cmdlets) in {2:n1} s" -f $moduleOut, $cmdlets.Count, $sw.Elapsed.TotalSeconds)
+}
+
+function Get-PesterModulePath {
+    Invoke-Native 'restore of test tools' { dotnet restore (Join-Path $root 'tests/tools/tools.csproj') --nologo -v quiet }
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) { $packages = ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim() }
+    $path = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $path)) { throw "Pester was not restored to $path." }
+    $path
+}
+
+# Runs a script block with a throwaway server; the server is removed afterwards, also on failure or Ctrl+C.
+function Use-TestServer([scriptblock] $Body) {
+    $testServer = Start-PgPerfTestServer -Server $Server
+    $saved = @{ Conn = $env:PGPERF_TEST_CONNECTION; State = $env:PGPERF_TEST_SERVER_STATE }
+    try {
+        $env:PGPERF_TEST_CONNECTION = $testServer.ConnectionString
+        $env:PGPERF_TEST_SERVER_STATE = $testServer.StateFile
+        & $Body $testServer
+    } finally {
+        $env:PGPERF_TEST_CONNECTION = $saved.Conn
+        $env:PGPERF_TEST_SERVER_STATE = $saved.State
+        Stop-PgPerfTestServer -Server $testServer
+        Write-Host 'Test server stopped and removed.'
+    }
+}
+
+function Invoke-XunitSuite {
+    $trx = Join-Path $resultsDir 'xunit.trx'
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    dotnet test (Join-Path $root 'tests/PgPerf.Tests/PgPerf.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
+    if (-not (Test-Path $trx)) { Write-Host 'xunit produced no results: counting the suite as one failure.'; return @{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = [int]$counters.notExecuted }
+}
+
+function Invoke-PesterSuite {
+    $resultFile = Join-Path $resultsDir 'pester.json'
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1'),
+        '-PesterPath', (Get-PesterModulePath), '-ResultFile', $resultFile)
+    if ($Tag) { $arguments += '-Tag', ($Tag -join ',') }
+    if ($ExcludeTag) { $arguments += '-ExcludeTag', ($ExcludeTag -join ',') }
+    dotnet pwsh @arguments | Out-Host
+    if (-not (Test-Path $resultFile)) { Write-Host 'Pester produced no results: counting the suite as one failure.'; return @{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+    @{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped }
+}
+
+switch ($Task) {
+    'Clean' {
+        foreach ($dir in @($out) + @(Get-ChildItem $root -Recurse -Directory -Include bin, obj | ForEach-Object FullName)) {
+            if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
+        }
+    }
+    'Build' { Invoke-Build }
+    'Test' {
+        Invoke-Build
+        $null = New-Item -ItemType Directory -Force -Path $resultsDir
+        $env:PGPERF_MODULE_PATH = Join-Path $moduleOut 'PgPerf.psd1'
+        $env:PGPERF_REPO_ROOT = $root
+        $results = [ordered]@{}
+        Use-TestServer {
+            if ($Suite -in 'All', 'Xunit') { $results.xunit = Invoke-XunitSuite }
+            if ($Suite -in 'All', 'Pester') { $results.pester = Invoke-PesterSuite }
+        }
+        $passed = 0; $failed = 0; $skipped = 0
+        foreach ($name in $results.Keys) {
+            $r = $results[$name]
+            Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $name, $r.Passed, $r.Failed, $r.Skipped)
+            $passed += $r.Passed; $failed += $r.Failed; $skipped += $r.Skipped
+        }
+        $line = "$passed passed, $failed failed"
+        if ($skipped) { $line += ", $skipped skipped" }
+        Write-Host $line
+        exit $(if ($failed -gt 0 -or $passed -eq 0) { 1 } else { 0 })
+    }
+    'Demo' {
+        Invoke-Build
+        Use-TestServer {
+            param($testServer)
+            Invoke-Native 'the demo' {
+                dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/demo/Demo.ps1') -ModulePath (Join-Path $moduleOut 'PgPerf.psd1') -ConnectionString $testServer.ConnectionString
+            }
+        }
+    }
+    'Bench' {
+        Invoke-Build
+        Use-TestServer {
+            param($testServer)
+            $benchArguments = @('-ModulePath', (Join-Path $moduleOut 'PgPerf.psd1'), '-ConnectionString', $testServer.ConnectionString)
+            foreach ($key in $BenchArgs.Keys) { $benchArguments += "-$key", "$($BenchArgs[$key])" }
+            Invoke-Native 'the benchmarks' { dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Benchmarks.ps1') @benchArguments }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace PgPerf;
+
+/// <summary>One migration file shipped with the module.</summary>
+public sealed class PgMigration
+{
+    public PgMigration(int version, string name)
+    {
+        Version = version;
+        Name = name;
+    }
+
+    public int Version { get; }
+    public string Name { get; }
+    public override string ToString() => $"{Version:000}_{Name}";
+}
+
+/// <summary>The state of the pgperf schema in one database.</summary>
+public sealed class PgPerfSchemaInfo
+{
+    public string Server { get; init; } = "";
+    public string? Database { get; init; }
+    public bool Installed => InstalledVersion > 0;
+
+    /// <summary>Highest applied migration, 0 when the schema is not installed.</summary>
+    public int InstalledVersion { get; init; }
+
+    /// <summary>Highest migration this module ships.</summary>
+    public int LatestVersion { get; init; }
+
+    public PgMigration[] Pending { get; init; } = Array.Empty<PgMigration>();
+
+    /// <summary>Migrations applied by this call (Install-PgPerfSchema only).</summary>
+    public PgMigration[] AppliedNow { get; init; } = Array.Empty<PgMigration>();
+
+    /// <summary>Applied migrations whose file changed after it was applied (should never happen).</summary>
+    public PgMigration[] Modified { get; init; } = Array.Empty<PgMigration>();
+
+    public string? ServerVersion { get; init; }
+}

@@ -1,0 +1,72 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace PgPerf.Engine;
+
+/// <summary>Turns driver and server exceptions into PgPerfException with stable ids and useful text.</summary>
+public static class PgErrors
+{
+    public static PgPerfException Translate(Exception ex, PgConnectionInfo info, bool connecting)
+    {
+        if (ex is PgPerfException own)
+            return own;
+        if (ex is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            return Translate(aggregate.InnerException!, info, connecting);
+
+        var where = info.Endpoint;
+        if (ex is PostgresException pg)
+        {
+            var text = Scrub(pg.MessageText, info);
+            return pg.SqlState switch
+            {
+                "28P01" or "28000" => new PgPerfException("PgPerf.Connection.AuthenticationFailed", PgPerfErrorKind.AuthenticationError,
+                    $"PostgreSQL at {where} refused the login for user '{info.Username ?? "(default)"}': {text}. Check the user name and password (or the pgpass file).", info.Server, ex),
+                "3D000" => new PgPerfException("PgPerf.Connection.DatabaseNotFound", PgPerfErrorKind.ObjectNotFound,
+                    $"Database '{info.Database}' does not exist on {where}. Check the Database part of the connection.", info.Server, ex),
+                "53300" or "57P03" => new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
+                    $"PostgreSQL at {where} is not accepting connections now: {text}.", info.Server, ex),
+                "42501" => new PgPerfException("PgPerf.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+                    $"The role '{info.Username ?? "(default)"}' on {info.Server} lacks a privilege: {text}. See docs/security.md for the roles PgPerf needs.", info.Server, ex),
+                "57014" => new PgPerfException("PgPerf.Timeout", PgPerfErrorKind.OperationTimeout,
+                    $"The statement on {info.Server} was cancelled: {text}.", info.Server, ex),
+                "55P03" => new PgPerfException("PgPerf.LockNotAvailable", PgPerfErrorKind.ResourceBusy,
+                    $"A lock needed on {info.Server} is held by another session: {text}. Try again later.", info.Server, ex),
+                "3F000" or "42P01" or "42883" when text.Contains("pgperf", StringComparison.OrdinalIgnoreCase) => NotInstalled(info, ex),
+                _ => new PgPerfException("PgPerf.Database.Error", PgPerfErrorKind.InvalidOperation,
+                    $"PostgreSQL on {info.Server} reported {pg.SqlState}: {text}" + (pg.Detail is null ? "" : $" ({Scrub(pg.Detail, info)})"), info.Server, ex),
+            };
+        }
+
+        if (ex is NpgsqlException or SocketException or TimeoutException or IOException || connecting)
+        {
+            var reason = Scrub(Reason(ex), info);
+            return new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
+                $"Could not connect to PostgreSQL at {where}: {reason}. Check that the server is running and that host and port are right.", info.Server, ex);
+        }
+
+        return new PgPerfException("PgPerf.Unexpected", PgPerfErrorKind.InvalidOperation,
+            $"Unexpected failure on {info.Server}: {Scrub(ex.Message, info)}", info.Server, ex);
+    }
+
+    public static PgPerfException NotInstalled(PgConnectionInfo info, Exception? inner = null) =>
+        new("PgPerf.Schema.NotInstalled", PgPerfErrorKind.NotInstalled,
+            $"Schema pgperf is not installed in database {info.Database ?? "(default)"} on {info.Endpoint}; run Install-PgPerfSchema.", info.Server, inner);
+
+    /// <summary>Removes the password from text that may end up in an error record.</summary>
+    public static string Scrub(string text, PgConnectionInfo info)
+    {
+        var password = info.Password;
+        return string.IsNullOrEmpty(password) || password.Length < 3 ? text : text.Replace(password, "********", StringComparison.Ordinal);
+    }
+
+    private static string Reason(Exception ex)
+    {
+        // The innermost socket or timeout message is the useful one ("Connection refused").
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket) return socket.Message;
+            if (e is TimeoutException) return "the connection attempt timed out";
+        }
+        return ex.InnerException?.Message ?? ex.Message;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Npgsql;
+
+namespace PgPerf.Engine.Schema;
+
+internal sealed class SchemaService : ISchemaService
+{
+    // Advisory-lock key shared by every installer, so two concurrent installs apply each migration once.
+    internal const long InstallLockKey = 0x5047_5045_5246_0001;
+    private const string NoTransactionMarker = "-- pgperf:no-transaction";
+
+    private readonly PgServerContext _context;
+
+    public SchemaService(PgServerContext context) => _context = context;
+
+    public IReadOnlyList<PgMigration> Shipped { get; } = SqlResources.Migrations.Select(m => m.Migration).ToList();
+
+    private int Latest => Shipped.Count == 0 ? 0 : Shipped[^1].Version;
+
+    public PgPerfSchemaInfo GetStatus(CancellationToken cancellationToken) =>
+        _context.Run(async connection => Describe(await ReadAppliedAsync(connection, cancellationToken), Array.Empty<PgMigration>()), cancellationToken);
+
+    public PgPerfSchemaInfo Install(IReadOnlyCollection<int>? versions, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = InstallLockKey }, cancellationToken: cancellationToken));
+            try
+            {
+                // Read again under the lock: a concurrent installer may have just applied everything.
+                var applied = await ReadAppliedAsync(connection, cancellationToken);
+                var appliedNow = new List<PgMigration>();
+                foreach (var (migration, resource) in SqlResources.Migrations)
+                {
+                    if (applied.ContainsKey(migration.Version) || (versions is not null && !versions.Contains(migration.Version)))
+                        continue;
+                    await ApplyAsync(connection, migration, SqlResources.Get(resource["sql/".Length..]), cancellationToken);
+                    appliedNow.Add(migration);
+                    applied[migration.Version] = Checksum(SqlResources.Get(resource["sql/".Length..]));
+                }
+                _context.SchemaVerified = false;
+                return Describe(applied, appliedNow.ToArray());
+            }
+            finally
+            {
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = InstallLockKey }, cancellationToken: CancellationToken.None));
+            }
+        }, cancellationToken);
+
+    public void EnsureInstalled(CancellationToken cancellationToken)
+    {
+        if (_context.SchemaVerified)
+            return;
+        var status = GetStatus(cancellationToken);
+        if (!status.Installed)
+            throw PgErrors.NotInstalled(_context.Info);
+        if (status.Pending.Length > 0)
+            throw new PgPerfException("PgPerf.Schema.Outdated", PgPerfErrorKind.NotInstalled,
+                $"Schema pgperf in database {_context.Info.Database ?? "(default)"} on {_context.Info.Endpoint} is at version {status.InstalledVersion}, " +
+                $"this module needs {status.LatestVersion}; run Install-PgPerfSchema to apply {status.Pending.Length} pending migration(s).", _context.Info.Server);
+        _context.SchemaVerified = true;
+    }
+
+    private async Task ApplyAsync(NpgsqlConnection connection, PgMigration migration, string sql, CancellationToken cancellationToken)
+    {
+        var record = new CommandDefinition(
+            "INSERT INTO pgperf.schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)",
+            new { version = migration.Version, name = migration.Name, checksum = Checksum(sql) }, cancellationToken: cancellationToken);
+
+        if (sql.StartsWith(NoTransactionMarker, StringComparison.Ordinal))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken, commandTimeout: 0));
+            await connection.ExecuteAsync(record);
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 0));
+        await connection.ExecuteAsync(new CommandDefinition(record.CommandText, record.Parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT to_regclass('pgperf.schema_migrations') IS NOT NULL", cancellationToken: cancellationToken));
+        if (!exists)
+            return new Dictionary<int, string>();
+        var rows = await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition(
+            "SELECT version, coalesce(checksum, '') FROM pgperf.schema_migrations", cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Version, r => r.Checksum);
+    }
+
+    private PgPerfSchemaInfo Describe(Dictionary<int, string> applied, PgMigration[] appliedNow) => new()
+    {
+        Server = _context.Info.Server,
+        Database = _context.Info.Database,
+        InstalledVersion = applied.Count == 0 ? 0 : applied.Keys.Max(),
+        LatestVersion = Latest,
+        Pending = SqlResources.Migrations.Where(m => !applied.ContainsKey(m.Migration.Version)).Select(m => m.Migration).ToArray(),
+        Modified = SqlResources.Migrations
+            .Where(m => applied.TryGetValue(m.Migration.Version, out var sum) && sum.Length > 0 && sum != Checksum(SqlResources.Get(m.Resource["sql/".Length..])))
+            .Select(m => m.Migration).ToArray(),
+        AppliedNow = appliedNow,
+        ServerVersion = _context.Info.ServerVersion,
+    };
+
+    private static string Checksum(string sql) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))))[..16].ToLowerInvariant();
+}

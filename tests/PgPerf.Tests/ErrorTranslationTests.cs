@@ -1,0 +1,60 @@
+using Xunit;
+
+namespace PgPerf.Tests;
+
+public class ErrorTranslationTests
+{
+    [Fact]
+    public void Unreachable_server_is_a_connection_error_naming_host_and_port()
+    {
+        var port = FreePort();
+        var info = PgConnectionParser.Parse($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=3");
+        var ex = Assert.Throws<PgPerfException>(() => TestDatabase.NewEngine().Test(info, default));
+        Assert.Equal("PgPerf.Connection.Failed", ex.ErrorId);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message);
+    }
+
+    [Fact]
+    public void Wrong_password_is_an_authentication_error_without_the_password()
+    {
+        var admin = PgConnectionParser.Parse(TestDatabase.AdminConnectionString);
+        const string secret = "Definitely-Wrong-Passw0rd";
+        var info = PgConnectionParser.Parse($"Host={admin.Host};Port={admin.Port};Username=postgres;Password={secret}");
+        var ex = Assert.Throws<PgPerfException>(() => TestDatabase.NewEngine().Test(info, default));
+        Assert.Equal("PgPerf.Connection.AuthenticationFailed", ex.ErrorId);
+        Assert.DoesNotContain(secret, ex.ToString());
+    }
+
+    [Fact]
+    public void Unknown_keyword_is_reported_by_name()
+    {
+        var admin = PgConnectionParser.Parse(TestDatabase.AdminConnectionString);
+        var info = PgConnectionParser.Parse($"Host={admin.Host};Port={admin.Port};Frobnicate=yes");
+        var ex = Assert.Throws<PgPerfException>(() => TestDatabase.NewEngine().Test(info, default));
+        Assert.Equal(PgConnectionParser.InvalidErrorId, ex.ErrorId);
+        Assert.Contains("frobnicate", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Sessions_run_with_jit_off()
+    {
+        using var db = new TestDatabase();
+        var engine = (PgPerf.Engine.PgPerfEngine)TestDatabase.NewEngine();
+        var jit = engine.Context(db.Info).Run(async c =>
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand("SHOW jit", c);
+            return (string)(await cmd.ExecuteScalarAsync())!;
+        }, default);
+        Assert.Equal("off", jit);
+        Assert.True(engine.Context(db.Info).ServerVersionNum >= 130000);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,58 @@
+# Shared by the Pester files: import the built module, make throwaway databases, run SQL with psql.
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = $env:PGPERF_REPO_ROOT ?? (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModulePath = $env:PGPERF_MODULE_PATH ?? (Join-Path $script:RepoRoot 'out/PgPerf/PgPerf.psd1')
+. (Join-Path $script:RepoRoot 'tests/server/TestServer.ps1')
+
+function Get-TestConnectionString {
+    if (-not $env:PGPERF_TEST_CONNECTION) { throw 'PGPERF_TEST_CONNECTION is not set: run the tests through ./build.ps1 Test, which starts a throwaway server.' }
+    $env:PGPERF_TEST_CONNECTION
+}
+
+function Get-TestConnectionPart([string] $Name) {
+    foreach ($pair in (Get-TestConnectionString) -split ';') {
+        $k, $v = $pair -split '=', 2
+        if ($k -eq $Name) { return $v }
+    }
+}
+
+# Runs SQL through psql as the test superuser; returns rows as text (unaligned, tuples only).
+function Invoke-TestSql {
+    param([Parameter(Mandatory)] [string] $Sql, [string] $Database = 'postgres', [switch] $AllowError)
+    $env:PGPASSWORD = Get-TestConnectionPart 'Password'
+    try {
+        $output = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h (Get-TestConnectionPart 'Host') -p (Get-TestConnectionPart 'Port') -U (Get-TestConnectionPart 'Username') -d $Database -c $Sql 2>&1
+        if ($LASTEXITCODE -ne 0 -and -not $AllowError) { throw "psql failed: $output" }
+        $output
+    } finally {
+        Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue
+    }
+}
+
+# Creates an empty database and returns its name and a connection string to it.
+function New-TestDatabase([string] $Prefix = 'pgperf_t') {
+    $name = '{0}_{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 10)
+    Invoke-TestSql "CREATE DATABASE $name" | Out-Null
+    $cs = (Get-TestConnectionString) -replace 'Database=[^;]*', "Database=$name"
+    [pscustomobject]@{ Name = $name; ConnectionString = $cs }
+}
+
+function Remove-TestDatabase([object] $Database) {
+    if ($Database) { Invoke-TestSql "DROP DATABASE IF EXISTS $($Database.Name) WITH (FORCE)" | Out-Null }
+}
+
+# Runs a script in a fresh pwsh process (so the module loads into a clean session) and returns its output.
+function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Script) {
+    # Under 'dotnet pwsh' this process is dotnet running pwsh.dll; start the same thing again.
+    $pwsh = @([Environment]::ProcessPath)
+    if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [System.Reflection.Assembly]::GetEntryAssembly().Location }
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-fresh-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
+    Set-Content -Path $file -Value $Script
+    try {
+        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $file 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | ForEach-Object { "$_" }) -join "`n" }
+    } finally {
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
