@@ -2,7 +2,7 @@
 Write-Host 'Get-PgPerfSchema (before install):'
 Get-PgPerfSchema | Format-Table | Out-Host
 Write-Host 'Install-PgPerfSchema -WhatIf:'
-Install-PgPerfSchema -WhatIf
+Install-PgPerfSchema -WhatIf | Out-Null
 Write-Host 'Install-PgPerfSchema:'
 Install-PgPerfSchema | Format-Table | Out-Host
 Write-Host 'Get-PgPerfSchema (after install):'
