@@ -1,6 +1,7 @@
 -- The index Remove-PgIndex is asked to drop, found by exact name; the server quotes the names.
 SELECT n.nspname AS "Schema", t.relname AS "Table", c.relname AS "Index",
-       pg_relation_size(c.oid) AS "SizeBytes",
+       -- relpages, not pg_relation_size(): planning must never wait for a lock.
+       c.relpages::bigint * current_setting('block_size')::bigint AS "SizeBytes",
        pg_get_indexdef(c.oid) AS "Definition",
        format('DROP INDEX CONCURRENTLY %I.%I', n.nspname, c.relname) AS "DropSql",
        (SELECT string_agg(format('%s %I (%s)', CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique constraint'
