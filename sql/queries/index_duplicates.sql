@@ -3,7 +3,8 @@
 -- options and expressions; LeftPrefix = a btree index whose key columns (with their operator classes,
 -- collations and options) lead another btree index's keys. The side proposed for dropping ("a") never
 -- backs a constraint (primary key, unique, exclusion, or the target of a foreign key) or the replica
--- identity, and a unique index is proposed only when an equally unique index covers it.
+-- identity, and a unique index is proposed only when an equally unique index covers it. Exact pairs go one
+-- way only and LeftPrefix always to a longer index, so dropping every proposed index still leaves a cover.
 WITH ix AS (
     SELECT i.indexrelid, i.indrelid, n.nspname AS schemaname, t.relname AS tablename, c.relname AS indexname, c.relam,
            i.indnatts, i.indnkeyatts,
@@ -29,7 +30,9 @@ WITH ix AS (
     SELECT ix.*, (indisunique OR indisprimary OR indisexclusion OR indisreplident OR backs_constraint) AS enforces
       FROM ix
 )
-SELECT a.schemaname AS "Schema", a.tablename AS "Table", a.indexname AS "Index", b.indexname AS "CoveredBy",
+-- One row per redundant index: its best cover (an exact twin first, then the most used).
+SELECT DISTINCT ON (a.schemaname, a.tablename, a.indexname)
+       a.schemaname AS "Schema", a.tablename AS "Table", a.indexname AS "Index", b.indexname AS "CoveredBy",
        CASE WHEN a.indnatts = b.indnatts AND a.keys = b.keys THEN 'Exact' ELSE 'LeftPrefix' END AS "Kind",
        a.size_bytes AS "SizeBytes", b.size_bytes AS "CoveredBySizeBytes", a.scans AS "Scans", b.scans AS "CoveredByScans",
        a.indisunique AS "IsUnique", b.indisunique AS "CoveredByIsUnique",
@@ -53,4 +56,4 @@ SELECT a.schemaname AS "Schema", a.tablename AS "Table", a.indexname AS "Index",
          AND a.keys = b.keys[1:a.indnkeyatts] AND a.opclasses = b.opclasses[1:a.indnkeyatts]
          AND a.collations = b.collations[1:a.indnkeyatts] AND a.options = b.options[1:a.indnkeyatts])
    )
- ORDER BY a.schemaname, a.tablename, a.indexname, b.indexname
+ ORDER BY a.schemaname, a.tablename, a.indexname, (a.indnatts = b.indnatts AND a.keys = b.keys) DESC, b.scans DESC, b.indexname
