@@ -1,0 +1,15 @@
+-- Per index per day (UTC) of one table: scans and tuples read during the day (deltas; after a reset the
+-- new value, a lower bound), the size at the day's last reading, and how many steps were blind.
+-- A reading's step is counted on the day it ends; an index's first reading has no step.
+SELECT p.schemaname AS "Schema", p.tablename AS "Table", p.indexname AS "Index",
+       date_trunc('day', p.captured_at AT TIME ZONE 'UTC') AS "Day",
+       coalesce(sum(p.scans) FILTER (WHERE p.prev_captured_at IS NOT NULL), 0)::bigint AS "Scans",
+       coalesce(sum(p.tuples_read) FILTER (WHERE p.prev_captured_at IS NOT NULL), 0)::bigint AS "TuplesRead",
+       (array_agg(p.index_size_bytes ORDER BY p.captured_at DESC))[1] AS "SizeBytes",
+       count(*) FILTER (WHERE NOT p.is_live)::integer AS "Snapshots",
+       count(*) FILTER (WHERE p.continuous = false)::integer AS "BlindGaps"
+  FROM pgperf.index_usage_points(@since, @schema, @table) p
+ WHERE p.captured_at >= @from
+   AND (@index::text IS NULL OR p.indexname = @index::text)
+ GROUP BY 1, 2, 3, 4
+ ORDER BY 1, 2, 3, 4

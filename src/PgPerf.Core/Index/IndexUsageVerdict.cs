@@ -1,0 +1,133 @@
+namespace PgPerf;
+
+/// <summary>One reading of an index's cumulative counters: a snapshot row, or the live values.</summary>
+public sealed record IndexUsagePoint
+{
+    public DateTimeOffset CapturedAt { get; init; }
+    public long Scans { get; init; }
+    public long TuplesRead { get; init; }
+    public long TuplesFetched { get; init; }
+
+    /// <summary>pg_stat_database.stats_reset at that time (null when the database was never reset).</summary>
+    public DateTimeOffset? StatsReset { get; init; }
+
+    public DateTimeOffset? ServerStartedAt { get; init; }
+
+    /// <summary>pg_stat_user_indexes.last_idx_scan (PostgreSQL 16+; null before).</summary>
+    public DateTimeOffset? LastScanAt { get; init; }
+}
+
+/// <summary>What the history of one index says.</summary>
+public sealed record IndexUsageAssessment
+{
+    public string Status { get; init; } = "";
+    public double DaysSinceLastScan { get; init; }
+    public long ScansInWindow { get; init; }
+    public double ObservedDays { get; init; }
+    public double BlindDays { get; init; }
+    public int BlindGaps { get; init; }
+    public DateTimeOffset? ObservedSince { get; init; }
+    public DateTimeOffset? LastScanAt { get; init; }
+}
+
+/// <summary>
+/// The unused-index rule. Counters are cumulative, so two readings observe everything between them,
+/// but only when nothing reset them in between. A step between two readings is continuous only if
+/// stats_reset and the server start are unchanged and no counter went down; otherwise it is blind up to
+/// the reset (the later of stats_reset and the server start, when it falls inside the step) and the new
+/// value is a lower bound of the scans since. A restart is treated as blind because a crash discards the
+/// counters and PostgreSQL does not say which kind of restart it was.
+/// Day counts are observed time only. pgperf.index_usage_points / detect_unused_indexes apply the same rule in SQL.
+/// </summary>
+public static class IndexUsageVerdict
+{
+    public const int ActiveDays = 7;
+    public const long ConsiderDroppingBytes = 10L * 1024 * 1024;
+
+    /// <summary>How far back the history is read for a given -MinDaysUnused.</summary>
+    public static int LookbackDays(int minDaysUnused) => Math.Max(2 * minDaysUnused, 90);
+
+    /// <param name="points">The index's readings in time order; the last one is normally the live reading.</param>
+    /// <param name="monitoringStartedAt">The earliest snapshot of the database in the history read (null when there is none):
+    /// an index missing from it was created later, so its counters cannot be trusted back to the reset.</param>
+    public static IndexUsageAssessment Assess(IReadOnlyList<IndexUsagePoint> points, DateTimeOffset? monitoringStartedAt,
+        DateTimeOffset now, long sizeBytes, int minDaysUnused, bool ignoreStatsAge)
+    {
+        if (minDaysUnused < 1)
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+                $"MinDaysUnused must be 1 or more (got {minDaysUnused}).") { ParameterName = "MinDaysUnused" };
+        if (points.Count == 0)
+            return new IndexUsageAssessment { Status = PgIndexStatus.InsufficientData };
+
+        var steps = new List<(DateTimeOffset At, DateTimeOffset ObservedFrom, long Scans)>(points.Count);
+        double blindSeconds = 0;
+        var blindGaps = 0;
+        for (var i = 0; i < points.Count; i++)
+        {
+            var p = points[i];
+            var origin = Later(p.StatsReset, p.ServerStartedAt);
+            if (i == 0)
+            {
+                var appearedLater = monitoringStartedAt is { } started && p.CapturedAt > started;
+                var from = appearedLater || origin is null || origin > p.CapturedAt ? p.CapturedAt : origin.Value;
+                steps.Add((p.CapturedAt, from, p.Scans));
+                continue;
+            }
+
+            var prev = points[i - 1];
+            var reset = p.StatsReset != prev.StatsReset || p.Scans < prev.Scans || p.TuplesRead < prev.TuplesRead || p.TuplesFetched < prev.TuplesFetched;
+            var continuous = !reset && p.ServerStartedAt == prev.ServerStartedAt;
+            var scans = reset ? p.Scans : Math.Max(p.Scans - prev.Scans, 0);
+            if (continuous)
+            {
+                steps.Add((p.CapturedAt, prev.CapturedAt, scans));
+                continue;
+            }
+            var observedFrom = origin is { } o && o > prev.CapturedAt && o <= p.CapturedAt ? o : p.CapturedAt;
+            blindGaps++;
+            blindSeconds += (observedFrom - prev.CapturedAt).TotalSeconds;
+            steps.Add((p.CapturedAt, observedFrom, scans));
+        }
+
+        DateTimeOffset? lastSeen = null;
+        foreach (var s in steps)
+            if (s.Scans > 0 && (lastSeen is null || s.At > lastSeen))
+                lastSeen = s.At;
+        if (points[^1].LastScanAt is { } exact && (lastSeen is null || exact > lastSeen))
+            lastSeen = exact;
+
+        var observedSeconds = steps.Sum(s => (s.At - s.ObservedFrom).TotalSeconds);
+        var unusedSeconds = lastSeen is { } seen
+            ? steps.Where(s => s.At > seen).Sum(s => (s.At - Later(s.ObservedFrom, seen)!.Value).TotalSeconds)
+            : observedSeconds;
+        var windowStart = now.AddDays(-minDaysUnused);
+        var scansInWindow = steps.Where(s => s.At > windowStart).Sum(s => s.Scans);
+
+        var observedDays = observedSeconds / 86400;
+        var unusedDays = unusedSeconds / 86400;
+        string status;
+        if (lastSeen is null && !ignoreStatsAge && observedDays < minDaysUnused)
+            status = PgIndexStatus.InsufficientData;
+        else if (lastSeen is not null && unusedDays < Math.Min(ActiveDays, minDaysUnused))
+            status = PgIndexStatus.Active;
+        else if (lastSeen is not null && unusedDays < minDaysUnused)
+            status = PgIndexStatus.LowUsage;
+        else
+            status = sizeBytes > ConsiderDroppingBytes ? PgIndexStatus.ConsiderDropping : PgIndexStatus.Unused;
+
+        return new IndexUsageAssessment
+        {
+            Status = status,
+            DaysSinceLastScan = Math.Round(unusedDays, 2),
+            ScansInWindow = scansInWindow,
+            ObservedDays = Math.Round(observedDays, 2),
+            BlindDays = Math.Round(blindSeconds / 86400, 2),
+            BlindGaps = blindGaps,
+            ObservedSince = steps[0].ObservedFrom,
+            LastScanAt = lastSeen,
+        };
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : (a > b ? a : b);
+}

@@ -1,0 +1,340 @@
+using System.Data;
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace PgPerf.Engine.Index;
+
+internal sealed class IndexService : IIndexService
+{
+    internal const string AlertType = "unused_index";
+
+    private readonly PgServerContext _context;
+
+    public IndexService(PgServerContext context) => _context = context;
+
+    private PgConnectionInfo Info => _context.Info;
+
+    public PgSnapshotResult CaptureSnapshot(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            var sw = Stopwatch.StartNew();
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT pgperf.capture_index_usage_snapshot()", transaction: tx, cancellationToken: cancellationToken));
+            var at = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT now()", transaction: tx, cancellationToken: cancellationToken));
+            await tx.CommitAsync(cancellationToken);
+            var result = new PgSnapshotResult { Kind = "Index", Count = count, CapturedAt = Utc(at), DurationMs = sw.Elapsed.TotalMilliseconds };
+            result.From(Info);
+            return result;
+        }, cancellationToken);
+
+    public IReadOnlyList<PgUnusedIndex> GetUnusedIndexes(PgUnusedIndexOptions options, CancellationToken cancellationToken)
+    {
+        if (options.MinDaysUnused < 1)
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+                $"MinDaysUnused must be 1 or more (got {options.MinDaysUnused}).") { ParameterName = "MinDaysUnused" };
+
+        return _context.Run(async connection =>
+        {
+            // One repeatable-read transaction: the history, the live readings and now() agree with each other.
+            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var since = new { since = DateTime.UtcNow.AddDays(-IndexUsageVerdict.LookbackDays(options.MinDaysUnused)) };
+            var indexes = (await connection.QueryAsync<CurrentRow>(new CommandDefinition(
+                SqlResources.Get("queries/index_current.sql"), since, tx, cancellationToken: cancellationToken))).ToList();
+            var points = (await connection.QueryAsync<PointRow>(new CommandDefinition(
+                SqlResources.Get("queries/index_points.sql"), since, tx, cancellationToken: cancellationToken))).ToList();
+            await tx.CommitAsync(cancellationToken);
+
+            var history = points.GroupBy(p => (p.Schema, p.Index)).ToDictionary(g => g.Key, g => g.Select(ToPoint).ToList());
+            var result = new List<PgUnusedIndex>(indexes.Count);
+            foreach (var ix in indexes)
+            {
+                if (ix.IsConstraint || ix.IsUnique || ix.IsPrimary)
+                {
+                    if (!options.IncludeConstraintIndexes) continue;
+                }
+                var assessment = IndexUsageVerdict.Assess(
+                    history.TryGetValue((ix.Schema, ix.Index), out var h) ? h : new List<IndexUsagePoint>(),
+                    ix.MonitoringStartedAt is { } m ? Utc(m) : null, Utc(ix.Now), ix.SizeBytes, options.MinDaysUnused, options.IgnoreStatsAge);
+                var row = new PgUnusedIndex
+                {
+                    Schema = ix.Schema, Table = ix.Table, Index = ix.Index, SizeBytes = ix.SizeBytes,
+                    DaysSinceLastScan = assessment.DaysSinceLastScan, ScansInWindow = assessment.ScansInWindow,
+                    ObservedDays = assessment.ObservedDays, BlindDays = assessment.BlindDays, BlindGaps = assessment.BlindGaps,
+                    ObservedSince = assessment.ObservedSince, LastScanAt = assessment.LastScanAt, Status = assessment.Status,
+                    IsUnique = ix.IsUnique, IsPrimary = ix.IsPrimary, IsConstraint = ix.IsConstraint, IsValid = ix.IsValid,
+                    Definition = ix.Definition,
+                };
+                row.From(Info);
+                result.Add(row);
+            }
+            return (IReadOnlyList<PgUnusedIndex>)result;
+        }, cancellationToken);
+    }
+
+    public PgIndexAlertCheck CheckUnusedIndexAlerts(PgUnusedIndexOptions options, CancellationToken cancellationToken)
+    {
+        var candidates = GetUnusedIndexes(options, cancellationToken).Where(i => i.Status == PgIndexStatus.ConsiderDropping).ToList();
+        return _context.Run(async connection =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            var keys = new List<string>();
+            foreach (var ix in candidates)
+            {
+                var subject = $"{ix.Schema}.{ix.Index}";
+                var key = $"{AlertType}:{subject}";
+                keys.Add(key);
+                var details = JsonSerializer.Serialize(new
+                {
+                    schema = ix.Schema, table = ix.Table, index = ix.Index, size_bytes = ix.SizeBytes,
+                    days_since_last_scan = ix.DaysSinceLastScan, observed_days = ix.ObservedDays, blind_days = ix.BlindDays,
+                    definition = ix.Definition,
+                });
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT pgperf.create_performance_alert(@type, 'warning', @subject, @message, @details::jsonb, @key)",
+                    new
+                    {
+                        type = AlertType, subject, key, details,
+                        message = $"Index {subject} on table {ix.Table} ({FormatBytes(ix.SizeBytes)}) has not been scanned for {ix.DaysSinceLastScan:0} observed days; consider dropping it (Remove-PgIndex keeps the DDL to recreate it).",
+                    }, tx, cancellationToken: cancellationToken));
+            }
+            var resolved = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                "SELECT pgperf.resolve_stale_alerts(@type, @keys)", new { type = AlertType, keys = keys.ToArray() }, tx, cancellationToken: cancellationToken));
+            await tx.CommitAsync(cancellationToken);
+            var check = new PgIndexAlertCheck { OpenKeys = keys.ToArray(), Resolved = resolved };
+            check.From(Info);
+            return check;
+        }, cancellationToken);
+    }
+
+    public IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(table))
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument, "Give the name of a table with -Table.") { ParameterName = "Table" };
+        if (days < 1)
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument, $"Days must be 1 or more (got {days}).") { ParameterName = "Days" };
+
+        return _context.Run(async connection =>
+        {
+            var found = (await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
+                SqlResources.Get("queries/index_resolve_table.sql"), new { schema, table }, cancellationToken: cancellationToken))).ToList();
+            var (s, t) = OneTable(found, schema, table);
+            var today = DateTime.UtcNow.Date;
+            var from = today.AddDays(-(days - 1));
+            var rows = await connection.QueryAsync<TrendRow>(new CommandDefinition(
+                SqlResources.Get("queries/index_trend.sql"),
+                new { since = from.AddDays(-2), from, schema = s, table = t, index }, cancellationToken: cancellationToken));
+            return (IReadOnlyList<PgIndexTrend>)rows.Select(r =>
+            {
+                var trend = new PgIndexTrend
+                {
+                    Schema = r.Schema, Table = r.Table, Index = r.Index, Day = Utc(r.Day), Scans = r.Scans, TuplesRead = r.TuplesRead,
+                    SizeBytes = r.SizeBytes, Snapshots = r.Snapshots, BlindGaps = r.BlindGaps,
+                };
+                trend.From(Info);
+                return trend;
+            }).ToList();
+        }, cancellationToken);
+    }
+
+    public IReadOnlyList<PgDuplicateIndex> GetDuplicates(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            // ServerVersionNum is known here: Run has opened the connection.
+            var sql = SqlResources.Get("queries/index_duplicates.sql").Replace("/*nulls_not_distinct*/",
+                _context.ServerVersionNum >= 150000 ? "i.indnullsnotdistinct" : "false", StringComparison.Ordinal);
+            var rows = await connection.QueryAsync<PgDuplicateIndex>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+            return (IReadOnlyList<PgDuplicateIndex>)Stamp(rows);
+        }, cancellationToken);
+
+    public IReadOnlyList<PgInvalidIndex> GetInvalid(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            var rows = await connection.QueryAsync<PgInvalidIndex>(new CommandDefinition(
+                SqlResources.Get("queries/index_invalid.sql"), cancellationToken: cancellationToken));
+            return (IReadOnlyList<PgInvalidIndex>)Stamp(rows);
+        }, cancellationToken);
+
+    public PgIndexDropPlan PlanDrop(string? schema, string index, int lockTimeoutSeconds, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(index))
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument, "Give the name of an index with -Index.") { ParameterName = "Index" };
+        if (lockTimeoutSeconds < 1)
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+                $"LockTimeoutSeconds must be 1 or more (got {lockTimeoutSeconds}).") { ParameterName = "LockTimeoutSeconds" };
+
+        return _context.Run(async connection =>
+        {
+            var found = (await connection.QueryAsync<DropRow>(new CommandDefinition(
+                SqlResources.Get("queries/index_drop_plan.sql"), new { schema, index }, cancellationToken: cancellationToken))).ToList();
+            var where = schema is null ? $"in database {Info.Database ?? "(default)"} on {Info.Endpoint}" : $"in schema '{schema}' of database {Info.Database ?? "(default)"} on {Info.Endpoint}";
+            if (found.Count == 0)
+                throw new PgPerfException("PgPerf.Index.NotFound", PgPerfErrorKind.ObjectNotFound,
+                    $"There is no index named '{index}' {where}. Index names are exact and case-sensitive; Get-PgUnusedIndex lists them.", index)
+                { ParameterName = "Index" };
+            if (found.Count > 1)
+                throw new PgPerfException("PgPerf.Index.Ambiguous", PgPerfErrorKind.InvalidArgument,
+                    $"Index '{index}' exists in schemas {string.Join(", ", found.Select(f => $"'{f.Schema}'"))}; say which with -Schema.", index)
+                { ParameterName = "Schema" };
+            var ix = found[0];
+            if (ix.Constraints is not null || ix.IsPrimary || ix.IsReplicaIdentity)
+            {
+                var what = ix.Constraints ?? (ix.IsPrimary ? "the primary key" : "the replica identity");
+                throw new PgPerfException("PgPerf.Index.ConstraintBacked", PgPerfErrorKind.InvalidOperation,
+                    $"Index {ix.Schema}.{ix.Index} enforces {what}{(ix.IsReplicaIdentity && ix.Constraints is not null ? " and is the replica identity" : "")}; " +
+                    "Remove-PgIndex does not drop constraint-backed indexes. Drop the constraint with ALTER TABLE ... DROP CONSTRAINT if it is really not needed.", $"{ix.Schema}.{ix.Index}");
+            }
+            var lockTimeout = $"SET lock_timeout = '{lockTimeoutSeconds}s'";
+            return new PgIndexDropPlan
+            {
+                Server = Info.Server, Schema = ix.Schema, Table = ix.Table, Index = ix.Index, SizeBytes = ix.SizeBytes,
+                DropSql = ix.DropSql, Sql = $"{lockTimeout}; {ix.DropSql};", RollbackDdl = ToRollback(ix.Definition),
+                LockTimeoutSeconds = lockTimeoutSeconds,
+            };
+        }, cancellationToken);
+    }
+
+    public PgIndexDropResult Drop(PgIndexDropPlan plan, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            // Written and committed before the DROP: the way back survives whatever happens next.
+            var logId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO pgperf.index_drop_log (schemaname, tablename, indexname, size_bytes, drop_sql, rollback_ddl)
+                VALUES (@Schema, @Table, @Index, @SizeBytes, @DropSql, @RollbackDdl) RETURNING id
+                """, plan, cancellationToken: cancellationToken));
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('lock_timeout', @value, false)",
+                    new { value = $"{plan.LockTimeoutSeconds}s" }, cancellationToken: cancellationToken));
+                // DROP INDEX CONCURRENTLY cannot run in a transaction block: it goes alone, in autocommit.
+                await using (var drop = new NpgsqlCommand(plan.DropSql, connection) { CommandTimeout = 0 })
+                    await drop.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE pgperf.index_drop_log SET status = 'failed', error = @error WHERE id = @logId",
+                    new { logId, error = PgErrors.Scrub(ex.Message, Info) }, cancellationToken: CancellationToken.None));
+                throw;
+            }
+            finally
+            {
+                await connection.ExecuteAsync(new CommandDefinition("RESET lock_timeout", cancellationToken: CancellationToken.None));
+            }
+            var droppedAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(
+                """
+                WITH done AS (UPDATE pgperf.index_drop_log SET status = 'dropped', dropped_at = clock_timestamp() WHERE id = @logId RETURNING dropped_at),
+                     closed AS (UPDATE pgperf.performance_alerts SET resolved_at = now(), resolved_by = 'Remove-PgIndex'
+                                 WHERE alert_type = @type AND dedup_key = @key AND resolved_at IS NULL)
+                SELECT dropped_at FROM done
+                """, new { logId, type = AlertType, key = $"{AlertType}:{plan.Schema}.{plan.Index}" }, cancellationToken: CancellationToken.None));
+            var result = new PgIndexDropResult
+            {
+                Schema = plan.Schema, Table = plan.Table, Index = plan.Index, DroppedAt = Utc(droppedAt), SizeBytes = plan.SizeBytes,
+                RollbackDdl = plan.RollbackDdl, Sql = plan.Sql, LogId = logId,
+            };
+            result.From(Info);
+            return result;
+        }, cancellationToken);
+
+    /// <summary>pg_get_indexdef always begins "CREATE INDEX" or "CREATE UNIQUE INDEX"; the way back should not block writes either.</summary>
+    internal static string ToRollback(string definition)
+    {
+        const string marker = " INDEX ";
+        var at = definition.IndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? definition + ";" : definition[..at] + " INDEX CONCURRENTLY " + definition[(at + marker.Length)..] + ";";
+    }
+
+    private (string Schema, string Table) OneTable(List<(string Schema, string Table)> found, string? schema, string table)
+    {
+        if (found.Count == 1)
+            return found[0];
+        if (found.Count == 0)
+            throw new PgPerfException("PgPerf.Index.TableNotFound", PgPerfErrorKind.ObjectNotFound,
+                $"There is no table named '{table}'{(schema is null ? "" : $" in schema '{schema}'")} in database {Info.Database ?? "(default)"} on {Info.Endpoint}. " +
+                "Table names are exact and case-sensitive.", table) { ParameterName = "Table" };
+        throw new PgPerfException("PgPerf.Index.AmbiguousTable", PgPerfErrorKind.InvalidArgument,
+            $"Table '{table}' exists in schemas {string.Join(", ", found.Select(f => $"'{f.Schema}'"))}; say which with -Schema.", table) { ParameterName = "Schema" };
+    }
+
+    private List<T> Stamp<T>(IEnumerable<T> rows) where T : PgServerRecord
+    {
+        var list = rows.ToList();
+        foreach (var row in list) row.From(Info);
+        return list;
+    }
+
+    private static IndexUsagePoint ToPoint(PointRow p) => new()
+    {
+        CapturedAt = Utc(p.CapturedAt), Scans = p.Scans, TuplesRead = p.TuplesRead, TuplesFetched = p.TuplesFetched,
+        StatsReset = p.StatsReset is { } r ? Utc(r) : null, ServerStartedAt = p.ServerStartedAt is { } s ? Utc(s) : null,
+        LastScanAt = p.LastScanAt is { } l ? Utc(l) : null,
+    };
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    internal static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
+        >= 1L << 10 => $"{bytes / 1024.0:0.#} kB",
+        _ => $"{bytes} bytes",
+    };
+
+    private sealed class CurrentRow
+    {
+        public string Schema { get; set; } = "";
+        public string Table { get; set; } = "";
+        public string Index { get; set; } = "";
+        public long SizeBytes { get; set; }
+        public bool IsUnique { get; set; }
+        public bool IsPrimary { get; set; }
+        public bool IsConstraint { get; set; }
+        public bool IsValid { get; set; }
+        public string Definition { get; set; } = "";
+        public DateTime? MonitoringStartedAt { get; set; }
+        public DateTime Now { get; set; }
+    }
+
+    private sealed class PointRow
+    {
+        public string Schema { get; set; } = "";
+        public string Index { get; set; } = "";
+        public DateTime CapturedAt { get; set; }
+        public long Scans { get; set; }
+        public long TuplesRead { get; set; }
+        public long TuplesFetched { get; set; }
+        public DateTime? StatsReset { get; set; }
+        public DateTime? ServerStartedAt { get; set; }
+        public DateTime? LastScanAt { get; set; }
+    }
+
+    private sealed class TrendRow
+    {
+        public string Schema { get; set; } = "";
+        public string Table { get; set; } = "";
+        public string Index { get; set; } = "";
+        public DateTime Day { get; set; }
+        public long Scans { get; set; }
+        public long TuplesRead { get; set; }
+        public long SizeBytes { get; set; }
+        public int Snapshots { get; set; }
+        public int BlindGaps { get; set; }
+    }
+
+    private sealed class DropRow
+    {
+        public string Schema { get; set; } = "";
+        public string Table { get; set; } = "";
+        public string Index { get; set; } = "";
+        public long SizeBytes { get; set; }
+        public string Definition { get; set; } = "";
+        public string DropSql { get; set; } = "";
+        public string? Constraints { get; set; }
+        public bool IsPrimary { get; set; }
+        public bool IsReplicaIdentity { get; set; }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>Per index per day: scans, tuples read and size of one table's indexes, from the snapshots.</summary>
+[Cmdlet(VerbsCommon.Get, "PgIndexTrend")]
+[OutputType(typeof(PgIndexTrend))]
+public sealed class GetPgIndexTrendCommand : PgPerfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("TableName")]
+    public string Table { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("SchemaName")]
+    public string? Schema { get; set; }
+
+    /// <summary>Only this index of the table.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("IndexName")]
+    public string? Index { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 3650)]
+    public int Days { get; set; } = 7;
+
+    protected override void ProcessRecord()
+    {
+        PgConnectionInfo target;
+        IIndexService service;
+        try
+        {
+            target = ResolveConnection();
+            service = InstalledService<IIndexService>(target);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+        // A table that does not exist is one bad item: report it and go on with the next.
+        TryInvoke(() => WriteObject(service.GetTrend(Schema, Table, Index, Days, CancellationToken), enumerateCollection: true));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Drops an index with DROP INDEX CONCURRENTLY under a lock_timeout, after recording the DDL that recreates
+/// it in pgperf.index_drop_log. Refuses indexes that back a constraint.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "PgIndex", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(PgIndexDropResult))]
+public sealed class RemovePgIndexCommand : PgPerfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("IndexName")]
+    public string[] Index { get; set; } = Array.Empty<string>();
+
+    /// <summary>The index's schema; without it the name must be unique in the database.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("SchemaName")]
+    public string? Schema { get; set; }
+
+    /// <summary>How long the DROP may wait for a lock before it gives up (seconds).</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int LockTimeoutSeconds { get; set; } = 5;
+
+    protected override void ProcessRecord()
+    {
+        PgConnectionInfo target;
+        IIndexService service;
+        try
+        {
+            target = ResolveConnection();
+            service = InstalledService<IIndexService>(target);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+
+        foreach (var name in Index)
+        {
+            TryInvoke(() =>
+            {
+                var plan = service.PlanDrop(Schema, name, LockTimeoutSeconds, CancellationToken);
+                var what = $"index {plan.Schema}.{plan.Index} on table {plan.Table} ({plan.SizeBytes / 1048576.0:0.#} MB) in {plan.Server}";
+                if (!ShouldProcess(what, plan.Sql))
+                    return;
+                var result = service.Drop(plan, CancellationToken);
+                WriteVerbose($"Dropped {plan.Schema}.{plan.Index}; to recreate it: {result.RollbackDdl}");
+                WriteObject(result);
+            });
+        }
+    }
+}
