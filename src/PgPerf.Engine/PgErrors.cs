@@ -37,6 +37,10 @@ public static class PgErrors
             };
         }
 
+        if (!connecting && HasTimeout(ex))
+            return new PgPerfException("PgPerf.Timeout", PgPerfErrorKind.OperationTimeout,
+                $"A command on {info.Server} did not finish within its timeout. Try a smaller scope, or raise 'Command Timeout' in the connection string.", info.Server, ex);
+
         if (ex is NpgsqlException or SocketException or TimeoutException or IOException || connecting)
         {
             var reason = Scrub(Reason(ex), info);
@@ -57,6 +61,13 @@ public static class PgErrors
     {
         var password = info.Password;
         return string.IsNullOrEmpty(password) || password.Length < 3 ? text : text.Replace(password, "********", StringComparison.Ordinal);
+    }
+
+    private static bool HasTimeout(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is TimeoutException) return true;
+        return false;
     }
 
     private static string Reason(Exception ex)

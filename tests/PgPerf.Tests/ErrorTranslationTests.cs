@@ -49,6 +49,21 @@ public class ErrorTranslationTests
         Assert.True(engine.Context(db.Info).ServerVersionNum >= 130000);
     }
 
+    [Fact]
+    public void Command_timeout_is_a_timeout_not_a_connection_failure()
+    {
+        using var db = new TestDatabase();
+        var info = PgConnectionParser.Parse(db.ConnectionString + ";Command Timeout=1");
+        var engine = (PgPerf.Engine.PgPerfEngine)TestDatabase.NewEngine();
+        var ex = Assert.Throws<PgPerfException>(() => engine.Context(info).Run(async c =>
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT pg_sleep(5)", c);
+            return await cmd.ExecuteScalarAsync();
+        }, default));
+        Assert.Equal("PgPerf.Timeout", ex.ErrorId);
+        Assert.Equal(PgPerfErrorKind.OperationTimeout, ex.Kind);
+    }
+
     private static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
