@@ -19,7 +19,8 @@ Describe 'Install-PgPerfSchema' -Tag 'Integration' {
     It 'creates the schema, its migration log and the four spec tables' {
         $before = Get-PgPerfSchema -Connection $db.ConnectionString
         $before.InstalledVersion | Should -Be 0
-        $before.Pending.Count | Should -Be $before.LatestVersion
+        # Branches ship migration numbers with gaps (each area owns its number), so count what ships.
+        $before.Pending[-1].Version | Should -Be $before.LatestVersion
 
         $result = Install-PgPerfSchema -Connection $db.ConnectionString
         $result.InstalledVersion | Should -Be $result.LatestVersion
@@ -30,7 +31,7 @@ Describe 'Install-PgPerfSchema' -Tag 'Integration' {
         foreach ($t in 'schema_migrations', 'query_performance_logs', 'index_usage_snapshots', 'table_bloat_snapshots', 'performance_alerts') {
             $tables | Should -Contain $t
         }
-        Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.schema_migrations' | Should -Be "$($result.LatestVersion)"
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.schema_migrations' | Should -Be "$($before.Pending.Count)"
     }
 
     It 'is idempotent: a second run applies nothing' {
@@ -49,13 +50,13 @@ Describe 'Install-PgPerfSchema' -Tag 'Integration' {
     It 'applies each migration once when two installs run at the same time' {
         $cs = $db.ConnectionString
         $module = $script:ModulePath
+        $shipped = @((Get-PgPerfSchema -Connection $cs).Pending).Count
         $results = 1..3 | ForEach-Object -ThrottleLimit 3 -Parallel {
             Import-Module $using:module
             Install-PgPerfSchema -Connection $using:cs
         }
-        $latest = $results[0].LatestVersion
-        ($results | ForEach-Object { $_.AppliedNow.Count } | Measure-Object -Sum).Sum | Should -Be $latest
-        Invoke-TestSql -Database $db.Name 'SELECT count(*), count(DISTINCT version) FROM pgperf.schema_migrations' | Should -Be "$latest|$latest"
+        ($results | ForEach-Object { $_.AppliedNow.Count } | Measure-Object -Sum).Sum | Should -Be $shipped
+        Invoke-TestSql -Database $db.Name 'SELECT count(*), count(DISTINCT version) FROM pgperf.schema_migrations' | Should -Be "$shipped|$shipped"
     }
 }
 
