@@ -80,7 +80,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             }
 
             task = manager.Register(entry, scheduler, passFile);
-            WarnAboutRuntime(scheduler, entry.ModulePath);
+            WarnAboutRuntime(scheduler, entry.ModulePath, pwsh);
             WriteObject(task);
         }
         catch (PgPerfException ex)
@@ -102,8 +102,10 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
         return File.Exists(manifest) ? manifest : Path.Combine(folder, "PgPerf.dll");
     }
 
-    private void WarnAboutRuntime(PgSchedulerKind scheduler, string modulePath)
+    private void WarnAboutRuntime(PgSchedulerKind scheduler, string modulePath, string pwsh)
     {
+        if (pwsh.Replace('\\', '/').Contains("/.nuget/packages/", StringComparison.OrdinalIgnoreCase))
+            WriteWarning($"The entry runs {pwsh}, the pwsh of a dotnet tool in the NuGet cache; clearing the cache breaks it. Install PowerShell and register again with -PwshPath for a stable path.");
         if (scheduler == PgSchedulerKind.Cron && Process.GetProcessesByName("cron").Length == 0 && Process.GetProcessesByName("crond").Length == 0)
             WriteWarning("The cron daemon is not running, so the entry will not run until it starts (Debian/Ubuntu: service cron start; RHEL: systemctl start crond).");
         var modulePaths = (Environment.GetEnvironmentVariable("PSModulePath") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
