@@ -51,7 +51,7 @@ Describe 'Install-PgPerfSchema' -Tag 'Integration' {
     It 'applies each migration once when two installs run at the same time' {
         $cs = $db.ConnectionString
         $module = $script:ModulePath
-        $shipped = (Get-PgPerfSchema -Connection $cs).Pending.Count
+        $shipped = @((Get-PgPerfSchema -Connection $cs).Pending).Count
         $results = 1..3 | ForEach-Object -ThrottleLimit 3 -Parallel {
             Import-Module $using:module
             Install-PgPerfSchema -Connection $using:cs

@@ -1,0 +1,29 @@
+@{
+    Synopsis    = 'Runs the daily maintenance job: unused-index and high-bloat detection, and retention.'
+    Description = @'
+Invoke-PgDailyMaintenance runs the spec's daily job against one database. Every step runs even when an earlier one fails; each is timed, and the result lists every step with its status (Succeeded, Failed, Skipped), count, duration and error. A failed step also opens a job_failure alert. The retention step deletes old rows in short batches (see Invoke-PgPerfRetention) and its VACUUM advice is written as a warning.
+
+Two runs at the same time do not run twice: a second run returns one Skipped step with "another run holds the lock".
+
+The cmdlet writes a non-terminating error (PgPerf.Job.StepFailed) for each failed step, so $? is $false after a failed run; scheduled entries exit 1 then.
+'@
+    Parameters  = @{
+        QueryLogDays = 'Days of query logs the retention step keeps (1 to 36500). Default 30.'
+        SnapshotDays = 'Days of index-usage and bloat snapshots the retention step keeps (1 to 36500). Default 90.'
+        AlertDays    = 'Days resolved alerts are kept after they were resolved (1 to 36500). Open alerts are never deleted. Default 180.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Run the daily job by hand'
+            Code    = 'Invoke-PgDailyMaintenance -Connection db1/app -Verbose'
+            Remarks = 'Runs every step and prints the result with one line per step.'
+        }
+        @{
+            Title   = 'Keep query logs for a week'
+            Code    = '$r = Invoke-PgDailyMaintenance -QueryLogDays 7; $r.Steps | Where-Object Status -eq Failed'
+            Remarks = 'Shows the failed steps, if any, with their errors.'
+        }
+    )
+    Outputs     = @('PgPerf.PgJobResult')
+    Links       = @('Invoke-PgHourlyMonitoring', 'Invoke-PgPerfRetention', 'Register-PgPerfScheduledTask')
+}

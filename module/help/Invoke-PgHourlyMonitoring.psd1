@@ -1,0 +1,28 @@
+@{
+    Synopsis    = 'Runs the hourly monitoring job: snapshots and the query-performance check, each step isolated.'
+    Description = @'
+Invoke-PgHourlyMonitoring runs the spec's hourly job against one database. Every step runs even when an earlier one fails; each is timed, and the result lists every step with its status (Succeeded, Failed, Skipped), count, duration and error. A failed step also opens a job_failure alert (one per step, resolved automatically when the step succeeds again).
+
+Two runs at the same time do not double-capture: the job holds a per-job advisory lock, and a second run returns one Skipped step with "another run holds the lock".
+
+For schedulers: the cmdlet writes a non-terminating error (PgPerf.Job.StepFailed) for each failed step, so $? is $false and 'pwsh -Command "...; Invoke-PgHourlyMonitoring; if (-not $?) { exit 1 }"' exits 1. In a script, check the result instead: $r = Invoke-PgHourlyMonitoring; if (-not $r.Succeeded) { exit 1 }. Register-PgPerfScheduledTask writes entries that do this.
+'@
+    Parameters  = @{}
+    Examples    = @(
+        @{
+            Title   = 'Run the job and show the steps'
+            Code    = 'Invoke-PgHourlyMonitoring -Connection db1/app | Select-Object -ExpandProperty Steps'
+            Remarks = 'One row per step with its status, count, duration and error.'
+        }
+        @{
+            Title   = 'In a scheduled script: exit non-zero when a step failed'
+            Code    = @'
+$r = Invoke-PgHourlyMonitoring -ErrorAction Continue
+if (-not $r.Succeeded) { exit 1 }
+'@
+            Remarks = 'The scheduler sees exit code 1 and the failed steps are in the output and in open job_failure alerts.'
+        }
+    )
+    Outputs     = @('PgPerf.PgJobResult')
+    Links       = @('Invoke-PgDailyMaintenance', 'Register-PgPerfScheduledTask', 'Get-PgPerfAlert')
+}

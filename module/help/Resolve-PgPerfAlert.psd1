@@ -1,0 +1,26 @@
+@{
+    Synopsis    = 'Resolves PgPerf alerts by id and returns them resolved.'
+    Description = @'
+Resolve-PgPerfAlert sets resolved_at and resolved_by on open alerts (through pgperf.resolve_performance_alert) and writes each alert, now resolved, to the pipeline. It takes the ids (and the connection) from the pipeline, so Get-PgPerfAlert | Resolve-PgPerfAlert works. An alert that is already resolved is returned unchanged; an unknown id is a non-terminating error (PgPerf.Alert.NotFound) and the other ids are still resolved.
+
+If the condition comes back later, its source opens a new alert with the same dedup key. -WhatIf shows which alerts would be resolved.
+'@
+    Parameters  = @{
+        Id         = 'The ids of the alerts to resolve. Binds by property name, so alerts from Get-PgPerfAlert can be piped in.'
+        ResolvedBy = 'The name recorded in resolved_by. Defaults to the name of the user running the cmdlet.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Close the job-failure alerts after fixing the cause'
+            Code    = 'Get-PgPerfAlert -Open -Type job_failure | Resolve-PgPerfAlert -ResolvedBy ops-oncall'
+            Remarks = 'Resolves every open job_failure alert and returns them with ResolvedAt and ResolvedBy filled in.'
+        }
+        @{
+            Title   = 'See what would be resolved'
+            Code    = 'Get-PgPerfAlert -Open -Severity Info | Resolve-PgPerfAlert -WhatIf'
+            Remarks = 'Prints one "What if" line per alert; nothing is changed.'
+        }
+    )
+    Outputs     = @('PgPerf.PgPerfAlert')
+    Links       = @('Get-PgPerfAlert')
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PgPerf.Engine.Operations;
+
+internal sealed class AlertService : IAlertService
+{
+    private readonly PgServerContext _context;
+
+    public AlertService(PgServerContext context) => _context = context;
+
+    public IReadOnlyList<PgPerfAlert> Get(PgAlertFilter filter, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/ops_alerts.sql"), connection);
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = filter.Ids is { Length: > 0 } ids ? ids : DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = filter.Since is { } since ? since.ToUniversalTime() : DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = filter.Types is { Length: > 0 } types ? types : DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("severities", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                Value = filter.Severities is { Length: > 0 } sev ? sev.Select(ToDb).ToArray() : DBNull.Value,
+            });
+            command.Parameters.Add(new NpgsqlParameter("open_only", NpgsqlDbType.Boolean) { Value = filter.OpenOnly });
+            command.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Bigint) { Value = filter.Top is { } top ? top : DBNull.Value });
+            return await ReadAsync(command, cancellationToken);
+        }, cancellationToken);
+
+    public PgPerfAlert Resolve(long id, string resolvedBy, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT id, alert_type, severity, subject, message, details::text, dedup_key, occurrences, first_seen_at, last_seen_at, resolved_at, resolved_by " +
+                "FROM pgperf.resolve_performance_alert(@id, @by)", connection);
+            command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("by", resolvedBy);
+            var rows = await ReadAsync(command, cancellationToken);
+            return rows.Count > 0 ? rows[0] : throw new PgPerfException("PgPerf.Alert.NotFound", PgPerfErrorKind.ObjectNotFound,
+                $"There is no alert with id {id} on {_context.Info.Server}. Get-PgPerfAlert lists the alerts and their ids.", id)
+            { ParameterName = "Id" };
+        }, cancellationToken);
+
+    public long Raise(string type, PgAlertSeverity severity, string subject, string message, IReadOnlyDictionary<string, object?>? details,
+        string? dedupKey, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT pgperf.create_performance_alert(@type, @severity, @subject, @message, @details::jsonb, @dedup_key)", connection);
+            command.Parameters.AddWithValue("type", type);
+            command.Parameters.AddWithValue("severity", ToDb(severity));
+            command.Parameters.AddWithValue("subject", subject);
+            command.Parameters.AddWithValue("message", message);
+            command.Parameters.AddWithValue("details", JsonSerializer.Serialize(details ?? new Dictionary<string, object?>()));
+            command.Parameters.Add(new NpgsqlParameter("dedup_key", NpgsqlDbType.Text) { Value = (object?)dedupKey ?? DBNull.Value });
+            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+
+    internal static string ToDb(PgAlertSeverity severity) => severity.ToString().ToLowerInvariant();
+
+    private async Task<List<PgPerfAlert>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<PgPerfAlert>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var alert = new PgPerfAlert
+            {
+                Id = reader.GetInt64(0),
+                Type = reader.GetString(1),
+                Severity = Enum.Parse<PgAlertSeverity>(reader.GetString(2), ignoreCase: true),
+                Subject = reader.GetString(3),
+                Message = reader.GetString(4),
+                Details = PgJsonValues.ToDictionary(reader.IsDBNull(5) ? null : reader.GetString(5)),
+                DedupKey = reader.GetString(6),
+                Occurrences = reader.GetInt64(7),
+                FirstSeenAt = reader.GetFieldValue<DateTimeOffset>(8),
+                LastSeenAt = reader.GetFieldValue<DateTimeOffset>(9),
+                ResolvedAt = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+                ResolvedBy = reader.IsDBNull(11) ? null : reader.GetString(11),
+            };
+            alert.From(_context.Info);
+            list.Add(alert);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Reflection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PgPerf.Engine.Operations;
+
+/// <summary>One step of a job: a name and the work, which returns how many things it handled.</summary>
+internal sealed record JobStepDefinition(string Name, Func<JobStepContext, long> Run);
+
+/// <summary>What a step gets: the target, the job's options, cancellation, and area services.</summary>
+internal sealed class JobStepContext
+{
+    private readonly List<string> _warnings;
+
+    internal JobStepContext(PgServerContext server, PgJobOptions options, List<string> warnings, CancellationToken cancellation)
+    {
+        Server = server;
+        Options = options;
+        _warnings = warnings;
+        Cancellation = cancellation;
+    }
+
+    public PgServerContext Server { get; }
+    public PgJobOptions Options { get; }
+    public CancellationToken Cancellation { get; }
+
+    /// <summary>A note shown on the step (PgJobStep.Message).</summary>
+    public string? Message { get; set; }
+
+    /// <summary>An area service for this target, found the same way IPgPerfEngine.Get does.</summary>
+    public T Service<T>() where T : class => EngineServices.Create<T>(Server);
+
+    /// <summary>Something the operator should act on; the cmdlet writes it as a warning.</summary>
+    public void Warn(string text) => _warnings.Add(text);
+}
+
+/// <summary>
+/// Runs a job's steps in order under a per-job advisory lock. Every step runs even when an earlier one
+/// failed; each is timed; a failure becomes the step's Error (and a job_failure alert), never an exception.
+/// </summary>
+internal sealed class JobRunner
+{
+    internal const string LockHeldMessage = "another run holds the lock";
+    internal const string AlertStepName = "job failure alerts";
+    internal const string AlertType = "job_failure";
+
+    private readonly PgServerContext _context;
+
+    public JobRunner(PgServerContext context) => _context = context;
+
+    /// <summary>Advisory-lock key of a job (per database), distinct from the schema installer's key.</summary>
+    internal static long LockKey(PgJobKind job) => 0x5047_5045_5246_0100 + (long)job;
+
+    public PgJobResult Run(PgJobKind job, IReadOnlyList<JobStepDefinition> steps, PgJobOptions options, CancellationToken cancellationToken)
+    {
+        var result = new PgJobResult { Job = job, StartedAt = DateTimeOffset.UtcNow };
+        result.From(_context.Info);
+        var warnings = new List<string>();
+        var done = new List<PgJobStep>();
+
+        // The lock lives on its own session for the whole run; the steps use pooled connections.
+        using var lockConnection = _context.OpenAsync(cancellationToken).GetAwaiter().GetResult();
+        if (!TryLock(lockConnection, job, cancellationToken))
+        {
+            done.Add(new PgJobStep { Name = "lock", Status = PgJobStepStatus.Skipped, Message = LockHeldMessage });
+            result.Steps = done.ToArray();
+            result.FinishedAt = DateTimeOffset.UtcNow;
+            return result;
+        }
+
+        try
+        {
+            foreach (var step in steps)
+                done.Add(RunStep(step.Name, s => step.Run(s), options, warnings, cancellationToken));
+            var failed = done.Where(s => s.Status == PgJobStepStatus.Failed).ToList();
+            var succeeded = done.Where(s => s.Status == PgJobStepStatus.Succeeded).Select(s => s.Name).ToList();
+            done.Add(RunStep(AlertStepName, s => RaiseFailureAlerts(s, job, failed, succeeded), options, warnings, cancellationToken));
+        }
+        finally
+        {
+            Unlock(lockConnection, job);
+        }
+
+        result.Steps = done.ToArray();
+        result.Warnings = warnings.ToArray();
+        result.FinishedAt = DateTimeOffset.UtcNow;
+        return result;
+    }
+
+    private PgJobStep RunStep(string name, Func<JobStepContext, long> work, PgJobOptions options, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var step = new PgJobStep { Name = name };
+        var context = new JobStepContext(_context, options, warnings, cancellationToken);
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            step.Count = work(context);
+            step.Status = PgJobStepStatus.Succeeded;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var translated = PgErrors.Translate(ex is TargetInvocationException { InnerException: { } inner } ? inner : ex, _context.Info, connecting: false);
+            step.Status = PgJobStepStatus.Failed;
+            step.Error = translated.Message;
+            step.ErrorId = translated.ErrorId;
+        }
+        step.DurationMs = sw.Elapsed.TotalMilliseconds;
+        step.Message ??= context.Message;
+        return step;
+    }
+
+    /// <summary>One open job_failure alert per failed step; the alerts of steps that now succeed resolve themselves.</summary>
+    private static long RaiseFailureAlerts(JobStepContext s, PgJobKind job, List<PgJobStep> failed, List<string> succeeded)
+    {
+        var alerts = s.Service<IAlertService>();
+        var jobName = PgScheduleRenderer.JobName(job);
+        foreach (var step in failed)
+        {
+            var details = new Dictionary<string, object?> { ["job"] = jobName, ["step"] = step.Name, ["error_id"] = step.ErrorId, ["error"] = step.Error };
+            alerts.Raise(AlertType, PgAlertSeverity.Warning, $"{jobName} job: {step.Name}",
+                $"Step '{step.Name}' of the {jobName} job failed: {step.Error}", details, DedupKey(job, step.Name), s.Cancellation);
+        }
+
+        var resolveKeys = succeeded.Select(name => DedupKey(job, name)).ToArray();
+        var resolved = s.Server.Run(async connection =>
+        {
+            // resolve_stale_alerts keeps the keys it is given; keep every open job_failure alert except this job's steps that succeeded.
+            await using var command = new NpgsqlCommand(
+                "SELECT pgperf.resolve_stale_alerts(@type, ARRAY(SELECT dedup_key FROM pgperf.performance_alerts " +
+                "WHERE alert_type = @type AND resolved_at IS NULL AND dedup_key <> ALL (@resolve)))", connection);
+            command.Parameters.AddWithValue("type", AlertType);
+            command.Parameters.Add(new NpgsqlParameter("resolve", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = resolveKeys });
+            return (int)(await command.ExecuteScalarAsync(s.Cancellation))!;
+        }, s.Cancellation);
+        s.Message = $"{failed.Count} raised, {resolved} resolved";
+        return failed.Count;
+    }
+
+    internal static string DedupKey(PgJobKind job, string step) => $"{AlertType}:{PgScheduleRenderer.JobName(job)}:{step}";
+
+    private bool TryLock(NpgsqlConnection connection, PgJobKind job, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", LockKey(job));
+            return (bool)command.ExecuteScalar()!;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw PgErrors.Translate(ex, _context.Info, connecting: false);
+        }
+    }
+
+    private static void Unlock(NpgsqlConnection connection, PgJobKind job)
+    {
+        try
+        {
+            using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            command.Parameters.AddWithValue("key", LockKey(job));
+            command.ExecuteScalar();
+        }
+        catch (NpgsqlException)
+        {
+            // A broken session has lost the lock already.
+        }
+    }
+}
+
+/// <summary>Creates area services for job steps, the way PgPerfEngine.Get finds them (by interface, constructor taking the context).</summary>
+internal static class EngineServices
+{
+    public static T Create<T>(PgServerContext context) where T : class
+    {
+        var implementation = typeof(EngineServices).Assembly.GetTypes().SingleOrDefault(t =>
+            t is { IsClass: true, IsAbstract: false } && typeof(T).IsAssignableFrom(t))
+            ?? throw new InvalidOperationException($"The Engine has no implementation of {typeof(T).Name}.");
+        var constructor = implementation.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, new[] { typeof(PgServerContext) })
+            ?? throw new InvalidOperationException($"{implementation.Name} needs a constructor taking PgServerContext.");
+        return (T)constructor.Invoke(new object[] { context });
+    }
+}

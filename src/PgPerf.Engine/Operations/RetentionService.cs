@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PgPerf.Engine.Operations;
+
+/// <summary>
+/// Deletes rows older than each table's retention, a batch per statement (each its own short transaction,
+/// taking only row locks), and says when the table needs a VACUUM afterwards.
+/// </summary>
+internal sealed class RetentionService : IRetentionService
+{
+    internal const string QueryLogTable = "pgperf.query_performance_logs";
+
+    // Table, the predicate for "old" (constant text; the cutoff is a parameter), and which setting applies.
+    private static readonly (string Table, string OlderThan, Func<PgRetentionOptions, int> Days)[] Rules =
+    {
+        (QueryLogTable, "logged_at < @cutoff", o => o.QueryLogDays),
+        ("pgperf.index_usage_snapshots", "captured_at < @cutoff", o => o.SnapshotDays),
+        ("pgperf.table_bloat_snapshots", "captured_at < @cutoff", o => o.SnapshotDays),
+        ("pgperf.performance_alerts", "resolved_at IS NOT NULL AND resolved_at < @cutoff", o => o.AlertDays),
+    };
+
+    // VACUUM is due when at least this many rows are dead and they are at least this share of the table.
+    internal const long VacuumMinDeadRows = 1000;
+    internal const double VacuumMinDeadShare = 0.10;
+
+    private readonly PgServerContext _context;
+
+    public RetentionService(PgServerContext context) => _context = context;
+
+    public IReadOnlyList<PgRetentionTable> Plan(PgRetentionOptions options, CancellationToken cancellationToken) => Plan(options, count: true, cancellationToken);
+
+    public PgRetentionTable Purge(PgRetentionTable planned, int batchSize, CancellationToken cancellationToken)
+    {
+        var rule = Rules.SingleOrDefault(r => r.Table == planned.Table);
+        if (rule.Table is null)
+            throw new PgPerfException("PgPerf.Retention.UnknownTable", PgPerfErrorKind.InvalidArgument,
+                $"Retention does not cover {planned.Table}; it covers {string.Join(", ", Rules.Select(r => r.Table))}.");
+        var sw = Stopwatch.StartNew();
+        var (deleted, batches) = planned.Table == QueryLogTable
+            ? PurgeQueryLogs(planned.Cutoff, batchSize, cancellationToken)
+            : DeleteInBatches(rule.Table, rule.OlderThan, planned.Cutoff, batchSize, cancellationToken);
+        var result = new PgRetentionTable
+        {
+            Table = planned.Table, KeepDays = planned.KeepDays, Cutoff = planned.Cutoff, RowsToDelete = planned.RowsToDelete,
+            RowsDeleted = deleted, Batches = batches, DurationMs = sw.Elapsed.TotalMilliseconds,
+        };
+        ReadDeadTuples(result, cancellationToken);
+        return result;
+    }
+
+    public PgRetentionResult Run(PgRetentionOptions options, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var started = DateTimeOffset.UtcNow;
+        var sw = Stopwatch.StartNew();
+        var tables = Plan(options, count: false, cancellationToken).Select(t => Purge(t, options.BatchSize, cancellationToken)).ToArray();
+        var result = new PgRetentionResult
+        {
+            StartedAt = started, DurationMs = sw.Elapsed.TotalMilliseconds, Tables = tables,
+            Warnings = tables.Select(t => t.VacuumAdvice).OfType<string>().ToArray(),
+        };
+        result.From(_context.Info);
+        return result;
+    }
+
+    private IReadOnlyList<PgRetentionTable> Plan(PgRetentionOptions options, bool count, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        return _context.Run(async connection =>
+        {
+            // One clock for every table: the server's.
+            await using var nowCommand = new NpgsqlCommand("SELECT now()", connection);
+            var now = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await nowCommand.ExecuteScalarAsync(cancellationToken))!, DateTimeKind.Utc));
+            var list = new List<PgRetentionTable>();
+            foreach (var rule in Rules)
+            {
+                var days = rule.Days(options);
+                var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = now.AddDays(-days) };
+                if (count)
+                {
+                    await using var countCommand = new NpgsqlCommand($"SELECT count(*) FROM {rule.Table} WHERE {rule.OlderThan}", connection);
+                    countCommand.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = table.Cutoff });
+                    table.RowsToDelete = (long)(await countCommand.ExecuteScalarAsync(cancellationToken))!;
+                }
+                list.Add(table);
+            }
+            return (IReadOnlyList<PgRetentionTable>)list;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The query log's retention, kept apart because it is the big table: today it deletes in batches like
+    /// the others; once the log is partitioned by day (issue 9) this becomes "drop the partitions older than
+    /// the cutoff", which leaves no dead rows behind.
+    /// </summary>
+    private (long Deleted, int Batches) PurgeQueryLogs(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        DeleteInBatches(QueryLogTable, "logged_at < @cutoff", cutoff, batchSize, cancellationToken);
+
+    private (long Deleted, int Batches) DeleteInBatches(string table, string olderThan, DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            // ctid is unique only within one relation, so a partitioned table is purged leaf by leaf.
+            var leaves = new List<string>();
+            await using (var leafCommand = new NpgsqlCommand(SqlResources.Get("queries/ops_leaf_tables.sql"), connection))
+            {
+                leafCommand.Parameters.AddWithValue("t", table);
+                await using var reader = await leafCommand.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) leaves.Add(reader.GetString(0));
+            }
+
+            long deleted = 0;
+            var batches = 0;
+            foreach (var leaf in leaves)
+            {
+                // leaf is the server's own quoted regclass text, never user input.
+                var sql = $"DELETE FROM {leaf} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {leaf} WHERE {olderThan} LIMIT @n))";
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await using var delete = new NpgsqlCommand(sql, connection);
+                    delete.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = cutoff });
+                    delete.Parameters.AddWithValue("n", batchSize);
+                    // Autocommit: each batch is its own transaction, so row locks are held only for one batch.
+                    var n = await delete.ExecuteNonQueryAsync(cancellationToken);
+                    batches++;
+                    deleted += n;
+                    if (n < batchSize) break;
+                }
+            }
+            return (deleted, batches);
+        }, cancellationToken);
+
+    private void ReadDeadTuples(PgRetentionTable table, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/ops_table_stats.sql"), connection);
+            command.Parameters.AddWithValue("table", table.Table);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            long dead = reader.GetInt64(0), live = reader.GetInt64(1);
+            // Statistics arrive about a second late; count this run's deletes as dead until they do.
+            if (dead < table.RowsDeleted)
+            {
+                live = Math.Max(0, live - (table.RowsDeleted - dead));
+                dead = table.RowsDeleted;
+            }
+            table.DeadTuples = dead;
+            table.LiveTuples = live;
+            table.VacuumDue = dead >= VacuumMinDeadRows && dead >= VacuumMinDeadShare * (dead + live);
+            return true;
+        }, cancellationToken);
+}

@@ -1,0 +1,46 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Shared by the job cmdlets: runs the job, writes its PgJobResult, a warning for each thing to act on,
+/// and a non-terminating error per failed step, so $? is false and 'pwsh -Command' exits 1 for schedulers.
+/// </summary>
+public abstract class PgJobCmdlet : PgPerfCmdlet
+{
+    protected abstract PgJobKind Job { get; }
+
+    protected virtual PgJobOptions Options => new();
+
+    protected override void ProcessRecord()
+    {
+        PgJobResult result;
+        try
+        {
+            var target = ResolveConnection();
+            var jobs = InstalledService<IJobService>(target);
+            WriteVerbose($"Running the {Job} job on {target.Server}.");
+            result = jobs.Run(Job, Options, CancellationToken);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+
+        WriteObject(result);
+        foreach (var step in result.Steps)
+        {
+            if (step.Status == PgJobStepStatus.Skipped)
+                WriteVerbose($"Step '{step.Name}' skipped: {step.Message}.");
+        }
+        foreach (var warning in result.Warnings)
+            WriteWarning(warning);
+        foreach (var step in result.Steps.Where(s => s.Status == PgJobStepStatus.Failed))
+        {
+            var ex = new PgPerfException("PgPerf.Job.StepFailed", PgPerfErrorKind.InvalidOperation,
+                $"The {Job} job on {result.Server}: step '{step.Name}' failed ({step.ErrorId}): {step.Error}", step.Name);
+            WriteError(ToErrorRecord(ex));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Schedules the hourly or daily job in cron, systemd or Windows Task Scheduler. The entry runs a real pwsh
+/// with -NoProfile -NonInteractive, imports this module by path and exits 1 when a step fails. It never holds
+/// a password: a password goes into an owner-only (0600) pgpass file that the entry's connection names.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Register, "PgPerfScheduledTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PgScheduledTask))]
+public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    public PgJobKind Job { get; set; }
+
+    [Parameter]
+    public PgSchedulerKind Scheduler { get; set; } = PgSchedulerKind.Auto;
+
+    /// <summary>Daily job only: the local time of day, HH:mm (default 02:00).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? At { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PwshPath { get; set; }
+
+    [Parameter]
+    public PgTaskScope Scope { get; set; } = PgTaskScope.User;
+
+    /// <summary>The pgpass file the job reads its password from (written 0600 when the connection has a password).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionFile { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var at = new TimeOnly(2, 0);
+            if (At is not null)
+            {
+                if (Job == PgJobKind.Hourly)
+                    throw new PgPerfException("PgPerf.Schedule.AtNotForHourly", PgPerfErrorKind.InvalidArgument,
+                        "-At sets the time of the daily job; the hourly job always runs at minute 0 of every hour. Leave out -At, or use -Job Daily.")
+                    { ParameterName = nameof(At) };
+                at = PgScheduleRenderer.ParseAt(At);
+            }
+
+            // Bad input first, then what the machine lacks.
+            var pwsh = PgPwshLocator.Resolve(PwshPath is null ? null : GetUnresolvedProviderPathFromPSPath(PwshPath), Environment.ProcessPath,
+                Environment.GetEnvironmentVariable("PATH"), OperatingSystem.IsWindows(), File.Exists);
+            var target = ResolveConnection();
+            var manager = new PgScheduledTaskManager();
+            var scheduler = manager.ResolveScheduler(Scheduler);
+            var connectionFile = ConnectionFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConnectionFile);
+            var (connectionString, passFile, writesPassword) = manager.PlanConnection(target, connectionFile, Scope);
+            var entry = new PgJobEntry
+            {
+                Job = Job, Scope = Scope, PwshPath = pwsh, ModulePath = ModuleManifestPath(), ConnectionString = connectionString,
+                DailyAt = at, RunAsUser = Environment.UserName,
+            };
+            var task = manager.Render(entry, scheduler, passFile);
+
+            var description = $"Register the PgPerf {Job.ToString().ToLowerInvariant()} job with {scheduler} ({task.Location}):\n{task.Content.TrimEnd()}" +
+                (writesPassword ? $"\nand write the password of {target} to {passFile} (owner-only, mode 0600)." : "");
+            if (!ShouldProcess(description, $"Register the PgPerf {Job} job with {scheduler} at {task.Location}?", "Register-PgPerfScheduledTask"))
+                return;
+
+            if (writesPassword)
+            {
+                manager.WritePassword(target, passFile!);
+                WriteVerbose($"Wrote the password for {target} to {passFile} (mode 0600).");
+            }
+            else if (passFile is null)
+            {
+                WriteVerbose("The connection has no password: the job uses the pgpass file of the account that runs it (~/.pgpass), or the server's trust/peer rules.");
+            }
+
+            task = manager.Register(entry, scheduler, passFile);
+            WarnAboutRuntime(scheduler, entry.ModulePath, pwsh);
+            WriteObject(task);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            ThrowTerminating(new PgPerfException("PgPerf.Schedule.Failed", PgPerfErrorKind.PermissionDenied,
+                $"Could not write the scheduled entry: {ex.Message}" + (Scope == PgTaskScope.System ? " -Scope System needs root (sudo) or an administrator." : ""), Job, ex));
+        }
+    }
+
+    /// <summary>The installed module's manifest, so the entry imports this exact module by path.</summary>
+    private string ModuleManifestPath()
+    {
+        var folder = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterPgPerfScheduledTaskCommand).Assembly.Location)!;
+        var manifest = Path.Combine(folder, "PgPerf.psd1");
+        return File.Exists(manifest) ? manifest : Path.Combine(folder, "PgPerf.dll");
+    }
+
+    private void WarnAboutRuntime(PgSchedulerKind scheduler, string modulePath, string pwsh)
+    {
+        if (pwsh.Replace('\\', '/').Contains("/.nuget/packages/", StringComparison.OrdinalIgnoreCase))
+            WriteWarning($"The entry runs {pwsh}, the pwsh of a dotnet tool in the NuGet cache; clearing the cache breaks it. Install PowerShell and register again with -PwshPath for a stable path.");
+        if (scheduler == PgSchedulerKind.Cron && Process.GetProcessesByName("cron").Length == 0 && Process.GetProcessesByName("crond").Length == 0)
+            WriteWarning("The cron daemon is not running, so the entry will not run until it starts (Debian/Ubuntu: service cron start; RHEL: systemctl start crond).");
+        var modulePaths = (Environment.GetEnvironmentVariable("PSModulePath") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        if (!modulePaths.Any(p => modulePath.StartsWith(Path.GetFullPath(p), StringComparison.OrdinalIgnoreCase)))
+            WriteWarning($"The entry imports PgPerf from {modulePath}, which is not in a PSModulePath folder; if that folder moves or is rebuilt, register again.");
+    }
+}

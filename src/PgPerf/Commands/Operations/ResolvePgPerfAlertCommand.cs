@@ -1,0 +1,44 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>Resolves alerts by id (pipeline from Get-PgPerfAlert) and returns them resolved.</summary>
+[Cmdlet(VerbsDiagnostic.Resolve, "PgPerfAlert", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PgPerfAlert))]
+public sealed class ResolvePgPerfAlertCommand : PgPerfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public long[] Id { get; set; } = Array.Empty<long>();
+
+    /// <summary>Recorded in resolved_by; defaults to the OS user running the cmdlet.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string ResolvedBy { get; set; } = Environment.UserName;
+
+    protected override void ProcessRecord()
+    {
+        IAlertService alerts;
+        PgConnectionInfo target;
+        try
+        {
+            target = ResolveConnection();
+            alerts = InstalledService<IAlertService>(target);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+
+        foreach (var id in Id)
+        {
+            if (!ShouldProcess($"alert {id} on {target.Server}", "Resolve"))
+                continue;
+            TryInvoke(() =>
+            {
+                WriteObject(alerts.Resolve(id, ResolvedBy, CancellationToken));
+            });
+        }
+    }
+}

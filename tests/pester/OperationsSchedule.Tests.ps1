@@ -1,0 +1,147 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $script:ModulePath -Force
+    $script:db = New-TestDatabase
+    $script:cs = $db.ConnectionString
+    $script:password = Get-TestConnectionPart 'Password'
+    Install-PgPerfSchema -Connection $cs | Out-Null
+
+    $script:work = Join-Path ([System.IO.Path]::GetTempPath()) ('pgperf-sched-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $work
+    $script:passFile = Join-Path $work 'pgpass'
+    # This session runs as 'dotnet pwsh'; scheduled entries need a real executable, so give them a small pwsh launcher.
+    $script:pwsh = Join-Path $work 'pwsh'
+    $launcher = @([Environment]::ProcessPath)
+    if ((Split-Path $launcher[0] -Leaf) -like 'dotnet*') { $launcher += [System.Reflection.Assembly]::GetEntryAssembly().Location }
+    Set-Content -Path $pwsh -Value ("#!/bin/sh`nexec " + (($launcher | ForEach-Object { "'$_'" }) -join ' ') + ' "$@"')
+    chmod 755 $pwsh
+}
+
+AfterAll {
+    Remove-TestDatabase $script:db
+    if ($script:work) { Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue }
+}
+
+Describe 'Register-PgPerfScheduledTask: bad input' -Tag 'Unit' {
+    It 'refuses -At 25:00 with PgPerf.Schedule.InvalidTime' {
+        $err = { Register-PgPerfScheduledTask -Job Daily -At 25:00 -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.InvalidTime,*'
+        $err.Exception.Message | Should -Match "'25:00'.*HH:mm"
+    }
+
+    It 'refuses -At for the hourly job' {
+        { Register-PgPerfScheduledTask -Job Hourly -At 03:00 -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Throw -ErrorId 'PgPerf.Schedule.AtNotForHourly,*'
+    }
+
+    It 'refuses the dotnet host as -PwshPath and says what to pass' {
+        $dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+        $err = { Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron -Connection $cs -PwshPath $dotnet -WhatIf } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.PwshIsDotnet,*'
+        $err.Exception.Message | Should -Match '-PwshPath'
+    }
+
+    It 'says Task Scheduler is Windows-only and names the alternatives' {
+        $err = { Register-PgPerfScheduledTask -Job Hourly -Scheduler TaskScheduler -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.SchedulerUnavailable,*'
+        $err.Exception.Message | Should -Match '-Scheduler Cron'
+    }
+
+    It 'names what is missing when systemd is not running' {
+        if (Test-Path /run/systemd/system) {
+            # systemd runs here: the same call renders the units instead.
+            { Register-PgPerfScheduledTask -Job Hourly -Scheduler Systemd -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Not -Throw
+        } else {
+            $err = { Register-PgPerfScheduledTask -Job Hourly -Scheduler Systemd -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.SchedulerUnavailable,*'
+            $err.Exception.Message | Should -Match 'systemd is not running|systemctl'
+            $err.Exception.Message | Should -Match '-Scheduler Cron'
+        }
+    }
+}
+
+Describe 'Scheduling with the real cron' -Tag 'Integration' {
+    BeforeAll {
+        if (-not (Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue)) {
+            # CI runs as root; install cron the way .ci/run would.
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            apt-get install -y -qq --no-install-recommends cron 2>&1 | Out-Null
+            if ($LASTEXITCODE) { apt-get update -qq 2>&1 | Out-Null; apt-get install -y -qq --no-install-recommends cron 2>&1 | Out-Null }
+            if (-not (Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue)) { throw 'crontab is missing and apt-get install cron failed.' }
+        }
+        # Keep the user's crontab and put it back afterwards.
+        $script:savedCrontab = crontab -l 2>$null
+        $script:hadCrontab = $LASTEXITCODE -eq 0
+        $script:foreign = '17 4 * * * /usr/bin/true # a job that is not PgPerf''s, 100\% kept'
+        $script:foreign | crontab -
+        Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.query_performance_logs (logged_at, query_text, duration_ms) SELECT now() - interval '60 days', 'old', 1 FROM generate_series(1, 25)" | Out-Null
+    }
+
+    AfterAll {
+        if ($script:hadCrontab) { $script:savedCrontab | crontab - } else { crontab -r 2>$null }
+    }
+
+    It '-WhatIf prints the crontab line and changes nothing' {
+        $out = Invoke-FreshPwsh @"
+Import-Module '$script:ModulePath'
+Register-PgPerfScheduledTask -Job Daily -At 03:30 -Scheduler Cron -Connection '$cs' -PwshPath '$pwsh' -ConnectionFile '$passFile' -WhatIf
+"@
+        $out.Output | Should -Match ([regex]::Escape("30 3 * * * '$pwsh' '-NoProfile' '-NonInteractive' '-Command'"))
+        $out.Output | Should -Match '# pgperf-job:daily'
+        $out.Output | Should -Match 'owner-only, mode 0600'
+        $out.Output | Should -Not -Match ([regex]::Escape($password))
+        (crontab -l) | Should -Be $foreign
+        Test-Path $passFile | Should -BeFalse
+    }
+
+    It 'registers once when run twice, keeps the foreign line and keeps the password out of the crontab' {
+        $first = Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron -Connection $cs -PwshPath $pwsh -ConnectionFile $passFile -WarningAction SilentlyContinue
+        $second = Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron -Connection $cs -PwshPath $pwsh -ConnectionFile $passFile -WarningAction SilentlyContinue
+        $second | Should -BeOfType ([PgPerf.PgScheduledTask])
+        $second.Schedule | Should -Be '0 * * * *'
+
+        $lines = @(crontab -l)
+        @($lines | Where-Object { $_ -match '# pgperf-job:hourly$' }).Count | Should -Be 1
+        $lines | Should -Contain $foreign
+        ($lines -join "`n") | Should -Not -Match ([regex]::Escape($password))
+        ($lines -join "`n") | Should -Match ([regex]::Escape("Passfile=$passFile"))
+
+        stat -c '%a' $passFile | Should -Be '600'
+        (Get-Content $passFile) | Should -Contain ('{0}:{1}:{2}:{3}:{4}' -f (Get-TestConnectionPart 'Host'), (Get-TestConnectionPart 'Port'), $db.Name, (Get-TestConnectionPart 'Username'), $password)
+    }
+
+    It 'the daily entry runs the job for real: exit 0, then exit 1 when a step fails' {
+        Register-PgPerfScheduledTask -Job Daily -At 02:00 -Scheduler Cron -Connection $cs -PwshPath $pwsh -ConnectionFile $passFile -WarningAction SilentlyContinue | Out-Null
+        $daily = Get-PgPerfScheduledTask -Job Daily -Scheduler Cron
+        $daily.Schedule | Should -Be '0 2 * * *'
+
+        # Run exactly what cron runs, with no password in the environment: the pgpass file must carry it.
+        $saved = $env:PGPASSWORD; Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue
+        try {
+            $output = sh -c $daily.Command 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+            Invoke-TestSql -Database $db.Name "SELECT count(*) FROM pgperf.query_performance_logs WHERE query_text = 'old'" | Should -Be '0'
+
+            Invoke-TestSql -Database $db.Name 'ALTER TABLE pgperf.table_bloat_snapshots RENAME COLUMN captured_at TO taken_at' | Out-Null
+            $output = sh -c $daily.Command 2>&1
+            $LASTEXITCODE | Should -Be 1
+            ($output -join "`n") | Should -Match 'retention: Failed'
+            ($output -join "`n") | Should -Match 'Succeeded\s*:\s*False' 
+        } finally {
+            if ($saved) { $env:PGPASSWORD = $saved }
+            Invoke-TestSql -Database $db.Name 'ALTER TABLE pgperf.table_bloat_snapshots RENAME COLUMN taken_at TO captured_at' -AllowError | Out-Null
+        }
+    }
+
+    It 'lists both jobs, and unregistering from the pipeline leaves only the foreign line' {
+        $tasks = @(Get-PgPerfScheduledTask -Scheduler Cron)
+        $tasks.Job | Should -Be @('Hourly', 'Daily')
+        $tasks[0].Location | Should -Match 'crontab of user'
+
+        Get-PgPerfScheduledTask | Unregister-PgPerfScheduledTask
+        @(crontab -l) | Should -Be @($foreign)
+        Get-PgPerfScheduledTask | Should -BeNullOrEmpty
+
+        $err = { Unregister-PgPerfScheduledTask -Job Hourly -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.NotFound,*'
+    }
+}
