@@ -23,13 +23,14 @@ internal sealed class PgPerfEngine : IPgPerfEngine
     public T Get<T>(PgConnectionInfo target) where T : class
     {
         var context = Context(target);
-        return (T)_services.GetOrAdd((target.CacheKey, typeof(T)), _ => Create(typeof(T), context));
+        return (T)_services.GetOrAdd((target.CacheKey, typeof(T)), _ => CreateService(typeof(T), context));
     }
 
     internal PgServerContext Context(PgConnectionInfo target) =>
         _contexts.GetOrAdd(target.CacheKey, _ => new PgServerContext(target));
 
-    private static object Create(Type service, PgServerContext context)
+    /// <summary>The Engine class implementing an area interface, bound to one target.</summary>
+    internal static object CreateService(Type service, PgServerContext context)
     {
         var implementation = typeof(PgPerfEngine).Assembly.GetTypes().SingleOrDefault(t =>
             t is { IsClass: true, IsAbstract: false } && service.IsAssignableFrom(t))

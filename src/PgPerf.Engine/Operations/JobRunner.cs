@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
+using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -29,7 +29,7 @@ internal sealed class JobStepContext
     public string? Message { get; set; }
 
     /// <summary>An area service for this target, found the same way IPgPerfEngine.Get does.</summary>
-    public T Service<T>() where T : class => EngineServices.Create<T>(Server);
+    public T Service<T>() where T : class => (T)PgPerfEngine.CreateService(typeof(T), Server);
 
     /// <summary>Something the operator should act on; the cmdlet writes it as a warning.</summary>
     public void Warn(string text) => _warnings.Add(text);
@@ -169,19 +169,5 @@ internal sealed class JobRunner
         {
             // A broken session has lost the lock already.
         }
-    }
-}
-
-/// <summary>Creates area services for job steps, the way PgPerfEngine.Get finds them (by interface, constructor taking the context).</summary>
-internal static class EngineServices
-{
-    public static T Create<T>(PgServerContext context) where T : class
-    {
-        var implementation = typeof(EngineServices).Assembly.GetTypes().SingleOrDefault(t =>
-            t is { IsClass: true, IsAbstract: false } && typeof(T).IsAssignableFrom(t))
-            ?? throw new InvalidOperationException($"The Engine has no implementation of {typeof(T).Name}.");
-        var constructor = implementation.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, new[] { typeof(PgServerContext) })
-            ?? throw new InvalidOperationException($"{implementation.Name} needs a constructor taking PgServerContext.");
-        return (T)constructor.Invoke(new object[] { context });
     }
 }
