@@ -68,3 +68,114 @@ function Get-SetupSql([ValidateSet('Workload', 'Vacuum', 'Analyze')] [string] $P
 }
 
 if ($EmitSql) { return 'Workload', 'Vacuum', 'Analyze' | ForEach-Object { Get-SetupSql $_; "-- phase end" } }
+
+# ---- run it -------------------------------------------------------------------------------------------------
+$parts = @{}
+foreach ($pair in $ConnectionString -split ';') { $k, $v = $pair -split '=', 2; if ($k) { $parts[$k.Trim()] = $v } }
+$dbName = 'pgperf_bench_bloat'
+$benchCs = ($ConnectionString -replace 'Database=[^;]*', '').TrimEnd(';') + ";Database=$dbName"
+
+function Invoke-Psql([string] $Database, [string] $Sql, [string] $File) {
+    $env:PGPASSWORD = $parts['Password']
+    try {
+        $arguments = @('-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', $parts['Host'], '-p', $parts['Port'], '-U', $parts['Username'], '-d', $Database)
+        $arguments += if ($File) { @('-f', $File) } else { @('-c', $Sql) }
+        $out = & psql @arguments 2>&1
+        if ($LASTEXITCODE) { throw "psql failed: $out" }
+        $out | Where-Object { $_ -notmatch '^NOTICE' }
+    } finally { Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue }
+}
+
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+Invoke-Psql postgres "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" | Out-Null
+Invoke-Psql postgres "CREATE DATABASE $dbName" | Out-Null
+try {
+    Install-PgPerfSchema -Connection $benchCs | Out-Null
+    Invoke-Psql $dbName 'CREATE EXTENSION pgstattuple' | Out-Null
+    foreach ($phase in 'Workload', 'Vacuum', 'Analyze') {
+        $file = [System.IO.Path]::GetTempFileName()
+        try { Set-Content $file (Get-SetupSql $phase); Invoke-Psql $dbName -File $file | Out-Null } finally { Remove-Item $file }
+        # A backend flushes its statistics as it exits, just after psql returns; let that land first.
+        Start-Sleep -Seconds 1
+    }
+    $setupSeconds = $clock.Elapsed.TotalSeconds
+    Write-Host ("Built {0} tables in {1:n1} s" -f @($tables).Count, $setupSeconds)
+
+    $timing = [ordered]@{}
+    $measure = {
+        param($Method)
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $rows = Get-PgTableBloat -Connection $benchCs -Schema bench -Method $Method
+        $timing[$Method] = $sw.Elapsed.TotalMilliseconds
+        $map = @{}; foreach ($r in $rows) { $map[$r.Table] = $r }; $map
+    }
+    $est = & $measure Estimate
+    $approx = & $measure Approx
+    $exact = & $measure Exact
+    # The ratio the issue warns about, for contrast.
+    $deadRatio = @{}
+    foreach ($line in Invoke-Psql $dbName "SELECT relname, CASE WHEN n_live_tup + n_dead_tup > 0 THEN 100.0 * n_dead_tup / (n_live_tup + n_dead_tup) ELSE 0 END FROM pg_stat_user_tables WHERE schemaname = 'bench'") {
+        $n, $v = $line -split '\|'; $deadRatio[$n] = [double]$v
+    }
+
+    # The truth: what VACUUM FULL gives back, heap + TOAST.
+    $sizeSql = "SELECT c.relname, pg_relation_size(c.oid) + coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0) FROM pg_class c WHERE c.relnamespace = 'bench'::regnamespace AND c.relkind = 'r'"
+    $before = @{}; foreach ($line in Invoke-Psql $dbName $sizeSql) { $n, $v = $line -split '\|'; $before[$n] = [double]$v }
+    $file = [System.IO.Path]::GetTempFileName()
+    try { Set-Content $file (($tables | ForEach-Object { "VACUUM FULL bench.$($_.Name);" }) -join "`n"); Invoke-Psql $dbName -File $file | Out-Null } finally { Remove-Item $file }
+    $after = @{}; foreach ($line in Invoke-Psql $dbName $sizeSql) { $n, $v = $line -split '\|'; $after[$n] = [double]$v }
+
+    $results = foreach ($t in $tables) {
+        $truth = if ($before[$t.Name] -gt 0) { 100 * ($before[$t.Name] - $after[$t.Name]) / $before[$t.Name] } else { 0 }
+        [pscustomobject]@{
+            Table = $t.Name; Shape = $t.Shape; Op = $t.Op; Pct = $t.Pct; Vacuum = $t.Vacuum
+            Truth = [math]::Round($truth, 2); Estimate = $est[$t.Name].BloatPercent; Approx = $approx[$t.Name].BloatPercent; Exact = $exact[$t.Name].BloatPercent
+            DeadRatio = [math]::Round($deadRatio[$t.Name], 2)
+            TruthStatus = [PgPerf.BloatMath]::Status($truth); EstimateStatus = $est[$t.Name].Status
+            Confidence = $est[$t.Name].Confidence; Flags = $est[$t.Name].Flags -join ','
+        }
+    }
+    if ($CsvPath) { $results | Export-Csv $CsvPath -NoTypeInformation }
+
+    function Get-Stat($Rows, [scriptblock] $Error) {
+        $e = @($Rows | ForEach-Object { [math]::Abs((& $Error $_)) })
+        [pscustomobject]@{ Mean = ($e | Measure-Object -Average).Average; Worst = ($e | Measure-Object -Maximum).Maximum; Within1 = @($e | Where-Object { $_ -le 1 }).Count; N = $e.Count }
+    }
+    $notDropped = $results | Where-Object Shape -ne 'dropped_cols'
+    $sEst = Get-Stat $results { param($r) $r.Estimate - $r.Truth }
+    $sDead = Get-Stat $results { param($r) $r.DeadRatio - $r.Truth }
+    $sExact = Get-Stat $notDropped { param($r) $r.Exact - $r.Truth }
+    $sExactDropped = Get-Stat ($results | Where-Object Shape -eq 'dropped_cols') { param($r) $r.Exact - $r.Truth }
+    $sApprox = Get-Stat $notDropped { param($r) $r.Approx - $r.Exact }
+    $sApproxTruth = Get-Stat $results { param($r) $r.Approx - $r.Truth }
+    $band = @($results | Where-Object { $_.TruthStatus -eq $_.EstimateStatus }).Count
+
+    Write-Host ''
+    Write-Host ("Bloat accuracy: {0} tables ({1} shapes x UPDATE/DELETE x 10/30/60/90 % x with/without VACUUM), percentage points" -f $results.Count, @($results.Shape | Sort-Object -Unique).Count)
+    Write-Host ''
+    Write-Host '| Measure | Mean abs error | Worst | Other |'
+    Write-Host '|---|---:|---:|---|'
+    Write-Host ('| Estimate vs truth (all tables) | {0:n2} | {1:n2} | same Status band: {2} of {3} ({4:p0}) |' -f $sEst.Mean, $sEst.Worst, $band, $results.Count, ($band / $results.Count))
+    Write-Host ('| Exact vs truth (all but dropped_cols) | {0:n2} | {1:n2} | within 3 points: {2} of {3} |' -f $sExact.Mean, $sExact.Worst, @($notDropped | Where-Object { [math]::Abs($_.Exact - $_.Truth) -le 3 }).Count, $sExact.N)
+    Write-Host ('| Exact vs truth (dropped_cols, flagged) | {0:n2} | {1:n2} | pgstattuple counts dropped data as live |' -f $sExactDropped.Mean, $sExactDropped.Worst)
+    Write-Host ('| Approx vs Exact (all but dropped_cols) | {0:n2} | {1:n2} | within 1 point: {2} of {3} |' -f $sApprox.Mean, $sApprox.Worst, $sApprox.Within1, $sApprox.N)
+    Write-Host ('| Approx vs truth (all tables) | {0:n2} | {1:n2} | |' -f $sApproxTruth.Mean, $sApproxTruth.Worst)
+    Write-Host ('| n_dead_tup ratio vs truth (for contrast) | {0:n2} | {1:n2} | |' -f $sDead.Mean, $sDead.Worst)
+    Write-Host ''
+    Write-Host ('Get-PgTableBloat over the {0} tables: Estimate {1:n0} ms, Approx {2:n0} ms, Exact {3:n0} ms. Whole benchmark {4:n0} s.' -f $results.Count, $timing.Estimate, $timing.Approx, $timing.Exact, $clock.Elapsed.TotalSeconds)
+    Write-Host ''
+    Write-Host 'Per shape (Estimate mean abs error / worst):'
+    $results | Group-Object Shape | ForEach-Object {
+        $s = Get-Stat $_.Group { param($r) $r.Estimate - $r.Truth }
+        Write-Host ('  {0,-13} {1,5:n2} / {2,5:n2}' -f $_.Name, $s.Mean, $s.Worst)
+    }
+    $worst = $results | Sort-Object { [math]::Abs($_.Estimate - $_.Truth) } -Descending | Select-Object -First 5
+    Write-Host 'Largest Estimate errors:'
+    $worst | Format-Table Table, Truth, Estimate, Exact, Approx, Confidence, Flags -AutoSize | Out-String | Write-Host
+    Write-Host 'Largest Approx - Exact differences (all but dropped_cols):'
+    $notDropped | Sort-Object { [math]::Abs($_.Approx - $_.Exact) } -Descending | Select-Object -First 5 |
+        Format-Table Table, Truth, Estimate, Exact, Approx -AutoSize | Out-String | Write-Host
+} finally {
+    if (-not $KeepDatabase) { Invoke-Psql postgres "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" | Out-Null }
+    else { Write-Host "Kept database $dbName." }
+}

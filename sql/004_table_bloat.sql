@@ -85,32 +85,34 @@ walk (oid, attnum, off, pad, p0, p1, p2, p3, p4, p5, p6, p7) AS (
     FROM rel r
     UNION ALL
     SELECT w.oid, c.attnum, w.off + v.q * (m.padding + v.w), w.pad + v.q * m.padding,
-           (1 - v.q) * w.p0 + v.q * CASE WHEN v.fixed THEN m.s0 ELSE 0.125 END,
-           (1 - v.q) * w.p1 + v.q * CASE WHEN v.fixed THEN m.s1 ELSE 0.125 END,
-           (1 - v.q) * w.p2 + v.q * CASE WHEN v.fixed THEN m.s2 ELSE 0.125 END,
-           (1 - v.q) * w.p3 + v.q * CASE WHEN v.fixed THEN m.s3 ELSE 0.125 END,
-           (1 - v.q) * w.p4 + v.q * CASE WHEN v.fixed THEN m.s4 ELSE 0.125 END,
-           (1 - v.q) * w.p5 + v.q * CASE WHEN v.fixed THEN m.s5 ELSE 0.125 END,
-           (1 - v.q) * w.p6 + v.q * CASE WHEN v.fixed THEN m.s6 ELSE 0.125 END,
-           (1 - v.q) * w.p7 + v.q * CASE WHEN v.fixed THEN m.s7 ELSE 0.125 END
+           (1 - v.q) * w.p0 + v.q * CASE WHEN v.fixed THEN m.al[(8 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p1 + v.q * CASE WHEN v.fixed THEN m.al[(9 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p2 + v.q * CASE WHEN v.fixed THEN m.al[(10 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p3 + v.q * CASE WHEN v.fixed THEN m.al[(11 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p4 + v.q * CASE WHEN v.fixed THEN m.al[(12 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p5 + v.q * CASE WHEN v.fixed THEN m.al[(13 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p6 + v.q * CASE WHEN v.fixed THEN m.al[(14 - v.len % 8) % 8 + 1] ELSE 0.125 END,
+           (1 - v.q) * w.p7 + v.q * CASE WHEN v.fixed THEN m.al[(15 - v.len % 8) % 8 + 1] ELSE 0.125 END
     FROM walk w
     JOIN col c ON c.oid = w.oid AND c.attnum = w.attnum + 1
     CROSS JOIN LATERAL (
         SELECT CASE WHEN c.dropped THEN 0 ELSE 1 - least(c.p, 1) END AS q,   -- a rewrite stores dropped columns as NULL
                coalesce(c.width, 0) AS w,
                c.len > 0 AS fixed,
-               greatest(c.len, 0) AS len,
+               greatest(c.len, 0)::int AS len,
                -- short varlena values (under 127 bytes) have a 1-byte header and are not aligned
                CASE WHEN c.len = -1 AND c.storage <> 'p' AND coalesce(c.width, 0) < 127 THEN 1 ELSE c.align END AS a
     ) v
     CROSS JOIN LATERAL (
-        SELECT sum(x.pi * x.pd) AS padding,
-               coalesce(sum(x.pi) FILTER (WHERE x.dest = 0), 0) AS s0, coalesce(sum(x.pi) FILTER (WHERE x.dest = 1), 0) AS s1,
-               coalesce(sum(x.pi) FILTER (WHERE x.dest = 2), 0) AS s2, coalesce(sum(x.pi) FILTER (WHERE x.dest = 3), 0) AS s3,
-               coalesce(sum(x.pi) FILTER (WHERE x.dest = 4), 0) AS s4, coalesce(sum(x.pi) FILTER (WHERE x.dest = 5), 0) AS s5,
-               coalesce(sum(x.pi) FILTER (WHERE x.dest = 6), 0) AS s6, coalesce(sum(x.pi) FILTER (WHERE x.dest = 7), 0) AS s7
-        FROM (SELECT r.pi, (v.a - r.i % v.a) % v.a AS pd, (r.i + (v.a - r.i % v.a) % v.a + v.len) % 8 AS dest
-              FROM (VALUES (0, w.p0), (1, w.p1), (2, w.p2), (3, w.p3), (4, w.p4), (5, w.p5), (6, w.p6), (7, w.p7)) r(i, pi)) x
+        -- al = where the column starts (offset modulo 8) after alignment; a fixed width then rotates it by len
+        SELECT CASE v.a WHEN 1 THEN 0
+                        WHEN 2 THEN w.p1 + w.p3 + w.p5 + w.p7
+                        WHEN 4 THEN 3 * (w.p1 + w.p5) + 2 * (w.p2 + w.p6) + w.p3 + w.p7
+                        ELSE 7 * w.p1 + 6 * w.p2 + 5 * w.p3 + 4 * w.p4 + 3 * w.p5 + 2 * w.p6 + w.p7 END AS padding,
+               CASE v.a WHEN 1 THEN ARRAY[w.p0, w.p1, w.p2, w.p3, w.p4, w.p5, w.p6, w.p7]
+                        WHEN 2 THEN ARRAY[w.p0 + w.p7, 0, w.p1 + w.p2, 0, w.p3 + w.p4, 0, w.p5 + w.p6, 0]
+                        WHEN 4 THEN ARRAY[w.p0 + w.p5 + w.p6 + w.p7, 0, 0, 0, w.p1 + w.p2 + w.p3 + w.p4, 0, 0, 0]
+                        ELSE ARRAY[w.p0 + w.p1 + w.p2 + w.p3 + w.p4 + w.p5 + w.p6 + w.p7, 0, 0, 0, 0, 0, 0, 0] END AS al
     ) m
 ),
 shape AS (
