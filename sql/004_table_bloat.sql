@@ -161,7 +161,8 @@ est AS (
                 WHEN coalesce(s.toast_live, 0) + coalesce(s.toast_dead, 0) > 0 THEN ceil(s.toast_live / 4)
                 WHEN s.toast_reltuples >= 0 THEN ceil(s.toast_reltuples / 4)
                 ELSE NULL END AS toast_pages_needed,
-           s.live > 0 AND NOT (s.all_known AND s.can_read) AS use_fallback
+           -- never analyzed, or columns without statistics: the row width is unknown
+           (s.reltuples < 0 AND s.heap_bytes > 0) OR (s.live > 0 AND NOT (s.all_known AND s.can_read)) AS use_fallback
     FROM sized s
 ),
 leaf AS (
@@ -178,7 +179,7 @@ leaf AS (
            e.fixed_width, round(e.row_bytes::numeric, 1)::float8 AS row_bytes,
            array_remove(ARRAY[
                CASE WHEN NOT e.can_read THEN 'NoStatsAccess' END,
-               CASE WHEN e.can_read AND e.live > 0 AND NOT e.all_known THEN 'NoStats' END,
+               CASE WHEN e.can_read AND ((e.live > 0 AND NOT e.all_known) OR (e.reltuples < 0 AND e.heap_bytes > 0)) THEN 'NoStats' END,
                CASE WHEN e.can_read AND e.all_known AND e.n_mod > greatest(50, 0.1 * e.live) THEN 'StaleStats' END,
                CASE WHEN e.has_name THEN 'NameColumns' END,
                CASE WHEN e.has_dropped THEN 'DroppedColumns' END,

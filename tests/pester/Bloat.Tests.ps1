@@ -54,7 +54,7 @@ INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
     }
 
     It 'filters by percentage, wasted MB, schema and table' {
-        @(Get-PgTableBloat -Connection $db.ConnectionString -MinBloatPercent 20).Table | Should -Be @('orders')
+        @(Get-PgTableBloat -Connection $db.ConnectionString -Schema public -MinBloatPercent 20).Table | Should -Be @('orders')
         @(Get-PgTableBloat -Connection $db.ConnectionString -MinBloatPercent 20 -MinWastedMB 100) | Should -BeNullOrEmpty
         @(Get-PgTableBloat -Connection $db.ConnectionString -Table 'Order*').Table | Should -Be @('Order Lines')
         @(Get-PgTableBloat -Connection $db.ConnectionString -Schema pgperf).Schema | Sort-Object -Unique | Should -Be @('pgperf')
