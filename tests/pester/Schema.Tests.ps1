@@ -57,6 +57,7 @@ Describe 'Install-PgPerfSchema' -Tag 'Integration' {
             Install-PgPerfSchema -Connection $using:cs
         }
         ($results | ForEach-Object { $_.AppliedNow.Count } | Measure-Object -Sum).Sum | Should -Be $shipped
+        $results | ForEach-Object { $_.InstalledVersion } | Should -Be (@($results[0].LatestVersion) * 3)
         Invoke-TestSql -Database $db.Name 'SELECT count(*), count(DISTINCT version) FROM pgperf.schema_migrations' | Should -Be "$shipped|$shipped"
     }
 }

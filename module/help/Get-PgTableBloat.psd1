@@ -1,0 +1,40 @@
+@{
+    Synopsis    = 'Reports table bloat: the space VACUUM FULL would give back, heap plus TOAST, per table.'
+    Description = @'
+Get-PgTableBloat reports, for every table, partition, partitioned table (the sum of its partitions) and materialized view, how much space a rewrite (VACUUM FULL or pg_repack) would give back, in bytes (BloatBytes) and as a percentage of the table's heap plus TOAST size (BloatPercent). The fillfactor reserve is not counted as waste. Status follows the spec: Healthy under 10 %, Monitor 10-20 %, ActionRequired over 20 %, Critical over 50 %.
+
+-Method Estimate (the default) reads only the catalog and pg_stats, so it is cheap enough for every table at once. It lays the columns out with their real alignment and NULL fractions, uses PostgreSQL's fillfactor rule and the live TOAST chunk count. Where the estimate is weak it says so in Flags and lowers Confidence: NoStats (never analyzed), StaleStats (many changes since the last ANALYZE), NoStatsAccess (the role cannot read pg_stats for the table), NameColumns, DroppedColumns, ToastNeverVacuumed, ToastUnknown, PaddingHeavy, SizeFromCatalog (the table was locked, so its size came from pg_class).
+
+-Method Approx (pgstattuple_approx) and -Method Exact (pgstattuple) read the table and convert the result to the same figure. They need the pgstattuple extension (CREATE EXTENSION pgstattuple; and GRANT pg_stat_scan_tables TO the monitoring role); without it the cmdlet fails with PgPerf.Bloat.ExtensionMissing. pgstattuple counts the data of dropped columns as live, so such tables keep the DroppedColumns flag.
+
+A table name without wildcards that matches nothing gives a PgPerf.Bloat.TableNotFound error. Output is sorted by BloatPercent, highest first, and pipes into Invoke-PgVacuum.
+'@
+    Parameters  = @{
+        Table           = 'Table names to report (wildcards allowed; case-sensitive). Binds from the pipeline by property name (Table or tablename). All tables when omitted.'
+        Schema          = 'Schema names to report (wildcards allowed). Binds from the pipeline by property name (Schema or schemaname).'
+        MinBloatPercent = 'Only tables whose BloatPercent is at least this value, 0 to 100. 0 (the default) returns every table; the spec''s high-bloat list is -MinBloatPercent 20.'
+        MinWastedMB     = 'Only tables that would give back at least this many megabytes. Use it to ignore small tables whose percentage is high but whose waste is not.'
+        Method          = 'Estimate (default: catalog and pg_stats only, no table is read), Approx (pgstattuple_approx: reads the pages that are not all-visible) or Exact (pgstattuple: reads the whole table and its TOAST table). Approx and Exact need the pgstattuple extension.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Tables that need action'
+            Code    = 'Get-PgTableBloat -MinBloatPercent 20 -MinWastedMB 10'
+            Remarks = 'Lists the tables over 20 % bloat that would give back at least 10 MB, worst first, with Status, Method, Confidence and Flags.'
+        }
+        @{
+            Title   = 'Confirm an estimate with pgstattuple'
+            Code    = @'
+Get-PgTableBloat -Table orders, order_items -Method Exact | Format-List Schema, Table, BloatPercent, BloatBytes, Status, Flags
+'@
+            Remarks = 'Reads both tables with pgstattuple and reports the space VACUUM FULL would give back.'
+        }
+        @{
+            Title   = 'Rewrite the worst tables after a look at the plan'
+            Code    = 'Get-PgTableBloat -MinBloatPercent 50 -MinWastedMB 100 | Invoke-PgVacuum -Full -WhatIf'
+            Remarks = 'Shows the exact VACUUM FULL statement for each critical table; run it again without -WhatIf in a maintenance window.'
+        }
+    )
+    Outputs     = 'PgPerf.PgTableBloat'
+    Links       = @('Invoke-PgBloatSnapshot', 'Invoke-PgVacuum')
+}

@@ -1,0 +1,306 @@
+using System.Diagnostics;
+using Dapper;
+using Npgsql;
+
+namespace PgPerf.Engine.Bloat;
+
+internal sealed class BloatService : IBloatService
+{
+    private const string ExtensionErrorId = "PgPerf.Bloat.ExtensionMissing";
+    private readonly PgServerContext _context;
+
+    public BloatService(PgServerContext context) => _context = context;
+
+    public IReadOnlyList<PgTableBloat> Estimate(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            var rows = await connection.QueryAsync<EstimateRow>(new CommandDefinition(
+                SqlResources.Get("queries/bloat_estimate.sql"), commandTimeout: 300, cancellationToken: cancellationToken));
+            var now = DateTimeOffset.UtcNow;
+            return (IReadOnlyList<PgTableBloat>)rows.Select(r => ToRecord(r, now)).ToList();
+        }, cancellationToken);
+
+    public bool HasPgstattuple(CancellationToken cancellationToken) => ExtensionSchema(cancellationToken) is not null;
+
+    public void EnsurePgstattuple(CancellationToken cancellationToken)
+    {
+        if (ExtensionSchema(cancellationToken) is null)
+            throw ExtensionMissing();
+    }
+
+    public PgTableBloat Measure(PgTableBloat table, PgBloatMethod method, CancellationToken cancellationToken) =>
+        Measure(table, method, lockTimeoutMs: 5000, cancellationToken);
+
+    private PgTableBloat Measure(PgTableBloat table, PgBloatMethod method, int lockTimeoutMs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (method == PgBloatMethod.Estimate)
+            return table;
+        var schema = ExtensionSchema(cancellationToken) ?? throw ExtensionMissing();
+
+        if (table.Kind == "PartitionedTable")
+        {
+            var leaves = LeafNames(table, cancellationToken);
+            var estimates = Estimate(cancellationToken).Where(e => leaves.Contains((e.Schema, e.Table))).ToList();
+            var parts = estimates.Select(e => Measure(e, method, lockTimeoutMs, cancellationToken)).ToList();
+            var sum = new PgBloatFigures(parts.Sum(p => p.TableBytes), parts.Sum(p => p.BloatBytes), parts.Sum(p => p.LiveTuples), parts.Sum(p => p.DeadTuples));
+            return WithFigures(table, sum, method, parts.SelectMany(p => p.Flags).Prepend("PartitionedParent").Distinct().ToArray());
+        }
+
+        PgBloatFigures figures;
+        try
+        {
+            figures = _context.Run(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // Wait only briefly for a table someone holds an exclusive lock on (VACUUM FULL, ALTER TABLE).
+            await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('lock_timeout', @value, true)",
+                new { value = $"{lockTimeoutMs}ms" }, transaction, cancellationToken: cancellationToken));
+            var target = await connection.QuerySingleOrDefaultAsync<(long Oid, long ToastOid)?>(new CommandDefinition(
+                "SELECT c.oid::bigint, c.reltoastrelid::bigint FROM pg_class c WHERE c.oid = to_regclass(@name)",
+                new { name = table.QualifiedName }, transaction, cancellationToken: cancellationToken));
+            if (target is null)
+                throw TableNotFound(table.Schema, table.Table);
+
+            var function = method == PgBloatMethod.Exact ? "pgstattuple" : "pgstattuple_approx";
+            var columns = method == PgBloatMethod.Exact
+                ? "table_len, tuple_count::float8, tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, free_space::float8, 100::float8"
+                : "table_len, approx_tuple_count::float8, approx_tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, approx_free_space::float8, scanned_percent::float8";
+            // The function name and the extension's schema come from this code and the catalog, never from the user.
+            var sql = $"SELECT {columns} FROM {PgIdentifier.Quote(schema)}.{function}(@oid::oid::regclass)";
+            var heap = await StatTupleAsync(connection, transaction, sql, target.Value.Oid, cancellationToken);
+            var toast = target.Value.ToastOid == 0 ? null : await StatTupleAsync(connection, transaction, sql, target.Value.ToastOid, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return BloatMath.FromStatTuple(heap, toast, table.FillFactor, table.FixedWidth,
+                table.EstimatedRowBytes > 0 && !table.Flags.Contains("NoStats") && !table.Flags.Contains("NoStatsAccess") ? table.EstimatedRowBytes : null);
+        }, cancellationToken);
+        }
+        catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.PermissionDenied")
+        {
+            throw PermissionHint(ex);
+        }
+
+        // pgstattuple counts the data of dropped columns as live; a rewrite gives it back.
+        var flags = table.Flags.Where(f => f is "DroppedColumns" or "PartitionedParent").ToArray();
+        return WithFigures(table, figures, method, flags);
+    }
+
+    public PgSnapshotResult CaptureSnapshot(PgBloatSnapshotOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var (count, capturedAt) = _context.Run(async connection =>
+            await connection.QuerySingleAsync<(int, DateTime)>(new CommandDefinition(
+                "SELECT pgperf.capture_table_bloat_snapshot(), now()", commandTimeout: 300, cancellationToken: cancellationToken)), cancellationToken);
+        var captured = new DateTimeOffset(DateTime.SpecifyKind(capturedAt, DateTimeKind.Utc));
+
+        var skipped = new List<string>();
+        if (!options.NoConfirm && HasPgstattuple(cancellationToken))
+            Confirm(captured, options, clock, skipped, cancellationToken);
+
+        _context.Run(async connection => await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT pgperf.check_table_bloat_alerts(@threshold, @floor)",
+            new { threshold = options.AlertThresholdPercent, floor = options.AlertMinWastedBytes }, cancellationToken: cancellationToken)), cancellationToken);
+
+        var result = new PgSnapshotResult
+        {
+            Kind = "TableBloat",
+            Count = count,
+            CapturedAt = captured,
+            DurationMs = clock.Elapsed.TotalMilliseconds,
+            Skipped = skipped.ToArray(),
+        };
+        result.From(_context.Info);
+        return result;
+    }
+
+    // Replaces the estimate of the worst (and the least trusted) tables with pgstattuple_approx, largest first,
+    // until the time budget runs out. Locked or vanished tables keep their estimate and are reported as skipped.
+    private void Confirm(DateTimeOffset capturedAt, PgBloatSnapshotOptions options, Stopwatch clock, List<string> skipped, CancellationToken cancellationToken)
+    {
+        var candidates = _context.Run(async connection => (await connection.QueryAsync<(long Id, string Schema, string Table)>(new CommandDefinition(
+            """
+            SELECT id, schemaname, tablename FROM pgperf.table_bloat_snapshots
+            WHERE captured_at = @capturedAt AND table_kind <> 'PartitionedTable'
+              AND (bloat_ratio >= @above OR confidence = 'Low')
+            ORDER BY bloat_bytes DESC
+            """, new { capturedAt, above = options.ConfirmAbovePercent }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+        if (candidates.Count == 0)
+            return;
+
+        var estimates = Estimate(cancellationToken).ToDictionary(e => (e.Schema, e.Table));
+        foreach (var (id, schema, table) in candidates)
+        {
+            var name = PgIdentifier.Qualify(schema, table);
+            if (clock.Elapsed.TotalSeconds >= options.TimeBudgetSeconds)
+            {
+                skipped.Add($"{name} (time budget)");
+                continue;
+            }
+            if (!estimates.TryGetValue((schema, table), out var estimate))
+            {
+                skipped.Add($"{name} (dropped)");
+                continue;
+            }
+            try
+            {
+                var measured = Measure(estimate, PgBloatMethod.Approx, options.LockTimeoutMs, cancellationToken);
+                _context.Run(async connection => await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE pgperf.table_bloat_snapshots
+                       SET method = 'Approx', table_bytes = @TableBytes, bloat_bytes = @BloatBytes, bloat_ratio = @BloatPercent,
+                           live_tuples = @LiveTuples, dead_tuples = @DeadTuples, confidence = @Confidence, flags = @Flags
+                     WHERE id = @id
+                    """,
+                    new { id, measured.TableBytes, measured.BloatBytes, measured.BloatPercent, measured.LiveTuples, measured.DeadTuples,
+                          Confidence = measured.Confidence.ToString(), measured.Flags }, cancellationToken: cancellationToken)), cancellationToken);
+            }
+            catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable" or "PgPerf.Timeout")
+            {
+                skipped.Add($"{name} (locked)");
+            }
+            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || ex.Message.Contains("could not open relation", StringComparison.Ordinal))
+            {
+                skipped.Add($"{name} (dropped)");
+            }
+        }
+    }
+
+    public PgVacuumResult Vacuum(string schema, string table, bool full, bool analyze, CancellationToken cancellationToken)
+    {
+        var sql = PgVacuumSql.Build(schema, table, full, analyze);
+        var name = PgIdentifier.Qualify(schema, table);
+        return _context.Run(async connection =>
+        {
+            var oid = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT to_regclass(@name)::oid::bigint", new { name }, cancellationToken: cancellationToken))
+                ?? throw TableNotFound(schema, table);
+            const string sizeSql = """
+                SELECT coalesce(sum(pg_relation_size(c.oid) + coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0)), 0)::bigint
+                FROM pg_class c
+                WHERE c.oid = @oid::oid OR c.oid IN (SELECT t.relid FROM pg_partition_tree(@oid::oid::regclass) t WHERE t.isleaf)
+                """;
+            var before = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sizeSql, new { oid }, cancellationToken: cancellationToken));
+            var clock = Stopwatch.StartNew();
+            // No transaction here: VACUUM refuses to run inside one. The statement holds only quoted identifiers.
+            await connection.ExecuteAsync(new CommandDefinition(sql, commandTimeout: 0, cancellationToken: cancellationToken));
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            var after = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sizeSql, new { oid }, cancellationToken: cancellationToken));
+            var result = new PgVacuumResult { Schema = schema, Table = table, Sql = sql, BytesBefore = before, BytesAfter = after, DurationMs = elapsed };
+            result.From(_context.Info);
+            return result;
+        }, cancellationToken);
+    }
+
+    private static async Task<PgStatTupleFigures> StatTupleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long oid, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<(long, double, double, double, double, double, double)>(
+            new CommandDefinition(sql, new { oid }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        return new PgStatTupleFigures(row.Item1, row.Item2, row.Item3, row.Item4, row.Item5, row.Item6, row.Item7);
+    }
+
+    private HashSet<(string, string)> LeafNames(PgTableBloat table, CancellationToken cancellationToken) =>
+        _context.Run(async connection => (await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            """
+            SELECT n.nspname::text, c.relname::text FROM pg_partition_tree(to_regclass(@name)) t
+            JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf
+            """, new { name = table.QualifiedName }, cancellationToken: cancellationToken))).ToHashSet(), cancellationToken);
+
+    private string? ExtensionSchema(CancellationToken cancellationToken) =>
+        _context.Run(async connection => await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pgstattuple'", cancellationToken: cancellationToken)), cancellationToken)
+        ?.Trim('"');
+
+    private PgPerfException ExtensionMissing() =>
+        new(ExtensionErrorId, PgPerfErrorKind.NotInstalled,
+            $"-Method Approx and Exact need the pgstattuple extension, which is not installed in database {_context.Info.Database ?? "(default)"} on {_context.Info.Endpoint}. " +
+            "Install it once as a superuser: CREATE EXTENSION pgstattuple; then let the monitoring role use it: GRANT pg_stat_scan_tables TO <role>; " +
+            "(or use -Method Estimate, which needs no extension).", _context.Info.Server)
+        { ParameterName = "Method" };
+
+    private PgPerfException PermissionHint(PgPerfException ex) =>
+        new("PgPerf.Bloat.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+            $"The role '{_context.Info.Username ?? "(default)"}' on {_context.Info.Server} may not run pgstattuple: {ex.Message} Grant it with: GRANT pg_stat_scan_tables TO <role>;",
+            ex.Target, ex);
+
+    private PgPerfException TableNotFound(string schema, string table) =>
+        new("PgPerf.Bloat.TableNotFound", PgPerfErrorKind.ObjectNotFound,
+            $"Table {PgIdentifier.Qualify(schema, table)} does not exist in database {_context.Info.Database ?? "(default)"} on {_context.Info.Server}. Check -Schema and -Table (names are case-sensitive).",
+            PgIdentifier.Qualify(schema, table)) { ParameterName = "Table" };
+
+    private PgTableBloat WithFigures(PgTableBloat source, PgBloatFigures figures, PgBloatMethod method, string[] flags)
+    {
+        var record = new PgTableBloat
+        {
+            Schema = source.Schema,
+            Table = source.Table,
+            Kind = source.Kind,
+            TableBytes = figures.TableBytes,
+            BloatBytes = figures.BloatBytes,
+            BloatPercent = figures.BloatPercent,
+            LiveTuples = figures.LiveTuples,
+            DeadTuples = figures.DeadTuples,
+            Status = BloatMath.Status(figures.BloatPercent),
+            Method = method,
+            Flags = flags,
+            Confidence = flags.Contains("DroppedColumns") ? PgBloatConfidence.Medium : PgBloatConfidence.High,
+            FillFactor = source.FillFactor,
+            FixedWidth = source.FixedWidth,
+            EstimatedRowBytes = source.EstimatedRowBytes,
+            TableOid = source.TableOid,
+            ToastOid = source.ToastOid,
+            MeasuredAt = DateTimeOffset.UtcNow,
+        };
+        record.From(_context.Info);
+        return record;
+    }
+
+    private PgTableBloat ToRecord(EstimateRow r, DateTimeOffset now)
+    {
+        var flags = r.flags ?? Array.Empty<string>();
+        var record = new PgTableBloat
+        {
+            Schema = r.schemaname,
+            Table = r.tablename,
+            Kind = r.kind,
+            TableBytes = r.table_bytes,
+            BloatBytes = r.bloat_bytes,
+            BloatPercent = r.bloat_ratio,
+            LiveTuples = r.live_tuples,
+            DeadTuples = r.dead_tuples,
+            Status = BloatMath.Status(r.bloat_ratio),
+            Method = PgBloatMethod.Estimate,
+            Confidence = BloatMath.Confidence(flags),
+            Flags = flags,
+            FillFactor = r.fillfactor,
+            FixedWidth = r.fixed_width,
+            EstimatedRowBytes = r.row_bytes ?? 0,
+            TableOid = r.oid,
+            ToastOid = r.toast_oid,
+            MeasuredAt = now,
+        };
+        record.From(_context.Info);
+        return record;
+    }
+
+#pragma warning disable IDE1006, CA1707 // names follow the SQL columns so Dapper maps them
+    private sealed class EstimateRow
+    {
+        public long oid { get; set; }
+        public long toast_oid { get; set; }
+        public string schemaname { get; set; } = "";
+        public string tablename { get; set; } = "";
+        public string kind { get; set; } = "Table";
+        public int fillfactor { get; set; }
+        public long table_bytes { get; set; }
+        public long bloat_bytes { get; set; }
+        public double bloat_ratio { get; set; }
+        public long live_tuples { get; set; }
+        public long dead_tuples { get; set; }
+        public bool fixed_width { get; set; }
+        public double? row_bytes { get; set; }
+        public string[]? flags { get; set; }
+        public string confidence { get; set; } = "High";
+    }
+#pragma warning restore IDE1006, CA1707
+}

@@ -1,0 +1,122 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Reports table bloat now: the space VACUUM FULL would give back, heap plus TOAST, per table. Estimate (default)
+/// reads only the catalog; Approx and Exact measure with the pgstattuple extension.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "PgTableBloat")]
+[OutputType(typeof(PgTableBloat))]
+public sealed class GetPgTableBloatCommand : PgPerfCmdlet
+{
+    private const int ProgressId = 0x5042;
+    private readonly Dictionary<string, IReadOnlyList<PgTableBloat>> _estimates = new(StringComparer.Ordinal);
+
+    /// <summary>Table names; wildcards allowed. All tables when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [Alias("Name", "tablename")]
+    public string[]? Table { get; set; }
+
+    /// <summary>Schema names; wildcards allowed.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [Alias("schemaname")]
+    public string[]? Schema { get; set; }
+
+    /// <summary>Only tables at or over this bloat percentage (0 = all; the spec's high-bloat list is 20).</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public double MinBloatPercent { get; set; }
+
+    /// <summary>Only tables wasting at least this many MB.</summary>
+    [Parameter]
+    [ValidateRange(0, 1_000_000_000)]
+    public double MinWastedMB { get; set; }
+
+    [Parameter]
+    public PgBloatMethod Method { get; set; } = PgBloatMethod.Estimate;
+
+    protected override void ProcessRecord()
+    {
+        PgConnectionInfo target;
+        IBloatService service;
+        IReadOnlyList<PgTableBloat> all;
+        try
+        {
+            target = ResolveConnection();
+            service = InstalledService<IBloatService>(target);
+            if (Method != PgBloatMethod.Estimate)
+                service.EnsurePgstattuple(CancellationToken);
+            if (!_estimates.TryGetValue($"{target.Server}|{target.Username}", out var cached))
+            {
+                WriteVerbose($"Estimating bloat of every table on {target.Server}.");
+                _estimates[$"{target.Server}|{target.Username}"] = cached = service.Estimate(CancellationToken);
+            }
+            all = cached;
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+
+        var selected = Select(all, target);
+        if (Method != PgBloatMethod.Estimate)
+            selected = MeasureAll(service, selected);
+
+        var minBytes = (long)(MinWastedMB * 1024 * 1024);
+        foreach (var row in selected.Where(r => r.BloatPercent >= MinBloatPercent && r.BloatBytes >= minBytes)
+                     .OrderByDescending(r => r.BloatPercent).ThenByDescending(r => r.BloatBytes))
+            WriteObject(row);
+    }
+
+    private List<PgTableBloat> Select(IReadOnlyList<PgTableBloat> all, PgConnectionInfo target)
+    {
+        var schemas = Patterns(Schema);
+        var tables = Patterns(Table);
+        var selected = all.Where(r => (schemas.Count == 0 || schemas.Any(p => p.IsMatch(r.Schema)))
+                                      && (tables.Count == 0 || tables.Any(p => p.IsMatch(r.Table)))).ToList();
+
+        // A name without wildcards that matches nothing is a mistake worth an error; a pattern may match nothing.
+        foreach (var name in Table ?? Array.Empty<string>())
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(name) || selected.Any(r => r.Table == name))
+                continue;
+            var where = Schema is { Length: > 0 } ? $" in schema {string.Join(", ", Schema)}" : "";
+            WriteError(ToErrorRecord(new PgPerfException("PgPerf.Bloat.TableNotFound", PgPerfErrorKind.ObjectNotFound,
+                $"No table named '{name}'{where} in database {target.Database ?? "(default)"} on {target.Server}. Names are case-sensitive; Get-PgTableBloat without -Table lists them all.",
+                name) { ParameterName = nameof(Table) }));
+        }
+        return selected;
+    }
+
+    private List<PgTableBloat> MeasureAll(IBloatService service, List<PgTableBloat> tables)
+    {
+        var measured = new List<PgTableBloat>(tables.Count);
+        var progress = new ProgressRecord(ProgressId, $"Measuring table bloat ({Method})", "Starting");
+        for (var i = 0; i < tables.Count; i++)
+        {
+            var table = tables[i];
+            if (tables.Count > 1)
+            {
+                progress.StatusDescription = $"{table.QualifiedName} ({i + 1} of {tables.Count})";
+                progress.PercentComplete = 100 * i / tables.Count;
+                WriteProgress(progress);
+            }
+            TryInvoke(() => measured.Add(service.Measure(table, Method, CancellationToken)));
+        }
+        if (tables.Count > 1)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+        return measured;
+    }
+
+    private static List<WildcardPattern> Patterns(string[]? names) =>
+        (names ?? Array.Empty<string>()).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToList();
+}

@@ -1,0 +1,83 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Runs VACUUM on tables, typically piped from Get-PgTableBloat. -Full rewrites the table and gives the space back
+/// to the operating system, but holds an ACCESS EXCLUSIVE lock while it runs; it asks for confirmation like a
+/// ConfirmImpact High command.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "PgVacuum", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PgVacuumResult))]
+public sealed class InvokePgVacuumCommand : PgPerfCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("tablename")]
+    public string[] Table { get; set; } = Array.Empty<string>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("schemaname")]
+    public string Schema { get; set; } = "public";
+
+    [Parameter]
+    public SwitchParameter Full { get; set; }
+
+    [Parameter]
+    public SwitchParameter Analyze { get; set; }
+
+    /// <summary>Skip the confirmation that -Full asks for.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    private bool _warned;
+
+    protected override void ProcessRecord()
+    {
+        PgConnectionInfo target;
+        IBloatService service;
+        try
+        {
+            target = ResolveConnection();
+            service = Engine.Get<IBloatService>(target);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+
+        foreach (var table in Table)
+        {
+            var sql = PgVacuumSql.Build(Schema, table, Full, Analyze);
+            if (Full && !_warned)
+            {
+                WriteWarning("VACUUM FULL takes an ACCESS EXCLUSIVE lock: reads and writes of the table wait until it finishes, and it needs free disk space for a full copy. Run it in a maintenance window.");
+                _warned = true;
+            }
+            if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Server}", sql))
+                continue;
+            if (Full && !Force && NeedsHighImpactConfirmation() &&
+                !ShouldContinue($"{sql} locks {PgIdentifier.Qualify(Schema, table)} against reads and writes until it finishes. Continue?", "Confirm VACUUM FULL"))
+                continue;
+
+            TryInvoke(() =>
+            {
+                WriteVerbose($"Running {sql} on {target.Server}.");
+                WriteObject(service.Vacuum(Schema, table, Full, Analyze, CancellationToken));
+            });
+        }
+    }
+
+    // -Full behaves as ConfirmImpact High: it asks unless $ConfirmPreference is None or -Confirm:$false was given
+    // (with -Confirm, ShouldProcess has already asked).
+    private bool NeedsHighImpactConfirmation()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm))
+            return false;
+        var preference = GetVariableValue("ConfirmPreference");
+        var value = preference is PSObject ps ? ps.BaseObject : preference;
+        return value is not ConfirmImpact impact || (impact != ConfirmImpact.None && impact <= ConfirmImpact.High);
+    }
+}

@@ -1,0 +1,127 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $script:ModulePath -Force
+}
+
+Describe 'Bloat cmdlets: parameters' -Tag 'Unit' {
+    It 'rejects -MinBloatPercent 150 before touching a server' {
+        $err = { Get-PgTableBloat -Connection 'Host=127.0.0.1;Port=1' -MinBloatPercent 150 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*GetPgTableBloatCommand'
+        $err.Exception.Message | Should -Match '100'
+    }
+
+    It 'rejects an unknown -Method' {
+        $err = { Get-PgTableBloat -Method Guess -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'CannotConvertArgument*,*GetPgTableBloatCommand'
+    }
+
+    It 'declares VACUUM as a state change and binds Schema and Table from the pipeline' {
+        $cmd = Get-Command Invoke-PgVacuum
+        $cmd.Parameters.Keys | Should -Contain 'WhatIf'
+        $cmd.Parameters.Table.ParameterSets.Values[0].ValueFromPipelineByPropertyName | Should -BeTrue
+        $cmd.Parameters.Schema.ParameterSets.Values[0].ValueFromPipelineByPropertyName | Should -BeTrue
+    }
+}
+
+Describe 'Get-PgTableBloat, Invoke-PgBloatSnapshot and Invoke-PgVacuum' -Tag 'Integration' {
+    BeforeAll {
+        $script:db = New-TestDatabase
+        $cs = $script:db.ConnectionString
+        Install-PgPerfSchema -Connection $cs | Out-Null
+        Invoke-TestSql -Database $db.Name @'
+CREATE TABLE orders (id int, customer text, total numeric(10,2)) WITH (autovacuum_enabled = off);
+INSERT INTO orders SELECT i, 'customer ' || (i % 500), i * 1.5 FROM generate_series(1, 40000) i;
+DELETE FROM orders WHERE id % 10 < 7;
+CREATE TABLE "Order Lines" (id int, qty int) WITH (autovacuum_enabled = off);
+INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
+'@ | Out-Null
+        Invoke-TestSql -Database $db.Name 'ANALYZE orders; ANALYZE "Order Lines"' | Out-Null
+    }
+    AfterAll { Remove-TestDatabase $script:db }
+
+    It 'estimates every table with Status, Method and Confidence' {
+        $rows = Get-PgTableBloat -Connection $db.ConnectionString
+        $orders = $rows | Where-Object Table -eq 'orders'
+        $orders.Schema | Should -Be 'public'
+        $orders.BloatPercent | Should -BeGreaterThan 60
+        $orders.BloatPercent | Should -BeLessThan 80
+        $orders.Status | Should -Be 'Critical'
+        $orders.Method | Should -Be 'Estimate'
+        $orders.Confidence | Should -Be 'High'
+        ($rows | Where-Object Table -eq 'Order Lines').Status | Should -Be 'Healthy'
+        # Worst first.
+        $rows[0].BloatPercent | Should -BeGreaterOrEqual $rows[-1].BloatPercent
+    }
+
+    It 'filters by percentage, wasted MB, schema and table' {
+        @(Get-PgTableBloat -Connection $db.ConnectionString -Schema public -MinBloatPercent 20).Table | Should -Be @('orders')
+        @(Get-PgTableBloat -Connection $db.ConnectionString -MinBloatPercent 20 -MinWastedMB 100) | Should -BeNullOrEmpty
+        @(Get-PgTableBloat -Connection $db.ConnectionString -Table 'Order*').Table | Should -Be @('Order Lines')
+        @(Get-PgTableBloat -Connection $db.ConnectionString -Schema pgperf).Schema | Sort-Object -Unique | Should -Be @('pgperf')
+    }
+
+    It 'writes PgPerf.Bloat.TableNotFound for a name that matches nothing and goes on' {
+        $out = Get-PgTableBloat -Connection $db.ConnectionString -Table nosuch, orders -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($out).Table | Should -Be @('orders')
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Bloat.TableNotFound,*'
+    }
+
+    It 'fails with PgPerf.Bloat.ExtensionMissing for -Method Exact without pgstattuple, then measures once it is installed' {
+        $err = { Get-PgTableBloat -Connection $db.ConnectionString -Table orders -Method Exact -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Bloat.ExtensionMissing,*'
+        $err.Exception.Message | Should -Match 'CREATE EXTENSION pgstattuple'
+        $err.Exception.Message | Should -Match 'pg_stat_scan_tables'
+
+        Invoke-TestSql -Database $db.Name 'CREATE EXTENSION pgstattuple' | Out-Null
+        $exact = Get-PgTableBloat -Connection $db.ConnectionString -Table orders -Method Exact
+        $exact.Method | Should -Be 'Exact'
+        $estimate = Get-PgTableBloat -Connection $db.ConnectionString -Table orders
+        [math]::Abs($exact.BloatPercent - $estimate.BloatPercent) | Should -BeLessThan 3
+        $approx = Get-PgTableBloat -Connection $db.ConnectionString -Table orders -Method Approx
+        [math]::Abs($approx.BloatPercent - $exact.BloatPercent) | Should -BeLessThan 3
+    }
+
+    It 'survives ConvertTo-Json and Export-Csv' {
+        $row = Get-PgTableBloat -Connection $db.ConnectionString -Table orders
+        $json = $row | Select-Object Schema, Table, BloatPercent, BloatBytes, Status, Flags | ConvertTo-Json | ConvertFrom-Json
+        $json.Table | Should -Be 'orders'
+        $json.BloatBytes | Should -Be $row.BloatBytes
+        ($row | ConvertTo-Csv | Select-Object -Skip 1) | Should -Match '"orders"'
+    }
+
+    It 'captures a snapshot and raises one high_bloat alert' {
+        $result = Invoke-PgBloatSnapshot -Connection $db.ConnectionString
+        $result.Kind | Should -Be 'TableBloat'
+        $result.Count | Should -BeGreaterThan 2
+        $result.CapturedAt | Should -BeOfType [DateTimeOffset]
+        Invoke-TestSql -Database $db.Name "SELECT method FROM pgperf.table_bloat_snapshots WHERE tablename = 'orders'" | Should -Be 'Approx'
+        Invoke-TestSql -Database $db.Name "SELECT dedup_key FROM pgperf.performance_alerts WHERE resolved_at IS NULL" | Should -Be 'high_bloat:public.orders'
+    }
+
+    It 'pipes into Invoke-PgVacuum -Full -WhatIf, which prints the SQL and changes nothing' {
+        $before = Invoke-TestSql -Database $db.Name "SELECT pg_relation_size('orders')"
+        # What-if lines go to the host, so run the pipeline in a fresh process and read what it printed.
+        $run = Invoke-FreshPwsh @"
+Import-Module '$($script:ModulePath)'
+Get-PgTableBloat -Connection '$($db.ConnectionString)' -Table orders | Invoke-PgVacuum -Full -WhatIf
+"@
+        $run.Output | Should -Match ([regex]::Escape('What if: Performing the operation "VACUUM (FULL) public.orders"'))
+        $run.Output | Should -Match 'ACCESS EXCLUSIVE'
+        Invoke-TestSql -Database $db.Name "SELECT pg_relation_size('orders')" | Should -Be $before
+    }
+
+    It 'runs VACUUM FULL outside a transaction and reports the space given back' {
+        $result = Get-PgTableBloat -Connection $db.ConnectionString -Table orders | Invoke-PgVacuum -Full -Analyze -Confirm:$false -WarningAction SilentlyContinue
+        $result.Sql | Should -Be 'VACUUM (FULL, ANALYZE) public.orders'
+        $result.BytesAfter | Should -BeLessThan ($result.BytesBefore * 0.5)
+        (Get-PgTableBloat -Connection $db.ConnectionString -Table orders).BloatPercent | Should -BeLessThan 5
+
+        $quoted = Invoke-PgVacuum -Connection $db.ConnectionString -Table 'Order Lines'
+        $quoted.Sql | Should -Be 'VACUUM public."Order Lines"'
+    }
+
+    It 'writes PgPerf.Bloat.TableNotFound for a table to vacuum that does not exist' {
+        Invoke-PgVacuum -Connection $db.ConnectionString -Table nosuch -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Bloat.TableNotFound,*'
+    }
+}
