@@ -135,10 +135,18 @@ Describe 'Invoke-PgHourlyMonitoring and Invoke-PgDailyMaintenance' -Tag 'Integra
         $r | Should -BeOfType ([PgPerf.PgJobResult])
         $r.Job | Should -Be 'Daily'
         $r.Succeeded | Should -BeTrue
-        $r.Steps.Name | Should -Be @('retention', 'job failure alerts')
+        $r.Steps.Name | Should -Be @('unused indexes', 'high bloat', 'retention', 'job failure alerts')
         ($r.Steps | Where-Object Name -eq 'retention').Count | Should -Be 10
         $r.Steps.Status | Should -Not -Contain 'Failed'
-        (Invoke-PgHourlyMonitoring -Connection $cs).Succeeded | Should -BeTrue
+        # PgPerf leaves its own schema out of snapshots, so give the jobs an application table to see.
+        Invoke-TestSql -Database $db.Name 'CREATE TABLE IF NOT EXISTS app_orders (id int PRIMARY KEY, note text); CREATE INDEX IF NOT EXISTS app_orders_note ON app_orders (note); INSERT INTO app_orders SELECT g, md5(g::text) FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING; ANALYZE app_orders' | Out-Null
+        $hourly = Invoke-PgHourlyMonitoring -Connection $cs
+        $hourly.Succeeded | Should -BeTrue
+        $hourly.Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'job failure alerts')
+        $indexRows = ($hourly.Steps | Where-Object Name -eq 'index snapshot').Count
+        $indexRows | Should -BeGreaterOrEqual 2
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.index_usage_snapshots WHERE captured_at = (SELECT max(captured_at) FROM pgperf.index_usage_snapshots)' | Should -Be "$indexRows"
+        ($hourly.Steps | Where-Object Name -eq 'bloat snapshot').Count | Should -BeGreaterThan 0
     }
 
     It 'skips a run while another run holds the lock' {
@@ -172,11 +180,15 @@ Describe 'Invoke-PgHourlyMonitoring and Invoke-PgDailyMaintenance' -Tag 'Integra
             $step.Status | Should -Be 'Failed'
             $step.Error | Should -Match 'captured_at'
             ($r.Steps | Where-Object Name -eq 'job failure alerts').Status | Should -Be 'Succeeded'
-            $errs.Count | Should -Be 1
-            $errs[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Job.StepFailed,*'
-            $alert = Get-PgPerfAlert -Connection $broken.ConnectionString -Type job_failure -Open
-            $alert.Subject | Should -Be 'daily job: retention'
-            $alert.Details.step | Should -Be 'retention'
+            # The bloat step writes the same broken table, so it fails too; the index step still runs and passes.
+            ($r.Steps | Where-Object Name -eq 'unused indexes').Status | Should -Be 'Succeeded'
+            $failedSteps = @($r.Steps | Where-Object Status -eq 'Failed')
+            $failedSteps.Name | Should -Be @('high bloat', 'retention')
+            $errs.Count | Should -Be $failedSteps.Count
+            $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Job.StepFailed,*' }
+            $alerts = Get-PgPerfAlert -Connection $broken.ConnectionString -Type job_failure -Open
+            $alerts.Subject | Sort-Object | Should -Be @('daily job: high bloat', 'daily job: retention')
+            ($alerts | Where-Object Subject -eq 'daily job: retention').Details.step | Should -Be 'retention'
         }
 
         It 'makes pwsh exit 1 with the pattern the scheduled entries use, and 0 when all steps pass' {

@@ -14,14 +14,24 @@ internal static class JobSteps
         _ => throw new ArgumentOutOfRangeException(nameof(job)),
     };
 
-    // Spec: index usage snapshot, bloat snapshot, query-performance check (added with those areas).
+    // Spec: index usage snapshot, bloat snapshot, query-performance check.
     private static readonly JobStepDefinition[] Hourly =
     {
+        new("index snapshot", s => s.Service<IIndexService>().CaptureSnapshot(s.Cancellation).Count),
+        // Hourly bloat is the catalog estimate only; the daily step confirms the worst tables with pgstattuple.
+        new("bloat snapshot", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { NoConfirm = true }, s.Cancellation))),
     };
 
-    // Spec: unused-index detection, high-bloat identification (added with those areas), retention.
+    // Spec: unused-index detection, high-bloat identification, retention.
     private static readonly JobStepDefinition[] Daily =
     {
+        new("unused indexes", s =>
+        {
+            var check = s.Service<IIndexService>().CheckUnusedIndexAlerts(new PgUnusedIndexOptions(), s.Cancellation);
+            s.Message = $"{check.OpenKeys.Length} index(es) to consider dropping; {check.Resolved} alert(s) resolved";
+            return check.OpenKeys.Length;
+        }),
+        new("high bloat", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions(), s.Cancellation))),
         new("retention", s =>
         {
             var result = s.Service<IRetentionService>().Run(s.Options.Retention, s.Cancellation);
@@ -31,6 +41,13 @@ internal static class JobSteps
             return result.TotalRowsDeleted;
         }),
     };
+
+    private static long Snapshot(JobStepContext step, PgSnapshotResult result)
+    {
+        if (result.Skipped.Length > 0)
+            step.Message = "skipped: " + string.Join("; ", result.Skipped);
+        return result.Count;
+    }
 }
 
 internal sealed class JobService : IJobService
