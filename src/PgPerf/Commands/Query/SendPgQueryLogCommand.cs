@@ -19,6 +19,9 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     private SendReporter? _reporter;
     private long _position;
     private bool _progressShown;
+    private object? _lastConnection;
+    private PgConnectionInfo? _lastTarget;
+    private string _lastKey = "";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("query_text", "Name", "QueryName", "query_name", "Query")]
@@ -84,7 +87,14 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         PgConnectionInfo target;
         try
         {
-            target = ResolveConnection();
+            // -Connection given once on the command line is the same object for every record: parse it once.
+            if (_lastTarget is not null && ReferenceEquals(Connection, _lastConnection))
+                target = _lastTarget;
+            else
+            {
+                target = ResolveConnection();
+                (_lastConnection, _lastTarget, _lastKey) = (Connection, target, target.CacheKey);
+            }
         }
         catch (PgPerfException ex)
         {
@@ -111,8 +121,8 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         if (entry.QueryTruncated)
             WriteVerbose($"Record {_position}: the query text was cut to {QueryLogRules.MaxQueryTextLength} characters (QueryTruncated is set).");
 
-        if (!_batches.TryGetValue(target.CacheKey, out var batch))
-            _batches[target.CacheKey] = batch = (target, new List<PgQueryLogEntry>(Math.Min(BatchSize, 10_000)));
+        if (!_batches.TryGetValue(_lastKey, out var batch))
+            _batches[_lastKey] = batch = (target, new List<PgQueryLogEntry>(Math.Min(BatchSize, 10_000)));
         batch.Rows.Add(entry);
         if (batch.Rows.Count >= BatchSize)
             Flush(batch.Target, batch.Rows);
