@@ -1,0 +1,29 @@
+@{
+    Synopsis    = 'Lists logged query executions at or over a duration in the last hours, slowest first.'
+    Description = @'
+Get-PgSlowQuery returns the executions in pgperf.query_performance_logs from the last -Hours hours (24) that took at least -MinDurationMs milliseconds (500), slowest first, as PgSlowQuery objects: LoggedAt, QueryText, QueryHash, DurationMs, Endpoint, UserId, Parameters (JSON text), IsError and QueryTruncated. It is the spec's getSlowQueries(24, 500); the SQL function pgperf.get_slow_queries(hours_back, min_duration_ms) returns the same rows for psql or pg_cron users.
+
+With a threshold of 500 ms or more the query uses a partial index on slow rows, so it stays fast as the log grows. -Hours must be 1 or more (a parameter validation error otherwise).
+'@
+    Parameters  = @{
+        Hours         = 'How many hours back to look, from now. 1 or more; default 24.'
+        MinDurationMs = 'Only executions that took at least this many milliseconds. Default 500 (the spec''s slow threshold).'
+        Top           = 'Return only the N slowest executions. Default: all.'
+        QueryHash     = 'Only these query hashes. Binds by property name, so the output of Get-PgQueryStat -GroupBy Query can be piped in.'
+        Endpoint      = 'Only executions from these endpoints.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Slow queries of the last day'
+            Code    = 'Get-PgSlowQuery'
+            Remarks = 'Executions of 500 ms or more in the last 24 hours, slowest first.'
+        }
+        @{
+            Title   = 'The ten slowest executions of one endpoint in the last 12 hours'
+            Code    = "Get-PgSlowQuery -Hours 12 -MinDurationMs 200 -Endpoint '/api/conversations' -Top 10 | Format-List LoggedAt, DurationMs, QueryText, Parameters"
+            Remarks = 'Same rows as SELECT * FROM pgperf.get_slow_queries(12, 200) filtered to one endpoint.'
+        }
+    )
+    Outputs     = 'PgPerf.PgSlowQuery'
+    Links       = @('Get-PgQueryStat', 'Send-PgQueryLog')
+}

@@ -1,0 +1,49 @@
+@{
+    Synopsis    = 'Logs query executions (text or logical name, duration, endpoint, user, parameters) to pgperf.query_performance_logs.'
+    Description = @'
+Send-PgQueryLog writes one row per execution to pgperf.query_performance_logs. It binds from the pipeline by property name, PascalCase or snake_case (query_text, duration_ms, user_id, logged_at, is_error), so Import-Csv timings.csv | Send-PgQueryLog and objects shaped like the spec's logQuery({...}) argument work as they are.
+
+Rows are written in batches with binary COPY: one round trip per -BatchSize records (1,000 by default) and one at the end of the pipeline. Each record gets a QueryHash: the hash of the normalized text (comments and whitespace folded, literals, IN/VALUES lists and casts of literals replaced by ?, keywords lower-cased, $1 parameters kept), so executions of one statement group together. A logical name such as conversations.list is hashed as it is.
+
+Logging never breaks the caller. When the database cannot be reached (or the schema is missing), the records are appended to a local spool file (JSON lines, readable only by the current user) under $env:PGPERF_SPOOL_DIR, -SpoolPath, or the user's data folder (LocalApplicationData/PgPerf/spool), and a warning is written. The next successful send to the same database replays the spool first. Replay is exactly once: every record carries a client-generated RecordId and rows already stored are skipped, also after a crash between the COPY and the spool clean-up.
+
+Bad records are non-terminating errors that name the record's position in the pipeline; the other records are written. Error ids: PgPerf.Query.InvalidDuration (negative, NaN or infinite), PgPerf.Query.EmptyQueryText, PgPerf.Query.InvalidParameters (not JSON, or an object that cannot be turned into JSON). NUL characters, which PostgreSQL cannot store in text, are removed with a warning. Query texts longer than 65,536 characters are stored cut to that length with QueryTruncated set (the hash is of the full text); endpoint and user id are cut to 1,024 characters.
+
+An execution at or over -AlertThresholdMs (500 ms) opens or updates one slow_query alert per query hash per hour in pgperf.performance_alerts (occurrences, first and last seen), in the same transaction as the rows.
+'@
+    Parameters  = @{
+        QueryText        = 'The SQL text or a logical name such as conversations.list. Aliases: query_text, Name, QueryName, Query. Must not be empty.'
+        DurationMs       = 'How long the execution took, in milliseconds: a finite number, 0 or more. Alias: duration_ms.'
+        Endpoint         = 'The API endpoint or caller that ran the query, for example /api/conversations.'
+        UserId           = 'The user on whose behalf the query ran. Alias: user_id.'
+        Parameters       = 'The query''s parameters: a hashtable, a PSCustomObject or a JSON string. Stored as jsonb.'
+        LoggedAt         = 'When the execution happened; defaults to now. Stored in UTC with microsecond precision. Alias: logged_at.'
+        IsError          = 'Marks a failed execution. From CSV, true/false, yes/no and 1/0 are accepted. Alias: is_error.'
+        ParameterMode    = 'What to store of -Parameters: Keep (as given), Redact (keys and value types only: strings become "***", numbers 0, booleans false) or Drop (nothing).'
+        BatchSize        = 'Records per COPY round trip (1 to 100,000; default 1,000). The last partial batch is written at the end of the pipeline.'
+        AlertThresholdMs = 'Executions at or over this many milliseconds open or update the hourly slow_query alert of their query hash. Default 500; 0 turns alerts off.'
+        SpoolPath        = 'Folder for the spool used while the database cannot be reached. Default: $env:PGPERF_SPOOL_DIR, else the PgPerf/spool folder under the user''s local application data folder.'
+        PassThru         = 'Writes a PgQueryLogEntry per record (with QueryHash, RecordId and Delivery: Written or Spooled) once its batch has been sent.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Log one execution, as the spec''s logQuery does'
+            Code    = @'
+Send-PgQueryLog -QueryText 'conversations.list' -DurationMs 750 -Endpoint '/api/conversations' -UserId $userId -Parameters @{ status = 'pending_review' }
+'@
+            Remarks = 'Writes one row; because 750 ms is over the 500 ms alert threshold it also opens (or updates) the slow_query alert for this query hash and hour.'
+        }
+        @{
+            Title   = 'Import timings from a CSV file'
+            Code    = 'Import-Csv ./timings.csv | Send-PgQueryLog -ParameterMode Redact -Verbose'
+            Remarks = 'The CSV columns query_text, duration_ms, endpoint, user_id, parameters, logged_at and is_error bind by name. Rows are sent 1,000 per COPY; parameter values are not stored, only their keys and types.'
+        }
+        @{
+            Title   = 'See which records were spooled'
+            Code    = "Get-Content ./batch.json | ConvertFrom-Json | Send-PgQueryLog -PassThru | Group-Object Delivery"
+            Remarks = 'With -PassThru every record comes back with Delivery Written or Spooled; spooled ones are sent by the next successful call.'
+        }
+    )
+    Outputs     = 'None by default; PgPerf.PgQueryLogEntry with -PassThru.'
+    Links       = @('Measure-PgQuery', 'Get-PgSlowQuery', 'Get-PgQueryStat')
+}

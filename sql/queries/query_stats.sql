@@ -1,0 +1,16 @@
+-- Get-PgQueryStat. {group} is one of the Engine's fixed column lists (none, query_hash, endpoint);
+-- {sample} is any_value on PostgreSQL 16+ and min before. Exact percentiles, like the spec's P95.
+SELECT {group_select}
+       count(*)                                                   AS total,
+       count(*) FILTER (WHERE duration_ms >= @slow_ms)            AS slow,
+       count(*) FILTER (WHERE is_error)                           AS errors,
+       avg(duration_ms)                                           AS avg_ms,
+       percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_ms) AS pct,
+       min(duration_ms)                                           AS min_ms,
+       max(duration_ms)                                           AS max_ms,
+       sum(duration_ms)                                           AS sum_ms
+  FROM pgperf.query_performance_logs
+ WHERE logged_at >= @start AND logged_at < @end
+   AND (@hashes::text[] IS NULL OR query_hash = ANY (@hashes::text[]))
+   AND (@endpoints::text[] IS NULL OR endpoint = ANY (@endpoints::text[]))
+ {group_by}

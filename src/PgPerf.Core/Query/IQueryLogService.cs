@@ -1,0 +1,66 @@
+namespace PgPerf;
+
+/// <summary>Query performance logging and reports (Send-PgQueryLog, Measure-PgQuery, Get-PgSlowQuery, Get-PgQueryStat).</summary>
+public interface IQueryLogService
+{
+    /// <summary>
+    /// Writes a batch with binary COPY after replaying the target's spool. When the database cannot be reached,
+    /// the batch goes to the spool instead; this never throws for a database failure (see the result).
+    /// </summary>
+    PgQuerySendResult Send(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options, CancellationToken cancellationToken);
+
+    IReadOnlyList<PgSlowQuery> GetSlowQueries(SlowQueryOptions options, CancellationToken cancellationToken);
+
+    IReadOnlyList<PgQueryStat> GetQueryStats(QueryStatOptions options, CancellationToken cancellationToken);
+}
+
+public sealed record QuerySendOptions
+{
+    /// <summary>Spool folder; null means $env:PGPERF_SPOOL_DIR, then LocalApplicationData/PgPerf/spool.</summary>
+    public string? SpoolDirectory { get; init; }
+
+    /// <summary>Executions at or over this open or update a slow_query alert; 0 turns alerts off.</summary>
+    public double AlertThresholdMs { get; init; } = QueryThresholds.SlowQueryMs;
+}
+
+public sealed class PgQuerySendResult
+{
+    /// <summary>Rows of this batch written to the database.</summary>
+    public int Written { get; set; }
+
+    /// <summary>Spooled rows written by this call (duplicates already in the table are not counted).</summary>
+    public int Replayed { get; set; }
+
+    /// <summary>Rows of this batch put in the spool.</summary>
+    public int Spooled { get; set; }
+
+    /// <summary>slow_query alerts opened or updated.</summary>
+    public int Alerts { get; set; }
+
+    public string? SpoolFile { get; set; }
+
+    /// <summary>Why the batch was spooled (or why the spool could not be replayed), when it was.</summary>
+    public PgPerfException? Failure { get; set; }
+}
+
+public sealed record SlowQueryOptions
+{
+    public int Hours { get; init; } = 24;
+    public double MinDurationMs { get; init; } = QueryThresholds.SlowQueryMs;
+
+    /// <summary>Null or 0: all rows.</summary>
+    public int? Top { get; init; }
+
+    public string[]? QueryHashes { get; init; }
+    public string[]? Endpoints { get; init; }
+}
+
+public sealed record QueryStatOptions
+{
+    public DateTimeOffset Start { get; init; }
+    public DateTimeOffset End { get; init; }
+    public QueryStatGroupBy GroupBy { get; init; }
+    public double SlowThresholdMs { get; init; } = QueryThresholds.SlowQueryMs;
+    public string[]? QueryHashes { get; init; }
+    public string[]? Endpoints { get; init; }
+}

@@ -1,0 +1,390 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PgPerf;
+
+/// <summary>
+/// Normalizes SQL text so that executions of the same statement with different literals group together,
+/// and hashes it to a short stable id. Logical names (conversations.list) are hashed as they are.
+/// </summary>
+public static class QueryFingerprint
+{
+    /// <summary>Length of QueryHash in hex characters (64 bits of SHA-256).</summary>
+    public const int HashLength = 16;
+
+    /// <summary>The normalized form and its hash.</summary>
+    public static (string Normalized, string Hash) Compute(string text)
+    {
+        var normalized = Normalize(text);
+        return (normalized, Hash(normalized));
+    }
+
+    public static string HashOf(string text) => Hash(Normalize(text));
+
+    /// <summary>
+    /// Comments and whitespace folded, literals (numbers, strings, dollar quotes, E'' strings, booleans, typed
+    /// literals and casts of literals) replaced by ?, IN/VALUES/ARRAY lists of literals or parameters folded to
+    /// one ?, unquoted words lower-cased, $n parameters kept. A logical name (one word, no spaces) is kept as is.
+    /// </summary>
+    public static string Normalize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        if (IsLogicalName(trimmed))
+            return trimmed;
+        var tokens = Rewrite(Tokenize(trimmed));
+        return Render(tokens);
+    }
+
+    private static string Hash(string normalized)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(normalized), digest);
+        return Convert.ToHexString(digest[..(HashLength / 2)]).ToLowerInvariant();
+    }
+
+    private static bool IsLogicalName(string text)
+    {
+        if (text.Length == 0 || !(char.IsLetter(text[0]) || text[0] is '_' or '/'))
+            return false;
+        foreach (var c in text)
+            if (!(char.IsLetterOrDigit(c) || c is '_' or '.' or ':' or '/' or '-'))
+                return false;
+        // A lone SQL keyword such as COMMIT is still SQL.
+        return text.Contains('.') || text.Contains('/') || text.Contains(':') || text.Contains('-');
+    }
+
+    internal enum Kind { Word, Ident, Const, Param, Op, Punct, Cast }
+
+    internal readonly record struct Token(Kind Kind, string Text, bool WasString = false);
+
+    private const string OpChars = "+-*/<>=~!@#%^&|`?";
+
+    internal static List<Token> Tokenize(string s)
+    {
+        var tokens = new List<Token>();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (char.IsWhiteSpace(c)) { i++; continue; }
+            if (c == '-' && At(s, i + 1) == '-')
+            {
+                while (i < s.Length && s[i] != '\n') i++;
+                continue;
+            }
+            if (c == '/' && At(s, i + 1) == '*')
+            {
+                var depth = 0;
+                while (i < s.Length)
+                {
+                    if (s[i] == '/' && At(s, i + 1) == '*') { depth++; i += 2; }
+                    else if (s[i] == '*' && At(s, i + 1) == '/') { depth--; i += 2; if (depth == 0) break; }
+                    else i++;
+                }
+                continue;
+            }
+            if (c == '\'')
+            {
+                i = SkipQuoted(s, i, backslash: false);
+                tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                continue;
+            }
+            if (c is 'e' or 'E' or 'b' or 'B' or 'x' or 'X' or 'n' or 'N' && At(s, i + 1) == '\'' && !PrevIsWordChar(s, i))
+            {
+                i = SkipQuoted(s, i + 1, backslash: c is 'e' or 'E');
+                tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                continue;
+            }
+            if (c is 'u' or 'U' && At(s, i + 1) == '&' && At(s, i + 2) == '\'' && !PrevIsWordChar(s, i))
+            {
+                i = SkipQuoted(s, i + 2, backslash: false);
+                tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                continue;
+            }
+            if (c == '$')
+            {
+                if (char.IsAsciiDigit(At(s, i + 1)))
+                {
+                    var start = i++;
+                    while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
+                    tokens.Add(new Token(Kind.Param, s[start..i]));
+                    continue;
+                }
+                var tagEnd = i + 1;
+                while (tagEnd < s.Length && (char.IsLetterOrDigit(s[tagEnd]) || s[tagEnd] == '_')) tagEnd++;
+                if (tagEnd < s.Length && s[tagEnd] == '$' && !(tagEnd > i + 1 && char.IsAsciiDigit(s[i + 1])))
+                {
+                    var tag = s[i..(tagEnd + 1)];
+                    var close = s.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
+                    i = close < 0 ? s.Length : close + tag.Length;
+                    tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                    continue;
+                }
+            }
+            if (c == '"')
+            {
+                var start = i;
+                i = SkipQuoted(s, i, backslash: false, quote: '"');
+                tokens.Add(new Token(Kind.Ident, s[start..i]));
+                continue;
+            }
+            if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(At(s, i + 1))))
+            {
+                i = SkipNumber(s, i);
+                tokens.Add(new Token(Kind.Const, "?"));
+                continue;
+            }
+            if (char.IsLetter(c) || c == '_')
+            {
+                var start = i;
+                while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] is '_' or '$')) i++;
+                tokens.Add(new Token(Kind.Word, s[start..i].ToLowerInvariant()));
+                continue;
+            }
+            if (c == ':' && At(s, i + 1) == ':')
+            {
+                tokens.Add(new Token(Kind.Cast, "::"));
+                i += 2;
+                continue;
+            }
+            if (c == '?' && OpChars.IndexOf(At(s, i + 1)) < 0)
+            {
+                // A client-side placeholder (JDBC, ODBC): the same as a literal.
+                tokens.Add(new Token(Kind.Const, "?"));
+                i++;
+                continue;
+            }
+            if (OpChars.Contains(c))
+            {
+                var start = i;
+                while (i < s.Length && OpChars.Contains(s[i]) && !(s[i] == '-' && At(s, i + 1) == '-') && !(s[i] == '/' && At(s, i + 1) == '*')) i++;
+                // PostgreSQL's rule: a multi-char operator cannot end in + or - unless it holds one of ~!@#%^&|`?
+                var op = s[start..i];
+                if (op.Length > 1 && op.IndexOfAny("~!@#%^&|`?".ToCharArray()) < 0)
+                {
+                    while (op.Length > 1 && op[^1] is '+' or '-') op = op[..^1];
+                    i = start + op.Length;
+                }
+                tokens.Add(new Token(Kind.Op, op));
+                continue;
+            }
+            tokens.Add(new Token(Kind.Punct, c.ToString()));
+            i++;
+        }
+        return tokens;
+    }
+
+    private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
+
+    private static bool PrevIsWordChar(string s, int i) => i > 0 && (char.IsLetterOrDigit(s[i - 1]) || s[i - 1] is '_' or '$');
+
+    private static int SkipQuoted(string s, int i, bool backslash, char quote = '\'')
+    {
+        i++; // opening quote
+        while (i < s.Length)
+        {
+            if (backslash && s[i] == '\\') { i += 2; continue; }
+            if (s[i] == quote)
+            {
+                if (At(s, i + 1) == quote) { i += 2; continue; }
+                return i + 1;
+            }
+            i++;
+        }
+        return s.Length;
+    }
+
+    private static int SkipNumber(string s, int i)
+    {
+        if (s[i] == '0' && At(s, i + 1) is 'x' or 'X' or 'o' or 'O' or 'b' or 'B' && char.IsAsciiHexDigit(At(s, i + 2)))
+        {
+            i += 2;
+            while (i < s.Length && (char.IsAsciiHexDigit(s[i]) || s[i] == '_')) i++;
+            return i;
+        }
+        while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '_')) i++;
+        if (At(s, i) == '.' && At(s, i + 1) != '.')
+        {
+            i++;
+            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '_')) i++;
+        }
+        if (At(s, i) is 'e' or 'E' && (char.IsAsciiDigit(At(s, i + 1)) || (At(s, i + 1) is '+' or '-' && char.IsAsciiDigit(At(s, i + 2)))))
+        {
+            i += 2;
+            while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
+        }
+        return i;
+    }
+
+    // Words after which a following '-' is a sign, not subtraction.
+    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    {
+        "select", "from", "where", "and", "or", "not", "in", "exists", "values", "join", "on", "as", "any", "all", "some",
+        "between", "like", "ilike", "is", "case", "when", "then", "else", "end", "group", "order", "by", "having", "limit",
+        "offset", "union", "intersect", "except", "insert", "into", "update", "set", "delete", "returning", "with", "using",
+        "over", "partition", "filter", "within", "distinct", "create", "table", "index", "lateral", "return", "default",
+        "fetch", "first", "next", "rows", "only", "desc", "asc",
+    };
+
+    private static readonly HashSet<string> TypedLiteralTypes = new(StringComparer.Ordinal)
+    {
+        "date", "time", "timestamp", "timestamptz", "timetz", "interval", "numeric", "decimal", "int", "int2", "int4",
+        "int8", "integer", "bigint", "smallint", "real", "float", "float4", "float8", "text", "varchar", "char",
+        "boolean", "bool", "json", "jsonb", "uuid", "inet", "cidr", "bytea", "money", "point", "xml",
+    };
+
+    internal static List<Token> Rewrite(List<Token> input)
+    {
+        var o = new List<Token>(input.Count);
+        for (var i = 0; i < input.Count; i++)
+        {
+            var t = input[i];
+
+            if (t.Kind == Kind.Word && t.Text is "true" or "false")
+                t = new Token(Kind.Const, "?");
+
+            // A sign in front of a number is part of the literal: x = -1 is x = 1.
+            if (t.Kind == Kind.Const && o.Count > 0 && o[^1] is { Kind: Kind.Op, Text: "-" or "+" } && !t.WasString)
+            {
+                var before = o.Count > 1 ? o[^2] : (Token?)null;
+                if (before is null || before.Value.Kind is Kind.Op or Kind.Cast
+                    || (before.Value.Kind == Kind.Punct && before.Value.Text is "(" or "," or "[")
+                    || (before.Value.Kind == Kind.Word && Keywords.Contains(before.Value.Text)))
+                    o.RemoveAt(o.Count - 1);
+            }
+
+            // Typed literal: DATE '2024-01-01', INTERVAL '1 day'.
+            if (t is { Kind: Kind.Const, WasString: true } && o.Count > 0 && o[^1].Kind == Kind.Word && TypedLiteralTypes.Contains(o[^1].Text)
+                && !(o.Count > 1 && o[^2].Kind is Kind.Cast or Kind.Word && o[^2].Text is "::" or "as"))
+                o.RemoveAt(o.Count - 1);
+
+            if (t.Kind == Kind.Const)
+            {
+                o.Add(new Token(Kind.Const, "?"));
+                // Casts of a literal: '1'::int, 1::numeric(10,2)[], chained.
+                while (i + 1 < input.Count && input[i + 1].Kind == Kind.Cast)
+                {
+                    var end = SkipTypeName(input, i + 2);
+                    if (end < 0) break;
+                    i = end - 1;
+                }
+                continue;
+            }
+
+            o.Add(t);
+
+            // CAST(? AS type) folds to ?.
+            if (t is { Kind: Kind.Punct, Text: ")" })
+                FoldCast(o);
+            if (t is { Kind: Kind.Punct, Text: ")" or "]" })
+                FoldList(o);
+        }
+        while (o.Count > 0 && o[^1] is { Kind: Kind.Punct, Text: ";" })
+            o.RemoveAt(o.Count - 1);
+        return o;
+    }
+
+    // Returns the index after a type name starting at i, or -1.
+    private static int SkipTypeName(List<Token> t, int i)
+    {
+        if (i >= t.Count || t[i].Kind is not (Kind.Word or Kind.Ident)) return -1;
+        var first = t[i].Text;
+        i++;
+        while (i + 1 < t.Count && t[i] is { Kind: Kind.Punct, Text: "." } && t[i + 1].Kind is Kind.Word or Kind.Ident) i += 2;
+        string[]? tail = first switch
+        {
+            "double" => new[] { "precision" },
+            "character" or "bit" or "char" => new[] { "varying" },
+            _ => null,
+        };
+        if (tail is not null && i < t.Count && t[i].Kind == Kind.Word && t[i].Text == tail[0]) i++;
+        if (first is "timestamp" or "time" && i + 2 < t.Count && t[i].Text is "with" or "without" && t[i + 1].Text == "time" && t[i + 2].Text == "zone") i += 3;
+        if (i < t.Count && t[i] is { Kind: Kind.Punct, Text: "(" })
+        {
+            var j = i + 1;
+            while (j < t.Count && (t[j].Kind == Kind.Const || t[j] is { Kind: Kind.Punct, Text: "," })) j++;
+            if (j < t.Count && t[j] is { Kind: Kind.Punct, Text: ")" }) i = j + 1;
+        }
+        while (i + 1 < t.Count && t[i] is { Kind: Kind.Punct, Text: "[" } && t[i + 1] is { Kind: Kind.Punct, Text: "]" }) i += 2;
+        return i;
+    }
+
+    // o ends with "cast ( ? as <type> )": replace it with ?.
+    private static void FoldCast(List<Token> o)
+    {
+        var open = MatchingOpen(o, "(", ")");
+        if (open < 1 || o[open - 1] is not { Kind: Kind.Word, Text: "cast" }) return;
+        if (open + 2 >= o.Count || o[open + 1].Kind != Kind.Const || o[open + 2] is not { Kind: Kind.Word, Text: "as" }) return;
+        var typeEnd = SkipTypeName(o, open + 3);
+        if (typeEnd != o.Count - 1) return;
+        o.RemoveRange(open - 1, o.Count - open + 1);
+        o.Add(new Token(Kind.Const, "?"));
+    }
+
+    // o ends with a list of only literals/parameters after IN, VALUES or ARRAY: fold it to one ?.
+    private static void FoldList(List<Token> o)
+    {
+        var close = o[^1].Text;
+        var open = MatchingOpen(o, close == ")" ? "(" : "[", close);
+        if (open < 1) return;
+        for (var j = open + 1; j < o.Count - 1; j++)
+        {
+            var item = o[j];
+            var expectItem = (j - open) % 2 == 1;
+            if (expectItem ? !(item.Kind is Kind.Const or Kind.Param || item is { Kind: Kind.Word, Text: "null" or "default" })
+                           : item is not { Kind: Kind.Punct, Text: "," })
+                return;
+        }
+        if (o.Count - open < 3 || (o.Count - open) % 2 != 1) return; // empty list or a dangling comma
+        var before = o[open - 1];
+        var isValuesRow = before is { Kind: Kind.Word, Text: "values" } || (before is { Kind: Kind.Punct, Text: "," } && IsValuesTail(o, open - 1));
+        if (!(before is { Kind: Kind.Word, Text: "in" or "array" } || isValuesRow)) return;
+        o.RemoveRange(open + 1, o.Count - open - 1);
+        o.Add(new Token(Kind.Const, "?"));
+        o.Add(new Token(Kind.Punct, close));
+        // VALUES (?), (?) -> VALUES (?)
+        if (before is { Kind: Kind.Punct, Text: "," })
+            o.RemoveRange(open - 1, 4);
+    }
+
+    // True when o[comma] follows "values (?)" (possibly already folded rows).
+    private static bool IsValuesTail(List<Token> o, int comma) =>
+        comma >= 4 && o[comma - 1] is { Kind: Kind.Punct, Text: ")" } && o[comma - 2] is { Kind: Kind.Const }
+        && o[comma - 3] is { Kind: Kind.Punct, Text: "(" } && o[comma - 4] is { Kind: Kind.Word, Text: "values" };
+
+    private static int MatchingOpen(List<Token> o, string open, string close)
+    {
+        var depth = 0;
+        for (var j = o.Count - 1; j >= 0; j--)
+        {
+            if (o[j].Kind != Kind.Punct) continue;
+            if (o[j].Text == close) depth++;
+            else if (o[j].Text == open && --depth == 0) return j;
+        }
+        return -1;
+    }
+
+    private static string Render(List<Token> tokens)
+    {
+        var sb = new StringBuilder();
+        Token? prev = null;
+        foreach (var t in tokens)
+        {
+            if (prev is { } p && NeedsSpace(p, t))
+                sb.Append(' ');
+            sb.Append(t.Text);
+            prev = t;
+        }
+        return sb.ToString();
+    }
+
+    private static bool NeedsSpace(Token prev, Token t)
+    {
+        if (prev is { Kind: Kind.Punct, Text: "(" or "[" or "." } || prev.Kind == Kind.Cast) return false;
+        if (t is { Kind: Kind.Punct, Text: ")" or "]" or "," or "." or ";" } || t.Kind == Kind.Cast) return false;
+        if (t is { Kind: Kind.Punct, Text: "(" or "[" })
+            return !(prev.Kind == Kind.Ident || prev is { Kind: Kind.Punct, Text: ")" or "]" } || (prev.Kind == Kind.Word && !Keywords.Contains(prev.Text)));
+        return true;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PgPerf;
+
+/// <summary>Checks and cleans one record before it is written or spooled, so a bad row never reaches COPY.</summary>
+public static class QueryLogRules
+{
+    /// <summary>Longer query texts are stored cut to this many characters with QueryTruncated set.</summary>
+    public const int MaxQueryTextLength = 65_536;
+
+    /// <summary>Endpoint and user id are cut to this many characters.</summary>
+    public const int MaxLabelLength = 1_024;
+
+    public const string InvalidDurationId = "PgPerf.Query.InvalidDuration";
+    public const string EmptyQueryTextId = "PgPerf.Query.EmptyQueryText";
+    public const string InvalidParametersId = "PgPerf.Query.InvalidParameters";
+    public const string InvalidLoggedAtId = "PgPerf.Query.InvalidLoggedAt";
+
+    /// <summary>
+    /// Builds a clean entry or throws PgPerfException (InvalidArgument, with ParameterName). NUL characters are
+    /// removed (PostgreSQL rejects them in text) and reported through <paramref name="warnings"/>.
+    /// </summary>
+    public static PgQueryLogEntry Create(string? queryText, double durationMs, DateTimeOffset? loggedAt, string? endpoint, string? userId,
+        string? parametersJson, ParameterMode mode, bool isError, ICollection<string> warnings, DateTimeOffset? now = null)
+    {
+        if (double.IsNaN(durationMs) || double.IsInfinity(durationMs) || durationMs < 0)
+            throw new PgPerfException(InvalidDurationId, PgPerfErrorKind.InvalidArgument,
+                $"DurationMs must be a finite number of milliseconds, 0 or more; got {durationMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")
+            { ParameterName = "DurationMs" };
+
+        var text = StripNul(queryText, "QueryText", warnings);
+        if (string.IsNullOrWhiteSpace(text))
+            throw new PgPerfException(EmptyQueryTextId, PgPerfErrorKind.InvalidArgument,
+                "QueryText is empty; give the SQL text or a logical name such as 'conversations.list'.")
+            { ParameterName = "QueryText" };
+
+        var at = (loggedAt ?? now ?? DateTimeOffset.UtcNow).ToUniversalTime();
+        if (at.Year < 1900 || at.Year > 9999 - 1)
+            throw new PgPerfException(InvalidLoggedAtId, PgPerfErrorKind.InvalidArgument,
+                $"LoggedAt {at:o} is out of range; give a time after 1900.") { ParameterName = "LoggedAt" };
+
+        var hash = QueryFingerprint.HashOf(text);
+        var truncated = text.Length > MaxQueryTextLength;
+        if (truncated)
+        {
+            // Do not cut a surrogate pair in half.
+            var cut = char.IsHighSurrogate(text[MaxQueryTextLength - 1]) ? MaxQueryTextLength - 1 : MaxQueryTextLength;
+            text = text[..cut];
+        }
+
+        return new PgQueryLogEntry
+        {
+            RecordId = Guid.NewGuid(),
+            // PostgreSQL keeps microseconds; round here so a replayed row compares equal to the stored one.
+            LoggedAt = new DateTimeOffset(at.Ticks - at.Ticks % 10, TimeSpan.Zero),
+            QueryText = text,
+            QueryHash = hash,
+            DurationMs = durationMs,
+            Endpoint = Label(StripNul(endpoint, "Endpoint", warnings)),
+            UserId = Label(StripNul(userId, "UserId", warnings)),
+            Parameters = parametersJson is null ? null : QueryParameters.Apply(parametersJson, mode, warnings),
+            IsError = isError,
+            QueryTruncated = truncated,
+        };
+    }
+
+    private static string? Label(string? value) =>
+        string.IsNullOrEmpty(value) ? null : value.Length > MaxLabelLength ? value[..MaxLabelLength] : value;
+
+    private static string? StripNul(string? value, string name, ICollection<string> warnings)
+    {
+        if (value is null || !value.Contains('\0'))
+            return value;
+        warnings.Add($"{name} contained NUL characters, which PostgreSQL cannot store in text; they were removed.");
+        return value.Replace("\0", "", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Validates parameter JSON and applies Keep/Redact/Drop.</summary>
+public static class QueryParameters
+{
+    /// <summary>The JSON to store, or null for Drop. Throws PgPerf.Query.InvalidParameters for text that is not JSON.</summary>
+    public static string? Apply(string json, ParameterMode mode, ICollection<string>? warnings = null)
+    {
+        if (mode == ParameterMode.Drop)
+            return null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            throw new PgPerfException(QueryLogRules.InvalidParametersId, PgPerfErrorKind.InvalidArgument,
+                $"Parameters is not valid JSON ({ex.Message}); give a hashtable, an object or a JSON string.", null, ex)
+            { ParameterName = "Parameters" };
+        }
+
+        using (document)
+        {
+            var hadNul = false;
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+                Write(writer, document.RootElement, mode == ParameterMode.Redact, ref hadNul);
+            if (hadNul)
+                warnings?.Add("Parameters contained NUL characters, which PostgreSQL cannot store in jsonb; they were removed.");
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+
+    private static void Write(Utf8JsonWriter w, JsonElement e, bool redact, ref bool hadNul)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                w.WriteStartObject();
+                foreach (var p in e.EnumerateObject())
+                {
+                    w.WritePropertyName(Clean(p.Name, ref hadNul));
+                    Write(w, p.Value, redact, ref hadNul);
+                }
+                w.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                w.WriteStartArray();
+                foreach (var item in e.EnumerateArray())
+                    Write(w, item, redact, ref hadNul);
+                w.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                w.WriteStringValue(redact ? "***" : Clean(e.GetString()!, ref hadNul));
+                break;
+            case JsonValueKind.Number:
+                if (redact) w.WriteNumberValue(0);
+                else e.WriteTo(w);
+                break;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                w.WriteBooleanValue(!redact && e.GetBoolean());
+                break;
+            default:
+                w.WriteNullValue();
+                break;
+        }
+    }
+
+    private static string Clean(string s, ref bool hadNul)
+    {
+        if (!s.Contains('\0')) return s;
+        hadNul = true;
+        return s.Replace("\0", "", StringComparison.Ordinal);
+    }
+}

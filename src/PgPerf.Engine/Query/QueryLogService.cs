@@ -1,0 +1,231 @@
+using Npgsql;
+using NpgsqlTypes;
+using PgPerf.Engine.Schema;
+
+namespace PgPerf.Engine.Query;
+
+internal sealed class QueryLogService : IQueryLogService
+{
+    // Spooled records are replayed in chunks; each chunk is idempotent, so a crash between chunks is harmless.
+    private const int ReplayChunk = 5_000;
+
+    private readonly PgServerContext _context;
+    private readonly QueryLogWriter _writer;
+
+    public QueryLogService(PgServerContext context)
+    {
+        _context = context;
+        _writer = new QueryLogWriter(context);
+    }
+
+    public PgQuerySendResult Send(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options, CancellationToken cancellationToken)
+    {
+        var spool = new QueryLogSpool(options.SpoolDirectory, _context.Info);
+        var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
+        try
+        {
+            new SchemaService(_context).EnsureInstalled(cancellationToken);
+            if (spool.HasRecords)
+                result.Replayed = Replay(spool, options, result, cancellationToken);
+        }
+        catch (PgPerfException ex)
+        {
+            return SpoolBatch(spool, entries, ex, result, cancellationToken);
+        }
+
+        try
+        {
+            (result.Written, result.Alerts) = _writer.Write(entries, idempotent: false, options.AlertThresholdMs, cancellationToken);
+        }
+        catch (PgPerfException first) when (IsTransient(first))
+        {
+            // The COPY may or may not have committed (the connection broke), or a pooled connection was stale
+            // after a server restart: try once more on a new connection, skipping rows that did land.
+            try
+            {
+                (result.Written, result.Alerts) = _writer.Write(entries, idempotent: true, options.AlertThresholdMs, cancellationToken);
+            }
+            catch (PgPerfException again)
+            {
+                return SpoolBatch(spool, entries, again, result, cancellationToken);
+            }
+        }
+        catch (PgPerfException ex)
+        {
+            return SpoolBatch(spool, entries, ex, result, cancellationToken);
+        }
+
+        foreach (var e in entries)
+        {
+            e.Delivery = QueryLogDelivery.Written;
+            e.From(_context.Info);
+        }
+        return result;
+    }
+
+    private int Replay(QueryLogSpool spool, QuerySendOptions options, PgQuerySendResult result, CancellationToken cancellationToken)
+    {
+        using var _ = spool.Lock(cancellationToken);
+        var (records, unreadable) = spool.ReadAll();
+        var replayed = 0;
+        try
+        {
+            for (var i = 0; i < records.Count; i += ReplayChunk)
+            {
+                var chunk = records.GetRange(i, Math.Min(ReplayChunk, records.Count - i));
+                var (written, alerts) = _writer.Write(chunk, idempotent: true, options.AlertThresholdMs, cancellationToken);
+                replayed += written;
+                result.Alerts += alerts;
+            }
+        }
+        catch (PgPerfException ex) when (!IsTransient(ex))
+        {
+            // The database rejects these rows (not an outage): keep them aside so they stop blocking new records.
+            var kept = spool.Quarantine();
+            result.Failure = new PgPerfException("PgPerf.Query.SpoolRejected", PgPerfErrorKind.InvalidData,
+                $"The database rejected the spooled query log records ({ex.Message}); they were moved to {kept}.", _context.Info.Server, ex);
+            return replayed;
+        }
+        spool.Clear();
+        if (unreadable > 0)
+            result.Failure = new PgPerfException("PgPerf.Query.SpoolDamaged", PgPerfErrorKind.InvalidData,
+                $"{unreadable} line(s) of the spool {spool.FilePath} could not be read (a write was interrupted) and were dropped.", _context.Info.Server);
+        return replayed;
+    }
+
+    private static PgQuerySendResult SpoolBatch(QueryLogSpool spool, IReadOnlyList<PgQueryLogEntry> entries, PgPerfException reason, PgQuerySendResult result,
+        CancellationToken cancellationToken)
+    {
+        result.Failure = reason;
+        if (entries.Count == 0)
+            return result;
+        try
+        {
+            using (spool.Lock(cancellationToken))
+                spool.Append(entries);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result.Failure = new PgPerfException("PgPerf.Query.SpoolFailed", PgPerfErrorKind.InvalidOperation,
+                $"{entries.Count} query log record(s) could not be written ({reason.Message}) nor spooled to {spool.FilePath} ({ex.Message}); they are lost.",
+                null, reason);
+            return result;
+        }
+        foreach (var e in entries)
+            e.Delivery = QueryLogDelivery.Spooled;
+        result.Spooled = entries.Count;
+        return result;
+    }
+
+    // An outage or a setup problem that a later send can get past; anything else is the data being rejected.
+    private static bool IsTransient(PgPerfException ex) =>
+        ex.Kind is PgPerfErrorKind.ConnectionError or PgPerfErrorKind.AuthenticationError or PgPerfErrorKind.NotInstalled
+            or PgPerfErrorKind.OperationTimeout or PgPerfErrorKind.ResourceBusy or PgPerfErrorKind.PermissionDenied
+        || ex.ErrorId.StartsWith("PgPerf.Connection.", StringComparison.Ordinal);
+
+    public IReadOnlyList<PgSlowQuery> GetSlowQueries(SlowQueryOptions options, CancellationToken cancellationToken)
+    {
+        new SchemaService(_context).EnsureInstalled(cancellationToken);
+        var sql = SqlResources.Get("queries/query_slow.sql");
+        // A literal, never user text: lets the planner prove the partial index on slow rows applies.
+        sql = sql.Replace("/*slow_index*/", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "AND s.duration_ms >= 500" : "", StringComparison.Ordinal);
+        return _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("hours", NpgsqlDbType.Integer, options.Hours);
+            command.Parameters.AddWithValue("min_duration_ms", NpgsqlDbType.Double, options.MinDurationMs);
+            AddArray(command, "hashes", options.QueryHashes);
+            AddArray(command, "endpoints", options.Endpoints);
+            command.Parameters.AddWithValue("top", NpgsqlDbType.Bigint, options.Top is > 0 ? options.Top.Value : DBNull.Value);
+            var rows = new List<PgSlowQuery>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new PgSlowQuery
+                {
+                    Id = reader.GetInt64(0),
+                    LoggedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
+                    QueryText = reader.GetString(2),
+                    QueryHash = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    DurationMs = reader.GetDouble(4),
+                    Endpoint = reader.IsDBNull(5) ? null : reader.GetString(5),
+                    UserId = reader.IsDBNull(6) ? null : reader.GetString(6),
+                    Parameters = reader.IsDBNull(7) ? null : reader.GetString(7),
+                    IsError = reader.GetBoolean(8),
+                    QueryTruncated = reader.GetBoolean(9),
+                };
+                row.From(_context.Info);
+                rows.Add(row);
+            }
+            return (IReadOnlyList<PgSlowQuery>)rows;
+        }, cancellationToken);
+    }
+
+    public IReadOnlyList<PgQueryStat> GetQueryStats(QueryStatOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Start >= options.End)
+            throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+                $"Start ({options.Start:u}) must be before End ({options.End:u}).") { ParameterName = "Start" };
+        new SchemaService(_context).EnsureInstalled(cancellationToken);
+
+        var sample = _context.ServerVersionNum >= 160000 || _context.ServerVersionNum == 0 ? "any_value" : "min";
+        var (select, groupBy) = options.GroupBy switch
+        {
+            QueryStatGroupBy.Query => ($"query_hash, {sample}(query_text) AS sample,", "GROUP BY query_hash ORDER BY sum_ms DESC, query_hash"),
+            QueryStatGroupBy.Endpoint => ("endpoint,", "GROUP BY endpoint ORDER BY sum_ms DESC, endpoint"),
+            _ => ("", ""),
+        };
+        return _context.Run(async connection =>
+        {
+            // The version is known only once a connection is open; redo the choice if it was unknown.
+            if (sample == "any_value" && _context.ServerVersionNum is > 0 and < 160000)
+                select = select.Replace("any_value(", "min(", StringComparison.Ordinal);
+            var sql = SqlResources.Get("queries/query_stats.sql").Replace("{group_select}", select).Replace("{group_by}", groupBy);
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("start", NpgsqlDbType.TimestampTz, options.Start.UtcDateTime);
+            command.Parameters.AddWithValue("end", NpgsqlDbType.TimestampTz, options.End.UtcDateTime);
+            command.Parameters.AddWithValue("slow_ms", NpgsqlDbType.Double, options.SlowThresholdMs);
+            AddArray(command, "hashes", options.QueryHashes);
+            AddArray(command, "endpoints", options.Endpoints);
+            var rows = new List<PgQueryStat>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var c = 0;
+                var row = new PgQueryStat { Start = options.Start.ToUniversalTime(), End = options.End.ToUniversalTime(), GroupBy = options.GroupBy, SlowThresholdMs = options.SlowThresholdMs };
+                if (options.GroupBy == QueryStatGroupBy.Query)
+                {
+                    row.QueryHash = reader.IsDBNull(c) ? null : reader.GetString(c);
+                    row.QueryText = reader.IsDBNull(c + 1) ? null : reader.GetString(c + 1);
+                    c += 2;
+                }
+                else if (options.GroupBy == QueryStatGroupBy.Endpoint)
+                {
+                    row.Endpoint = reader.IsDBNull(c) ? null : reader.GetString(c);
+                    c += 1;
+                }
+                row.TotalQueries = reader.GetInt64(c);
+                row.SlowQueries = reader.GetInt64(c + 1);
+                row.ErrorQueries = reader.GetInt64(c + 2);
+                row.AvgDurationMs = NullableDouble(reader, c + 3);
+                if (!reader.IsDBNull(c + 4))
+                {
+                    var pct = reader.GetFieldValue<double[]>(c + 4);
+                    (row.P50DurationMs, row.P95DurationMs, row.P99DurationMs) = (pct[0], pct[1], pct[2]);
+                }
+                row.MinDurationMs = NullableDouble(reader, c + 5);
+                row.MaxDurationMs = NullableDouble(reader, c + 6);
+                row.TotalDurationMs = reader.IsDBNull(c + 7) ? 0 : reader.GetDouble(c + 7);
+                row.Status = QueryThresholds.Classify(row.AvgDurationMs);
+                row.From(_context.Info);
+                rows.Add(row);
+            }
+            return (IReadOnlyList<PgQueryStat>)rows;
+        }, cancellationToken);
+    }
+
+    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    private static void AddArray(NpgsqlCommand command, string name, string[]? values) =>
+        command.Parameters.AddWithValue(name, NpgsqlDbType.Array | NpgsqlDbType.Text, values is { Length: > 0 } ? values : DBNull.Value);
+}

@@ -1,0 +1,136 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace PgPerf.Engine.Query;
+
+/// <summary>
+/// Writes batches of query log records with binary COPY, one round trip per batch, and raises the batch's
+/// slow-query alerts in the same transaction. The batch API is what a later in-process channel writer drains into.
+/// </summary>
+internal sealed class QueryLogWriter
+{
+    private const string Columns = "record_id, logged_at, query_text, query_hash, duration_ms, endpoint, user_id, parameters, is_error, query_truncated";
+
+    private readonly PgServerContext _context;
+
+    public QueryLogWriter(PgServerContext context) => _context = context;
+
+    /// <summary>
+    /// Writes the rows. With <paramref name="idempotent"/> rows whose (logged_at, record_id) is already stored are
+    /// skipped (spool replay, retry after an unknown outcome). Returns the number of rows written and alerts raised.
+    /// </summary>
+    public (int Written, int Alerts) Write(IReadOnlyList<PgQueryLogEntry> rows, bool idempotent, double alertThresholdMs, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+            return (0, 0);
+        return _context.Run(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<PgQueryLogEntry> written;
+            if (!idempotent)
+            {
+                Copy(connection, "pgperf.query_performance_logs", rows);
+                written = rows;
+            }
+            else
+            {
+                await using (var create = new NpgsqlCommand(
+                    "CREATE TEMP TABLE pgperf_replay (record_id uuid, logged_at timestamptz, query_text text, query_hash text, duration_ms float8, " +
+                    "endpoint text, user_id text, parameters jsonb, is_error boolean, query_truncated boolean) ON COMMIT DROP", connection, transaction))
+                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                Copy(connection, "pgperf_replay", rows);
+                var inserted = new HashSet<Guid>();
+                await using (var insert = new NpgsqlCommand(
+                    $"INSERT INTO pgperf.query_performance_logs ({Columns}) SELECT {Columns} FROM pgperf_replay r " +
+                    "WHERE NOT EXISTS (SELECT 1 FROM pgperf.query_performance_logs l WHERE l.logged_at = r.logged_at AND l.record_id = r.record_id) " +
+                    "RETURNING record_id", connection, transaction))
+                await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        inserted.Add(reader.GetGuid(0));
+                written = rows.Where(r => inserted.Contains(r.RecordId)).ToList();
+            }
+
+            var alerts = alertThresholdMs > 0 ? await RaiseAlertsAsync(connection, transaction, written, alertThresholdMs, cancellationToken).ConfigureAwait(false) : 0;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return (written.Count, alerts);
+        }, cancellationToken);
+    }
+
+    private static void Copy(NpgsqlConnection connection, string table, IReadOnlyList<PgQueryLogEntry> rows)
+    {
+        using var importer = connection.BeginBinaryImport($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)");
+        foreach (var r in rows)
+        {
+            importer.StartRow();
+            importer.Write(r.RecordId, NpgsqlDbType.Uuid);
+            importer.Write(r.LoggedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+            importer.Write(r.QueryText, NpgsqlDbType.Text);
+            importer.Write(r.QueryHash, NpgsqlDbType.Text);
+            importer.Write(r.DurationMs, NpgsqlDbType.Double);
+            WriteNullable(importer, r.Endpoint, NpgsqlDbType.Text);
+            WriteNullable(importer, r.UserId, NpgsqlDbType.Text);
+            WriteNullable(importer, r.Parameters, NpgsqlDbType.Jsonb);
+            importer.Write(r.IsError, NpgsqlDbType.Boolean);
+            importer.Write(r.QueryTruncated, NpgsqlDbType.Boolean);
+        }
+        importer.Complete();
+    }
+
+    private static void WriteNullable(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type)
+    {
+        if (value is null) importer.WriteNull();
+        else importer.Write(value, type);
+    }
+
+    private static async Task<int> RaiseAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PgQueryLogEntry> rows,
+        double thresholdMs, CancellationToken cancellationToken)
+    {
+        var groups = rows.Where(r => r.DurationMs >= thresholdMs)
+            .GroupBy(r => (r.QueryHash, Hour: new DateTimeOffset(r.LoggedAt.UtcTicks - r.LoggedAt.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero)))
+            .Select(g => new
+            {
+                g.Key.QueryHash,
+                Hour = g.Key.Hour.UtcDateTime,
+                Count = (long)g.Count(),
+                First = g.Min(r => r.LoggedAt).UtcDateTime,
+                Last = g.Max(r => r.LoggedAt).UtcDateTime,
+                Max = g.Max(r => r.DurationMs),
+                Slowest = g.MaxBy(r => r.DurationMs)!,
+            })
+            .ToList();
+        if (groups.Count == 0)
+            return 0;
+
+        var ids = new List<long>();
+        var lastSeen = new List<DateTime>();
+        await using (var command = new NpgsqlCommand(SqlResources.Get("queries/query_slow_alerts.sql"), connection, transaction))
+        {
+            command.Parameters.AddWithValue("threshold_ms", NpgsqlDbType.Double, thresholdMs);
+            command.Parameters.AddWithValue("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Select(g => g.QueryHash).ToArray());
+            command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, groups.Select(g => g.Hour).ToArray());
+            command.Parameters.AddWithValue("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, groups.Select(g => g.Count).ToArray());
+            command.Parameters.AddWithValue("first", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, groups.Select(g => g.First).ToArray());
+            command.Parameters.AddWithValue("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, groups.Select(g => g.Last).ToArray());
+            command.Parameters.AddWithValue("max", NpgsqlDbType.Array | NpgsqlDbType.Double, groups.Select(g => g.Max).ToArray());
+            command.Parameters.AddWithValue("samples", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Select(g => g.Slowest.QueryText).ToArray());
+            command.Parameters.AddWithValue("endpoints", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Select(g => g.Slowest.Endpoint).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetInt64(0));
+                lastSeen.Add(reader.GetFieldValue<DateTime>(1));
+            }
+        }
+
+        // create_performance_alert took the group's first execution as its time; move last_seen_at to the last one.
+        await using (var fix = new NpgsqlCommand(
+            "UPDATE pgperf.performance_alerts p SET last_seen_at = greatest(p.last_seen_at, u.last_seen) " +
+            "FROM unnest(@ids::bigint[], @last::timestamptz[]) AS u (id, last_seen) WHERE p.id = u.id", connection, transaction))
+        {
+            fix.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ids.ToArray());
+            fix.Parameters.AddWithValue("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, lastSeen.ToArray());
+            await fix.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return groups.Count;
+    }
+}

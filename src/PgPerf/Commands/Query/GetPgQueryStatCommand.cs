@@ -1,0 +1,67 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>Count, slow count, average, exact P50/P95/P99 and max over a window, overall or per query or endpoint, with a Status.</summary>
+[Cmdlet(VerbsCommon.Get, "PgQueryStat", DefaultParameterSetName = HoursSet)]
+[OutputType(typeof(PgQueryStat))]
+public sealed class GetPgQueryStatCommand : PgPerfCmdlet
+{
+    private const string HoursSet = "Hours";
+    private const string RangeSet = "Range";
+
+    [Parameter(ParameterSetName = HoursSet, Position = 0)]
+    [ValidateRange(1, 24 * 366 * 10)]
+    public int Hours { get; set; } = 24;
+
+    [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+    public DateTimeOffset Start { get; set; }
+
+    /// <summary>Defaults to now.</summary>
+    [Parameter(ParameterSetName = RangeSet)]
+    public DateTimeOffset? End { get; set; }
+
+    [Parameter]
+    public QueryStatGroupBy GroupBy { get; set; } = QueryStatGroupBy.None;
+
+    [Parameter]
+    [ValidateRange(0d, 1e9)]
+    public double SlowThresholdMs { get; set; } = QueryThresholds.SlowQueryMs;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? QueryHash { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Endpoint { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var (start, end) = ParameterSetName == RangeSet ? (Start, End ?? now) : (now.AddHours(-Hours), now);
+            if (start >= end)
+                throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+                    $"-Start ({start.ToUniversalTime():u}) must be before -End ({end.ToUniversalTime():u}).") { ParameterName = "Start" };
+            var target = ResolveConnection();
+            var service = InstalledService<IQueryLogService>(target);
+            var rows = service.GetQueryStats(new QueryStatOptions
+            {
+                Start = start,
+                End = end,
+                GroupBy = GroupBy,
+                SlowThresholdMs = SlowThresholdMs,
+                QueryHashes = QueryHash,
+                Endpoints = Endpoint,
+            }, CancellationToken);
+            foreach (var row in rows)
+                WriteObject(row);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+        }
+    }
+}

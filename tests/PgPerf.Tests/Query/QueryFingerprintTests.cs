@@ -1,0 +1,109 @@
+using Xunit;
+
+namespace PgPerf.Tests.Query;
+
+public class QueryFingerprintTests
+{
+    // Golden table: input -> exact normalized form.
+    public static TheoryData<string, string> Golden => new()
+    {
+        { "SELECT * FROM conversations WHERE status = 'pending_review'", "select * from conversations where status = ?" },
+        { "select *\n  from   conversations\twhere status='x'", "select * from conversations where status = ?" },
+        { "SELECT id FROM t WHERE id = 42", "select id from t where id = ?" },
+        { "SELECT id FROM t WHERE x = -1.5e10", "select id from t where x = ?" },
+        { "SELECT a - 1 FROM t", "select a - ? from t" },
+        { "SELECT * FROM t WHERE id IN (1, 2, 3)", "select * from t where id in (?)" },
+        { "SELECT * FROM t WHERE id IN ('a','b')", "select * from t where id in (?)" },
+        { "SELECT * FROM t WHERE id IN ($1, $2, $3)", "select * from t where id in (?)" },
+        { "SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE k = 5)", "select * from t where id in (select id from u where k = ?)" },
+        { "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, NULL)", "insert into t(a, b) values (?)" },
+        { "SELECT * FROM t WHERE id = $1 AND name = $2", "select * from t where id = $1 and name = $2" },
+        { "SELECT * FROM t -- trailing comment\nWHERE a = 1", "select * from t where a = ?" },
+        { "SELECT /* hint /* nested */ still */ a FROM t", "select a from t" },
+        { "SELECT $$it's quoted$$, $tag$x$tag$ FROM t", "select ?, ? from t" },
+        { "SELECT E'line\\'s\\n' FROM t", "select ? from t" },
+        { "SELECT 'it''s' FROM t", "select ? from t" },
+        { "SELECT * FROM t WHERE flag = TRUE AND other = false", "select * from t where flag = ? and other = ?" },
+        { "SELECT * FROM t WHERE d > '2024-01-01'::date", "select * from t where d > ?" },
+        { "SELECT * FROM t WHERE d > DATE '2024-01-01'", "select * from t where d > ?" },
+        { "SELECT * FROM t WHERE d > now() - interval '1 day'", "select * from t where d > now() - ?" },
+        { "SELECT CAST('5' AS integer) FROM t", "select ? from t" },
+        { "SELECT 1::numeric(10,2)::text FROM t", "select ? from t" },
+        { "SELECT '1.5'::double precision", "select ?" },
+        { "SELECT * FROM t WHERE id = ANY(ARRAY[1,2,3])", "select * from t where id = any (array[?])" },
+        { "SELECT \"MixedCase\".\"Col\" FROM \"MixedCase\"", "select \"MixedCase\".\"Col\" from \"MixedCase\"" },
+        { "SELECT count(*) FROM T WHERE A=1;", "select count(*) from t where a = ?" },
+        { "SELECT * FROM t WHERE status = ?", "select * from t where status = ?" },
+        { "UPDATE t SET a = 3, b = 'z' WHERE id = $1", "update t set a = ?, b = ? where id = $1" },
+        { "SELECT x'1F', b'101' FROM t", "select ?, ? from t" },
+        { "SELECT a FROM t LIMIT 10 OFFSET 20", "select a from t limit ? offset ?" },
+        { "SELECT * FROM t WHERE a >= 1 AND b <> 2", "select * from t where a >= ? and b <> ?" },
+        { "conversations.list", "conversations.list" },
+        { "  /api/conversations:list  ", "/api/conversations:list" },
+        { "COMMIT", "commit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Golden))]
+    public void Normalizes_to_the_golden_form(string input, string expected) =>
+        Assert.Equal(expected, QueryFingerprint.Normalize(input));
+
+    // Pairs that must hash the same.
+    public static TheoryData<string, string> SameHash => new()
+    {
+        { "SELECT * FROM t WHERE id IN (1,2,3)", "select * from t where id in (4)" },
+        { "SELECT * FROM t WHERE name = 'alice'", "SELECT * FROM t WHERE name = 'bob'" },
+        { "select * from t where x = 1", "SELECT *\nFROM t -- note\nWHERE x = 99" },
+        { "INSERT INTO t (a) VALUES (1)", "INSERT INTO t (a) VALUES (1), (2), (3)" },
+        { "SELECT * FROM t WHERE d > '2024-01-01'::date", "SELECT * FROM t WHERE d > '1999-12-31'" },
+        { "SELECT * FROM t WHERE x = -5", "SELECT * FROM t WHERE x = 7" },
+        { "SELECT * FROM t WHERE x = $$a$$", "SELECT * FROM t WHERE x = E'b'" },
+        { "SELECT * FROM t WHERE status = ?", "SELECT * FROM t WHERE status = 'pending'" },
+        { "SELECT * FROM t WHERE ok = true", "SELECT * FROM t WHERE ok = FALSE" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SameHash))]
+    public void Executions_of_one_statement_hash_the_same(string a, string b) =>
+        Assert.Equal(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
+    // Pairs that must not.
+    public static TheoryData<string, string> DifferentHash => new()
+    {
+        { "SELECT * FROM users WHERE id = 1", "SELECT * FROM orders WHERE id = 1" },
+        { "SELECT * FROM t WHERE a = 1", "SELECT * FROM t WHERE b = 1" },
+        { "SELECT * FROM t WHERE a = 1", "SELECT * FROM t WHERE a > 1" },
+        { "SELECT * FROM t WHERE a = 1", "SELECT * FROM t WHERE a <> 1" },
+        { "SELECT a FROM t", "SELECT a, b FROM t" },
+        { "SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE id = $2" },
+        { "SELECT * FROM \"T\"", "SELECT * FROM t" },
+        { "SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a = 1" },
+        { "conversations.list", "conversations.get" },
+        { "Conversations.List", "conversations.list" },
+        { "SELECT a - 1 FROM t", "SELECT a + 1 FROM t" },
+        { "SELECT * FROM t WHERE id IN (1, 2)", "SELECT * FROM t WHERE id NOT IN (1, 2)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DifferentHash))]
+    public void Different_statements_hash_differently(string a, string b) =>
+        Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
+    [Fact]
+    public void Hash_is_short_stable_and_hex()
+    {
+        var hash = QueryFingerprint.HashOf("SELECT 1");
+        Assert.Equal(QueryFingerprint.HashLength, hash.Length);
+        Assert.Matches("^[0-9a-f]{16}$", hash);
+        // Stable across runs and machines: SHA-256 of the normalized text "select ?".
+        Assert.Equal("e1c71d1661ae46e0", QueryFingerprint.HashOf("select   42"));
+    }
+
+    [Fact]
+    public void Unterminated_quotes_and_comments_do_not_throw()
+    {
+        Assert.Equal("select ?", QueryFingerprint.Normalize("SELECT 'unterminated"));
+        Assert.Equal("select a from t", QueryFingerprint.Normalize("SELECT a FROM t /* open"));
+        Assert.Equal("select ?", QueryFingerprint.Normalize("SELECT $x$never closed"));
+    }
+}
