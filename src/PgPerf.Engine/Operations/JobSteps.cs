@@ -20,6 +20,7 @@ internal static class JobSteps
         new("index snapshot", s => s.Service<IIndexService>().CaptureSnapshot(s.Cancellation).Count),
         // Hourly bloat is the catalog estimate only; the daily step confirms the worst tables with pgstattuple.
         new("bloat snapshot", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { NoConfirm = true }, s.Cancellation))),
+        new("query performance", QueryPerformanceCheck.Run),
     };
 
     // Spec: unused-index detection, high-bloat identification, retention.

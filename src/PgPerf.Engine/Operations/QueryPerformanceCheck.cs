@@ -1,0 +1,68 @@
+using Dapper;
+
+namespace PgPerf.Engine.Operations;
+
+/// <summary>
+/// The hourly job's query check (spec: "checks query performance metrics"): the last hour's average and P95
+/// against the spec thresholds, as one 'query_performance' alert that resolves itself when the hour is healthy.
+/// Also closes slow_query alerts that have been quiet for a day (they are keyed per hour, so nothing else would).
+/// </summary>
+internal static class QueryPerformanceCheck
+{
+    internal const string AlertType = "query_performance";
+    internal const string DedupKey = "query_performance:last_hour";
+    internal static readonly TimeSpan QuietSlowQueryAlerts = TimeSpan.FromHours(24);
+
+    public static long Run(JobStepContext step)
+    {
+        var end = DateTimeOffset.UtcNow;
+        var stat = step.Service<IQueryLogService>().GetQueryStats(
+            new QueryStatOptions { Start = end.AddHours(-1), End = end }, step.Cancellation).FirstOrDefault();
+        var verdict = Judge(stat);
+
+        return step.Server.Run(async connection =>
+        {
+            if (verdict is { } v)
+            {
+                var details = System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    total_queries = stat!.TotalQueries,
+                    slow_queries = stat.SlowQueries,
+                    avg_duration_ms = stat.AvgDurationMs,
+                    p95_duration_ms = stat.P95DurationMs,
+                    window_start = stat.Start,
+                    window_end = stat.End,
+                });
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT pgperf.create_performance_alert(@type, @severity, 'last hour', @message, @details::jsonb, @key)",
+                    new { type = AlertType, severity = v.Severity, message = v.Message, details, key = DedupKey }, cancellationToken: step.Cancellation));
+            }
+            var stillOpen = verdict is null ? Array.Empty<string>() : new[] { DedupKey };
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pgperf.resolve_stale_alerts(@type, @stillOpen)", new { type = AlertType, stillOpen }, cancellationToken: step.Cancellation));
+            var quiet = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE pgperf.performance_alerts SET resolved_at = now(), resolved_by = 'auto'
+                 WHERE alert_type = 'slow_query' AND resolved_at IS NULL AND last_seen_at < now() - @quiet
+                """, new { quiet = QuietSlowQueryAlerts }, cancellationToken: step.Cancellation));
+
+            step.Message = (verdict is null
+                ? $"last hour: {stat?.TotalQueries ?? 0} queries, within thresholds"
+                : $"last hour: {verdict.Value.Message}") + (quiet > 0 ? $"; {quiet} quiet slow_query alert(s) resolved" : "");
+            return stat?.TotalQueries ?? 0;
+        }, step.Cancellation);
+    }
+
+    /// <summary>Null when the hour is healthy; otherwise the alert's severity and message.</summary>
+    internal static (string Severity, string Message)? Judge(PgQueryStat? stat)
+    {
+        if (stat is null || stat.TotalQueries == 0)
+            return null;
+        var status = QueryThresholds.Classify(stat.AvgDurationMs);
+        var p95Slow = stat.P95DurationMs > QueryThresholds.SlowQueryMs;
+        if (status == QueryStatus.Good && !p95Slow)
+            return null;
+        var severity = status == QueryStatus.Critical ? "critical" : "warning";
+        return (severity, $"average {stat.AvgDurationMs:0.#} ms ({status}), P95 {stat.P95DurationMs:0.#} ms over {stat.TotalQueries} queries");
+    }
+}
