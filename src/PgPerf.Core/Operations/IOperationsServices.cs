@@ -29,6 +29,12 @@ public interface IRetentionService
     PgRetentionResult Run(PgRetentionOptions options, CancellationToken cancellationToken);
 }
 
+/// <summary>The performance summary (Get-PgPerformanceSummary), composed from the query, bloat and index services.</summary>
+public interface ISummaryService
+{
+    PgPerformanceSummary Get(PgSummaryOptions options, CancellationToken cancellationToken);
+}
+
 /// <summary>The hourly and daily jobs (Invoke-PgHourlyMonitoring, Invoke-PgDailyMaintenance).</summary>
 public interface IJobService
 {

@@ -1,5 +1,4 @@
 # Operations: alerts, the hourly and daily jobs, retention and the scheduled-task entries.
-# (The lead adds the area steps of the jobs and the performance summary once those areas are merged.)
 $Psql = { param([string] $Sql) & psql -X -q -t -A -h $admin.Host -p $admin.Port -U $admin.Username -d pgperf_demo -c $Sql }
 
 # A month and a half of history, so retention has something to do, and one resolved alert from last year.

@@ -1,0 +1,63 @@
+namespace PgPerf.Engine.Operations;
+
+/// <summary>
+/// Builds the dashboard from the area services, so the summary always agrees with Get-PgQueryStat,
+/// Get-PgTableBloat and Get-PgUnusedIndex. Bloat is the live catalog estimate, so the summary works
+/// before the first snapshot has been taken.
+/// </summary>
+internal sealed class SummaryService : ISummaryService
+{
+    private readonly PgServerContext _context;
+
+    public SummaryService(PgServerContext context) => _context = context;
+
+    public PgPerformanceSummary Get(PgSummaryOptions options, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        PgQueryStat? queries = null;
+        var slow = Array.Empty<PgSlowQuery>();
+        var bloat = Array.Empty<PgTableBloat>();
+        var unused = Array.Empty<PgUnusedIndex>();
+
+        if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.SlowQueries)
+        {
+            var service = Service<IQueryLogService>();
+            queries = service.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now }, cancellationToken).FirstOrDefault();
+            if (options.Metric == PgSummaryMetric.SlowQueries)
+                slow = service.GetSlowQueries(new SlowQueryOptions { Hours = options.Hours, Top = options.Top }, cancellationToken).ToArray();
+        }
+
+        if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.Bloat)
+        {
+            // Partitioned parents are the sum of their partitions: listing both would count the waste twice.
+            bloat = Service<IBloatService>().Estimate(cancellationToken)
+                .Where(t => t.Kind != "PartitionedTable" && t.BloatPercent >= options.ThresholdPercent && t.BloatBytes >= Math.Max(options.MinWastedBytes, 1))
+                .OrderByDescending(t => t.BloatBytes).ThenBy(t => t.QualifiedName, StringComparer.Ordinal)
+                .Take(options.Top).ToArray();
+        }
+
+        if (options.Metric == PgSummaryMetric.Summary)
+        {
+            unused = Service<IIndexService>().GetUnusedIndexes(new PgUnusedIndexOptions(), cancellationToken)
+                .Where(i => i.Status is PgIndexStatus.Unused or PgIndexStatus.ConsiderDropping)
+                .OrderByDescending(i => i.SizeBytes).ThenBy(i => i.Index, StringComparer.Ordinal)
+                .Take(options.Top).ToArray();
+        }
+
+        var summary = new PgPerformanceSummary
+        {
+            Metric = options.Metric,
+            GeneratedAt = now,
+            Hours = options.Hours,
+            ThresholdPercent = options.ThresholdPercent,
+            QueryPerformance = queries,
+            SlowQueries = slow,
+            TableBloat = bloat,
+            UnusedIndexes = unused,
+        };
+        summary.From(_context.Info);
+        return summary;
+    }
+
+    private T Service<T>() where T : class => (T)PgPerfEngine.CreateService(typeof(T), _context);
+}

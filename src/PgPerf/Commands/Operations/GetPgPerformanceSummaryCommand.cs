@@ -1,0 +1,48 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>The performance dashboard: query figures, bloated tables and unused indexes, or the spec's JSON.</summary>
+[Cmdlet(VerbsCommon.Get, "PgPerformanceSummary")]
+[OutputType(typeof(PgPerformanceSummary), typeof(string))]
+public sealed class GetPgPerformanceSummaryCommand : PgPerfCmdlet
+{
+    [Parameter(Position = 0)]
+    public PgSummaryMetric Metric { get; set; } = PgSummaryMetric.Summary;
+
+    [Parameter]
+    [ValidateRange(1, 24 * 366)]
+    public int Hours { get; set; } = 24;
+
+    /// <summary>Bloat percentage from which tables are listed.</summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public double Threshold { get; set; } = 10;
+
+    /// <summary>Tables wasting less than this many MB are left out.</summary>
+    [Parameter]
+    [ValidateRange(0, 1024 * 1024)]
+    public double MinWastedMB { get; set; } = 0.1;
+
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Top { get; set; } = 20;
+
+    [Parameter]
+    public SwitchParameter AsJson { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var target = ResolveConnection();
+            var summary = InstalledService<ISummaryService>(target).Get(
+                new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top }, CancellationToken);
+            WriteObject(AsJson ? summary.ToJson() : summary);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+        }
+    }
+}
