@@ -1,6 +1,6 @@
 -- PgPerf schema, version 4: table bloat (spec section 3).
 -- Completes pgperf.table_bloat_snapshots (method, confidence, flags) and adds:
---   pgperf.table_bloat_estimate()         the per-table estimate (same statement as sql/queries/bloat_estimate.sql)
+--   pgperf.table_bloat_estimate()         the per-table estimate (the Engine calls it too: one definition)
 --   pgperf.capture_table_bloat_snapshot() one row per table, returns how many it captured
 --   pgperf.check_table_bloat_alerts()     one open 'high_bloat' alert per table over the threshold and the size floor
 -- All three work without the module (psql, pg_cron). Bloat = what VACUUM FULL would give back, heap + TOAST.
@@ -31,7 +31,6 @@ AS $estimate$
 -- One statement over all tables; partitioned tables get a row that sums their leaf partitions.
 -- Sizes are main forks only (what VACUUM FULL rewrites). Tables under an ACCESS EXCLUSIVE lock are sized
 -- from pg_class instead of being waited for.
--- NOTE: migration 004 holds the same statement as pgperf.table_bloat_estimate(); a test keeps them equal.
 WITH RECURSIVE
 locked AS (
     SELECT DISTINCT l.relation AS oid

@@ -15,7 +15,8 @@ internal sealed class BloatService : IBloatService
         _context.Run(async connection =>
         {
             var rows = await connection.QueryAsync<EstimateRow>(new CommandDefinition(
-                SqlResources.Get("queries/bloat_estimate.sql"), commandTimeout: 300, cancellationToken: cancellationToken));
+                // One definition of the estimate: the function psql users call too (new versions come as migrations).
+                "SELECT * FROM pgperf.table_bloat_estimate()", commandTimeout: 300, cancellationToken: cancellationToken));
             var now = DateTimeOffset.UtcNow;
             return (IReadOnlyList<PgTableBloat>)rows.Select(r => ToRecord(r, now)).ToList();
         }, cancellationToken);

@@ -143,6 +143,8 @@ public class BloatServiceTests
         db.Execute("ANALYZE");
         db.Execute("INSERT INTO stale SELECT generate_series(1, 5000)");
         db.Execute("CREATE ROLE bloat_reader_" + db.Name + " LOGIN PASSWORD 'reader-pw'");
+        // The estimate is pgperf.table_bloat_estimate(): the reader may use the schema, but not read the table.
+        db.Execute("GRANT USAGE ON SCHEMA pgperf TO bloat_reader_" + db.Name);
         db.Execute("CREATE TABLE secret (id int)");
         db.Execute("INSERT INTO secret SELECT generate_series(1, 100)");
         NpgsqlConnection.ClearAllPools();
@@ -176,14 +178,10 @@ public class BloatServiceTests
     }
 
     [Fact]
-    public void The_query_file_and_the_migration_function_are_the_same_estimate()
+    public void The_cmdlets_and_the_sql_function_give_the_same_estimate()
     {
         var (db, service) = NewInstalled();
         using var _ = db;
-        static string Normalize(string sql) => Regex.Replace(sql, @"\s+", " ").Trim();
-        var migration = SqlResources.Get("004_table_bloat.sql");
-        Assert.Contains(Normalize(SqlResources.Get("queries/bloat_estimate.sql")), Normalize(migration));
-
         db.Execute("CREATE TABLE t (id int, v text)");
         db.Execute("INSERT INTO t SELECT i, md5(i::text) FROM generate_series(1, 3000) i");
         db.Execute("DELETE FROM t WHERE id % 3 = 0");
