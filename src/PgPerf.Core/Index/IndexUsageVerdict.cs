@@ -17,6 +17,25 @@ public sealed record IndexUsagePoint
     public DateTimeOffset? LastScanAt { get; init; }
 }
 
+/// <summary>What the history of one index adds up to over the look-back window, before any threshold.</summary>
+public sealed record IndexUsageSummary
+{
+    /// <summary>Where observation begins (the first reading's observed start).</summary>
+    public DateTimeOffset? ObservedSince { get; init; }
+    public double ObservedSeconds { get; init; }
+    public double BlindSeconds { get; init; }
+    public int BlindGaps { get; init; }
+
+    /// <summary>Scans in steps that end inside the last MinDaysUnused days.</summary>
+    public long ScansInWindow { get; init; }
+
+    /// <summary>The last reading whose step had scans, or last_idx_scan when later; null when no scan was seen.</summary>
+    public DateTimeOffset? LastScanAt { get; init; }
+
+    /// <summary>Observed time after <see cref="LastScanAt"/> (null when no scan was seen).</summary>
+    public double? UnusedSeconds { get; init; }
+}
+
 /// <summary>What the history of one index says.</summary>
 public sealed record IndexUsageAssessment
 {
@@ -37,7 +56,9 @@ public sealed record IndexUsageAssessment
 /// the reset (the later of stats_reset and the server start, when it falls inside the step) and the new
 /// value is a lower bound of the scans since. A restart is treated as blind because a crash discards the
 /// counters and PostgreSQL does not say which kind of restart it was.
-/// Day counts are observed time only. pgperf.index_usage_points / detect_unused_indexes apply the same rule in SQL.
+/// Day counts are observed time only. <see cref="Assess"/> is the reference: pgperf.index_usage_points (003)
+/// applies the rule in SQL over the readings, and pgperf.index_usage_summary (006) from the steps stored at
+/// capture time, which Get-PgUnusedIndex and detect_unused_indexes read; tests hold all of them together.
 /// </summary>
 public static class IndexUsageVerdict
 {
@@ -97,14 +118,31 @@ public static class IndexUsageVerdict
             lastSeen = exact;
 
         var observedSeconds = steps.Sum(s => (s.At - s.ObservedFrom).TotalSeconds);
-        var unusedSeconds = lastSeen is { } seen
+        double? unusedSeconds = lastSeen is { } seen
             ? steps.Where(s => s.At > seen).Sum(s => (s.At - Later(s.ObservedFrom, seen)!.Value).TotalSeconds)
-            : observedSeconds;
+            : null;
         var windowStart = now.AddDays(-minDaysUnused);
         var scansInWindow = steps.Where(s => s.At > windowStart).Sum(s => s.Scans);
 
-        var observedDays = observedSeconds / 86400;
-        var unusedDays = unusedSeconds / 86400;
+        return Judge(new IndexUsageSummary
+        {
+            ObservedSince = steps[0].ObservedFrom, ObservedSeconds = observedSeconds, BlindSeconds = blindSeconds, BlindGaps = blindGaps,
+            ScansInWindow = scansInWindow, LastScanAt = lastSeen, UnusedSeconds = unusedSeconds,
+        }, sizeBytes, minDaysUnused, ignoreStatsAge);
+    }
+
+    /// <summary>
+    /// The status from what a history says (computed by <see cref="Assess"/> from the readings, or by
+    /// pgperf.index_usage_summary from the steps stored at capture time).
+    /// </summary>
+    public static IndexUsageAssessment Judge(IndexUsageSummary summary, long sizeBytes, int minDaysUnused, bool ignoreStatsAge)
+    {
+        if (minDaysUnused < 1)
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+                $"MinDaysUnused must be 1 or more (got {minDaysUnused}).") { ParameterName = "MinDaysUnused" };
+        var lastSeen = summary.LastScanAt;
+        var observedDays = summary.ObservedSeconds / 86400;
+        var unusedDays = (lastSeen is null ? summary.ObservedSeconds : summary.UnusedSeconds ?? 0) / 86400;
         string status;
         if (lastSeen is null && !ignoreStatsAge && observedDays < minDaysUnused)
             status = PgIndexStatus.InsufficientData;
@@ -119,11 +157,11 @@ public static class IndexUsageVerdict
         {
             Status = status,
             DaysSinceLastScan = Math.Round(unusedDays, 2),
-            ScansInWindow = scansInWindow,
+            ScansInWindow = summary.ScansInWindow,
             ObservedDays = Math.Round(observedDays, 2),
-            BlindDays = Math.Round(blindSeconds / 86400, 2),
-            BlindGaps = blindGaps,
-            ObservedSince = steps[0].ObservedFrom,
+            BlindDays = Math.Round(summary.BlindSeconds / 86400, 2),
+            BlindGaps = summary.BlindGaps,
+            ObservedSince = summary.ObservedSince,
             LastScanAt = lastSeen,
         };
     }

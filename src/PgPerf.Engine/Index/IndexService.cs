@@ -30,48 +30,92 @@ internal sealed class IndexService : IIndexService
             return result;
         }, cancellationToken);
 
-    public IReadOnlyList<PgUnusedIndex> GetUnusedIndexes(PgUnusedIndexOptions options, CancellationToken cancellationToken)
-    {
-        if (options.MinDaysUnused < 1)
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
-                $"MinDaysUnused must be 1 or more (got {options.MinDaysUnused}).") { ParameterName = "MinDaysUnused" };
+    public IReadOnlyList<PgUnusedIndex> GetUnusedIndexes(PgUnusedIndexOptions options, CancellationToken cancellationToken) =>
+        GetUnusedIndexes(options, LookbackStart(options), cancellationToken);
 
+    /// <param name="since">Where the history read begins (the tests fix it to compare with the reference path).</param>
+    internal IReadOnlyList<PgUnusedIndex> GetUnusedIndexes(PgUnusedIndexOptions options, DateTime since, CancellationToken cancellationToken)
+    {
+        CheckMinDays(options);
+        return _context.Run(async connection =>
+        {
+            // The steps stored at capture time: a few rows per index, whatever the length of the history.
+            var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+                SqlResources.Get("queries/index_summary.sql"),
+                new { since, days = options.MinDaysUnused }, cancellationToken: cancellationToken));
+            var result = new List<PgUnusedIndex>();
+            foreach (var ix in rows)
+            {
+                if ((ix.IsConstraint || ix.IsUnique || ix.IsPrimary) && !options.IncludeConstraintIndexes)
+                    continue;
+                var assessment = IndexUsageVerdict.Judge(new IndexUsageSummary
+                {
+                    ObservedSince = ix.ObservedSince is { } o ? Utc(o) : null, ObservedSeconds = ix.ObservedSeconds,
+                    BlindSeconds = ix.BlindSeconds, BlindGaps = ix.BlindGaps, ScansInWindow = ix.ScansInWindow,
+                    LastScanAt = ix.LastScanAt is { } l ? Utc(l) : null, UnusedSeconds = ix.UnusedSeconds,
+                }, ix.SizeBytes, options.MinDaysUnused, options.IgnoreStatsAge);
+                result.Add(ToUnused(ix, assessment));
+            }
+            return (IReadOnlyList<PgUnusedIndex>)result;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The reference path: every reading of the look-back window judged by <see cref="IndexUsageVerdict.Assess"/>.
+    /// Slow on long histories (it reads them whole); the tests hold <see cref="GetUnusedIndexes"/> to it.
+    /// </summary>
+    internal IReadOnlyList<PgUnusedIndex> GetUnusedIndexesFromReadings(PgUnusedIndexOptions options, DateTime since, CancellationToken cancellationToken)
+    {
+        CheckMinDays(options);
         return _context.Run(async connection =>
         {
             // One repeatable-read transaction: the history, the live readings and now() agree with each other.
             await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            var since = new { since = DateTime.UtcNow.AddDays(-IndexUsageVerdict.LookbackDays(options.MinDaysUnused)) };
+            var window = new { since };
             var indexes = (await connection.QueryAsync<CurrentRow>(new CommandDefinition(
-                SqlResources.Get("queries/index_current.sql"), since, tx, cancellationToken: cancellationToken))).ToList();
+                SqlResources.Get("queries/index_current.sql"), window, tx, cancellationToken: cancellationToken))).ToList();
             var points = (await connection.QueryAsync<PointRow>(new CommandDefinition(
-                SqlResources.Get("queries/index_points.sql"), since, tx, cancellationToken: cancellationToken))).ToList();
+                SqlResources.Get("queries/index_points.sql"), window, tx, cancellationToken: cancellationToken))).ToList();
             await tx.CommitAsync(cancellationToken);
 
             var history = points.GroupBy(p => (p.Schema, p.Index)).ToDictionary(g => g.Key, g => g.Select(ToPoint).ToList());
             var result = new List<PgUnusedIndex>(indexes.Count);
             foreach (var ix in indexes)
             {
-                if (ix.IsConstraint || ix.IsUnique || ix.IsPrimary)
-                {
-                    if (!options.IncludeConstraintIndexes) continue;
-                }
+                if ((ix.IsConstraint || ix.IsUnique || ix.IsPrimary) && !options.IncludeConstraintIndexes)
+                    continue;
                 var assessment = IndexUsageVerdict.Assess(
                     history.TryGetValue((ix.Schema, ix.Index), out var h) ? h : new List<IndexUsagePoint>(),
                     ix.MonitoringStartedAt is { } m ? Utc(m) : null, Utc(ix.Now), ix.SizeBytes, options.MinDaysUnused, options.IgnoreStatsAge);
-                var row = new PgUnusedIndex
-                {
-                    Schema = ix.Schema, Table = ix.Table, Index = ix.Index, SizeBytes = ix.SizeBytes,
-                    DaysSinceLastScan = assessment.DaysSinceLastScan, ScansInWindow = assessment.ScansInWindow,
-                    ObservedDays = assessment.ObservedDays, BlindDays = assessment.BlindDays, BlindGaps = assessment.BlindGaps,
-                    ObservedSince = assessment.ObservedSince, LastScanAt = assessment.LastScanAt, Status = assessment.Status,
-                    IsUnique = ix.IsUnique, IsPrimary = ix.IsPrimary, IsConstraint = ix.IsConstraint, IsValid = ix.IsValid,
-                    Definition = ix.Definition,
-                };
-                row.From(Info);
-                result.Add(row);
+                result.Add(ToUnused(ix, assessment));
             }
             return (IReadOnlyList<PgUnusedIndex>)result;
         }, cancellationToken);
+    }
+
+    internal static DateTime LookbackStart(PgUnusedIndexOptions options) =>
+        DateTime.UtcNow.AddDays(-IndexUsageVerdict.LookbackDays(options.MinDaysUnused));
+
+    private static void CheckMinDays(PgUnusedIndexOptions options)
+    {
+        if (options.MinDaysUnused < 1)
+            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+                $"MinDaysUnused must be 1 or more (got {options.MinDaysUnused}).") { ParameterName = "MinDaysUnused" };
+    }
+
+    private PgUnusedIndex ToUnused(CurrentRow ix, IndexUsageAssessment assessment)
+    {
+        var row = new PgUnusedIndex
+        {
+            Schema = ix.Schema, Table = ix.Table, Index = ix.Index, SizeBytes = ix.SizeBytes,
+            DaysSinceLastScan = assessment.DaysSinceLastScan, ScansInWindow = assessment.ScansInWindow,
+            ObservedDays = assessment.ObservedDays, BlindDays = assessment.BlindDays, BlindGaps = assessment.BlindGaps,
+            ObservedSince = assessment.ObservedSince, LastScanAt = assessment.LastScanAt, Status = assessment.Status,
+            IsUnique = ix.IsUnique, IsPrimary = ix.IsPrimary, IsConstraint = ix.IsConstraint, IsValid = ix.IsValid,
+            Definition = ix.Definition,
+        };
+        row.From(Info);
+        return row;
     }
 
     public PgIndexAlertCheck CheckUnusedIndexAlerts(PgUnusedIndexOptions options, CancellationToken cancellationToken)
@@ -284,7 +328,7 @@ internal sealed class IndexService : IIndexService
         _ => $"{bytes} bytes",
     };
 
-    private sealed class CurrentRow
+    private class CurrentRow
     {
         public string Schema { get; set; } = "";
         public string Table { get; set; } = "";
@@ -297,6 +341,17 @@ internal sealed class IndexService : IIndexService
         public string Definition { get; set; } = "";
         public DateTime? MonitoringStartedAt { get; set; }
         public DateTime Now { get; set; }
+    }
+
+    private sealed class SummaryRow : CurrentRow
+    {
+        public DateTime? ObservedSince { get; set; }
+        public double ObservedSeconds { get; set; }
+        public double BlindSeconds { get; set; }
+        public int BlindGaps { get; set; }
+        public long ScansInWindow { get; set; }
+        public DateTime? LastScanAt { get; set; }
+        public double? UnusedSeconds { get; set; }
     }
 
     private sealed class PointRow
