@@ -63,6 +63,41 @@ internal sealed class QueryLogService : IQueryLogService
         return result;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, double), QueryLogQueue> _queues = new();
+
+    public void Enqueue(PgQueryLogEntry entry, QuerySendOptions options) =>
+        _queues.GetOrAdd((options.SpoolDirectory, options.AlertThresholdMs), _ => new QueryLogQueue(this, options)).Enqueue(entry);
+
+    public bool Flush(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var all = true;
+        foreach (var queue in _queues.Values)
+            all &= queue.Flush(deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        return all;
+    }
+
+    public PgQuerySendResult? TakeBackgroundResult()
+    {
+        PgQuerySendResult? merged = null;
+        foreach (var queue in _queues.Values)
+            if (queue.TakeResult() is { } r)
+            {
+                if (merged is null) merged = r;
+                else { merged.Spooled += r.Spooled; merged.Replayed += r.Replayed; merged.Failure ??= r.Failure; merged.SpoolFile ??= r.SpoolFile; }
+            }
+        return merged;
+    }
+
+    /// <summary>Puts records straight into the spool (the background writer's full-buffer policy).</summary>
+    internal PgQuerySendResult SpoolOnly(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options)
+    {
+        var spool = new QueryLogSpool(options.SpoolDirectory, _context.Info);
+        var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
+        return SpoolBatch(spool, entries, new PgPerfException("PgPerf.Query.BufferFull", PgPerfErrorKind.ResourceBusy,
+            $"The in-process query-log buffer ({QueryLogQueue.Capacity:N0} records) was full."), result, CancellationToken.None);
+    }
+
     private int Replay(QueryLogSpool spool, QuerySendOptions options, PgQuerySendResult result, CancellationToken cancellationToken)
     {
         using var _ = spool.Lock(cancellationToken);
