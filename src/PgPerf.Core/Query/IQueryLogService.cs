@@ -12,7 +12,7 @@ public interface IQueryLogService
     /// <summary>
     /// Queues one record for the in-process background writer and returns at once (well under a microsecond):
     /// batches of up to 10,000 rows or 200 ms go out with binary COPY. When the buffer (100,000 records) is full,
-    /// the record is written to the local spool on the caller's thread instead; nothing is dropped.
+    /// the caller waits up to 250 ms for space, then writes the record to the local spool instead; nothing is dropped.
     /// </summary>
     void Enqueue(PgQueryLogEntry entry, QuerySendOptions options);
 

@@ -6,9 +6,10 @@ namespace PgPerf.Engine.Query;
 /// The in-process writer behind IQueryLogService.Enqueue (Measure-PgQuery, the C# API): a bounded channel
 /// drained by one background task that waits for <see cref="BatchRows"/> rows or <see cref="BatchWait"/>
 /// before each COPY (through the same Send path: spool replay, retry, spool on failure).
-/// Full-buffer policy: the caller never waits; a record that finds the buffer full is appended to the local
-/// spool on the caller's thread (about a millisecond) and sent by the next successful write. Nothing is dropped
-/// silently; only a spool that cannot be written loses records, and that is reported as a failure.
+/// Full-buffer policy: a caller that finds the buffer full waits at most <see cref="FullWait"/> for space (a burst
+/// is paced to the database's speed); if there is still none, its record is appended to the local spool on its
+/// own thread and sent by the next successful write. Nothing is dropped silently; only a spool that cannot be
+/// written loses records, and that is reported as a failure.
 /// Flushed at process exit (and by the module's OnRemove through Flush).
 /// </summary>
 internal sealed class QueryLogQueue
@@ -17,12 +18,16 @@ internal sealed class QueryLogQueue
     internal const int BatchRows = 10_000;
     internal static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Longest a caller waits for space in a full buffer before its record goes to the spool.</summary>
+    internal static readonly TimeSpan FullWait = TimeSpan.FromMilliseconds(250);
+
     private readonly Channel<PgQueryLogEntry> _channel;
     private readonly QueryLogService _service;
     private readonly QuerySendOptions _options;
     private readonly object _gate = new();
     private readonly Task _worker;
     private long _pending;
+    private volatile bool _overflowing;
     private PgQuerySendResult? _unreported;
 
     public QueryLogQueue(QueryLogService service, QuerySendOptions options, int capacity = Capacity)
@@ -39,7 +44,23 @@ internal sealed class QueryLogQueue
     {
         Interlocked.Increment(ref _pending);
         if (_channel.Writer.TryWrite(entry)) return;
-        // Full: spool this record rather than block the caller or drop it.
+        // Full. While the writer is keeping up, space comes back within one COPY (about 40-100 ms for a full
+        // batch): wait that long, which paces a burst to the database's speed. If it does not (the database is
+        // slow or down), spool this record rather than block the caller longer or drop it.
+        // Once a wait has failed, later callers spool at once until the writer finishes its current write.
+        if (!_overflowing)
+        {
+            using var wait = new CancellationTokenSource(FullWait);
+            try
+            {
+                _channel.Writer.WriteAsync(entry, wait.Token).AsTask().GetAwaiter().GetResult();
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                _overflowing = true;
+            }
+        }
         var result = _service.SpoolOnly(new[] { entry }, _options);
         Interlocked.Decrement(ref _pending);
         Remember(result);
@@ -122,6 +143,7 @@ internal sealed class QueryLogQueue
                 });
             }
             Interlocked.Add(ref _pending, -batch.Count);
+            _overflowing = false;
             batch = new List<PgQueryLogEntry>(BatchRows);
         }
     }

@@ -38,17 +38,24 @@ public sealed class QueryLogQueueTests : IDisposable
     [Fact]
     public void A_full_buffer_spools_on_the_callers_thread_and_nothing_is_lost()
     {
-        // A server that does not answer: the writer's first COPY waits for the connect timeout while the
-        // caller keeps logging, so the small buffer fills and the overflow goes straight to the spool.
-        var down = PgConnectionParser.Parse(new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Port = 1, Timeout = 2 }.ConnectionString);
+        // A server that accepts connections and never answers: the writer's first COPY waits for the connect
+        // timeout while the caller keeps logging, so the small buffer fills.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var down = PgConnectionParser.Parse(new NpgsqlConnectionStringBuilder(_db.ConnectionString) { Host = "127.0.0.1", Port = port, Timeout = 3 }.ConnectionString);
         var service = (QueryLogService)TestDatabase.NewEngine().Get<IQueryLogService>(down);
         var queue = new QueryLogQueue(service, new QuerySendOptions { SpoolDirectory = _spool }, capacity: 100);
-        var entries = Enumerable.Range(0, 1_000).Select(Entry).ToList();
+        var entries = Enumerable.Range(0, 12_000).Select(Entry).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var e in entries) queue.Enqueue(e);
+        // The writer took a first batch of 10,000 and is stuck connecting; the buffer (100) filled, one caller
+        // waited its 250 ms and the rest went to the spool at once, not after a wait each.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"enqueueing took {clock.Elapsed}");
         var early = queue.TakeResult();
         Assert.NotNull(early);
         Assert.Equal("PgPerf.Query.BufferFull", early!.Failure!.ErrorId);
-        Assert.True(early.Spooled >= 1);
+        Assert.True(early.Spooled >= 1_500, $"{early.Spooled} spooled by the caller");
         Assert.True(queue.Flush(TimeSpan.FromSeconds(60)));
         var spooled = new QueryLogSpool(_spool, down).ReadAll().Entries.Select(e => e.RecordId).ToHashSet();
         Assert.Equal(entries.Select(e => e.RecordId).ToHashSet(), spooled);
