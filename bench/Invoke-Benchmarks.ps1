@@ -3,7 +3,9 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $ConnectionString,
-    [string] $Only
+    [string] $Only,
+    # Other -Name value pairs (./build.ps1 Bench -BenchArgs @{ Rows = ... }) go to each benchmark that declares them.
+    [Parameter(ValueFromRemainingArguments)] [object[]] $Rest
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -11,5 +13,11 @@ $benches = Get-ChildItem $PSScriptRoot -Filter '*.Bench.ps1' | Where-Object { -n
 if (-not $benches) { Write-Host 'No benchmarks yet.'; return }
 foreach ($bench in $benches) {
     Write-Host "==== $($bench.BaseName)"
-    & $bench.FullName -ConnectionString $ConnectionString
+    $extra = @{}
+    $declared = (Get-Command $bench.FullName).Parameters.Keys
+    for ($i = 0; $i + 1 -lt $Rest.Count; $i += 2) {
+        $name = "$($Rest[$i])".TrimStart('-').TrimEnd(':')
+        if ($declared -contains $name) { $extra[$name] = $Rest[$i + 1] }
+    }
+    & $bench.FullName -ConnectionString $ConnectionString @extra
 }

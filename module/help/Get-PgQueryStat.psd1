@@ -1,7 +1,9 @@
 @{
-    Synopsis    = 'Query statistics over a time window: count, slow count, average, exact P50/P95/P99, max and a Good/Warning/Critical status.'
+    Synopsis    = 'Query statistics over a time window: count, slow count, average, P50/P95/P99 (within 1 % of exact), max and a Good/Warning/Critical status.'
     Description = @'
-Get-PgQueryStat summarizes pgperf.query_performance_logs over the last -Hours hours (24) or from -Start to -End: TotalQueries, SlowQueries (at or over -SlowThresholdMs, 500), ErrorQueries, AvgDurationMs, P50/P95/P99DurationMs, MinDurationMs, MaxDurationMs and TotalDurationMs. Percentiles are exact: percentile_cont over the window's rows, the same value SQL gives.
+Get-PgQueryStat summarizes pgperf.query_performance_logs over the last -Hours hours (24) or from -Start to -End: TotalQueries, SlowQueries (at or over -SlowThresholdMs, 500), ErrorQueries, AvgDurationMs, P50/P95/P99DurationMs, MinDurationMs, MaxDurationMs and TotalDurationMs. Counts, sums, averages, minimum and maximum are always exact.
+
+Speed and accuracy: whole hours and whole UTC days of the window are read from hourly and daily rollups per query hash (built by the hourly job, Invoke-PgHourlyMonitoring, step "query rollups"); the window's partial first and last hour, and any hour whose rows changed since the job last ran (late rows, replayed spools, inserts from psql), are read from the raw log. So a report over 30 days of 10 million rows takes milliseconds, and the numbers are never stale. Percentiles from rollups are estimated from a log-bucket histogram (buckets 2 % wide) and interpolated between ranks as percentile_cont does: each P50/P95/P99 is within 1 % (sqrt(1.02) - 1 = 0.995 %) of the exact percentile_cont over the same rows. They are exact (the same value SQL gives) when the window needs no rollup (before the job first ran, or a window without a whole hour) and for small groups: a query whose rolled-up hours and days each hold at most 32 executions. -GroupBy Endpoint, -Endpoint and a -SlowThresholdMs other than 500 read raw rows only and are exact (and slower over long windows).
 
 Status follows the spec's thresholds on the average: Good below 100 ms, Warning from 100 to 500 ms, Critical above 500 ms; NoData when the window is empty.
 
@@ -23,7 +25,7 @@ Status follows the spec's thresholds on the average: Good below 100 ms, Warning 
 $stats = Get-PgQueryStat -Start (Get-Date).AddDays(-1) -End (Get-Date)
 "P95 latency: $($stats.P95DurationMs)ms"
 '@
-            Remarks = 'One row for the window with the exact P95 and the Status.'
+            Remarks = 'One row for the window with the P95 (within 1 % of percentile_cont) and the Status.'
         }
         @{
             Title   = 'Which queries cost the most this week'

@@ -19,7 +19,12 @@ public sealed class PgPerfModuleInitializer : IModuleAssemblyInitializer, IModul
 
     public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveEngine;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        // Records Measure-PgQuery queued for the background writer are written (or spooled) before the module goes.
+        PgPerf.Commands.MeasureLogging.FlushAll(TimeSpan.FromSeconds(10));
+        AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+    }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
         name.Name == EngineName ? LoadContext.LoadFromAssemblyName(name) : null;

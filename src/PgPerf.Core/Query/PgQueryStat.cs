@@ -8,7 +8,7 @@ public enum QueryStatGroupBy
     Endpoint,
 }
 
-/// <summary>Statistics over a time window, overall or per query hash or endpoint. Percentiles are exact (percentile_cont).</summary>
+/// <summary>Statistics over a time window, overall or per query hash or endpoint. Percentiles are percentile_cont, from rollups within QueryDigest.RelativeError (about 1 %).</summary>
 public sealed class PgQueryStat : PgServerRecord
 {
     public DateTimeOffset Start { get; set; }

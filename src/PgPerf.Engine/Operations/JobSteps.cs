@@ -20,6 +20,10 @@ internal static class JobSteps
         new("index snapshot", s => s.Service<IIndexService>().CaptureSnapshot(s.Cancellation).Count),
         // Hourly bloat is the catalog estimate only; the daily step confirms the worst tables with pgstattuple.
         new("bloat snapshot", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { NoConfirm = true }, s.Cancellation))),
+        // Daily partitions of the query log for today and the week ahead (and days whose rows sit in the default partition).
+        new("query partitions", s => new PgPerf.Engine.Query.QueryPartitions(s.Server).CreateAhead(s.Cancellation)),
+        // Rebuilds the hourly/daily rollups of the hours whose rows changed; Get-PgQueryStat reads them.
+        new("query rollups", s => new PgPerf.Engine.Query.QueryRollups(s.Server).Refresh(s.Cancellation)),
         new("query performance", QueryPerformanceCheck.Run),
     };
 

@@ -38,15 +38,21 @@ internal sealed class RetentionService : IRetentionService
             throw new PgPerfException("PgPerf.Retention.UnknownTable", PgPerfErrorKind.InvalidArgument,
                 $"Retention does not cover {planned.Table}; it covers {string.Join(", ", Rules.Select(r => r.Table))}.");
         var sw = Stopwatch.StartNew();
-        var (deleted, batches) = planned.Table == QueryLogTable
-            ? PurgeQueryLogs(planned.Cutoff, batchSize, cancellationToken)
-            : DeleteInBatches(rule.Table, rule.OlderThan, planned.Cutoff, batchSize, cancellationToken);
+        long deleted, leftDead;
+        int batches;
+        if (planned.Table == QueryLogTable)
+            (deleted, batches, leftDead) = PurgeQueryLogs(planned.Cutoff, batchSize, cancellationToken);
+        else
+        {
+            (deleted, batches) = DeleteInBatches(rule.Table, rule.OlderThan, planned.Cutoff, batchSize, cancellationToken);
+            leftDead = deleted;
+        }
         var result = new PgRetentionTable
         {
             Table = planned.Table, KeepDays = planned.KeepDays, Cutoff = planned.Cutoff, RowsToDelete = planned.RowsToDelete,
             RowsDeleted = deleted, Batches = batches, DurationMs = sw.Elapsed.TotalMilliseconds,
         };
-        ReadDeadTuples(result, cancellationToken);
+        ReadDeadTuples(result, leftDead, cancellationToken);
         return result;
     }
 
@@ -77,7 +83,10 @@ internal sealed class RetentionService : IRetentionService
             foreach (var rule in Rules)
             {
                 var days = rule.Days(options);
-                var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = now.AddDays(-days) };
+                var cutoff = now.AddDays(-days);
+                // The query log is partitioned by UTC day and retention drops whole days: its cutoff is a day start.
+                if (rule.Table == QueryLogTable) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
+                var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = cutoff };
                 if (count)
                 {
                     await using var countCommand = new NpgsqlCommand($"SELECT count(*) FROM {rule.Table} WHERE {rule.OlderThan}", connection);
@@ -91,12 +100,15 @@ internal sealed class RetentionService : IRetentionService
     }
 
     /// <summary>
-    /// The query log's retention, kept apart because it is the big table: today it deletes in batches like
-    /// the others; once the log is partitioned by day (issue 9) this becomes "drop the partitions older than
-    /// the cutoff", which leaves no dead rows behind.
+    /// The query log's retention: it is partitioned by UTC day (migration 007), so whole days older than the
+    /// cutoff are dropped (no dead rows, almost no WAL); rows in the default partition are deleted in batches.
+    /// Batches counts dropped partitions plus DELETE batches.
     /// </summary>
-    private (long Deleted, int Batches) PurgeQueryLogs(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
-        DeleteInBatches(QueryLogTable, "logged_at < @cutoff", cutoff, batchSize, cancellationToken);
+    private (long Deleted, int Batches, long LeftDead) PurgeQueryLogs(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken)
+    {
+        var (droppedRows, dropped, deletedRows, batches) = new PgPerf.Engine.Query.QueryPartitions(_context).DropBefore(cutoff, batchSize, cancellationToken);
+        return (droppedRows + deletedRows, dropped + batches, deletedRows);
+    }
 
     private (long Deleted, int Batches) DeleteInBatches(string table, string olderThan, DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
@@ -132,7 +144,7 @@ internal sealed class RetentionService : IRetentionService
             return (deleted, batches);
         }, cancellationToken);
 
-    private void ReadDeadTuples(PgRetentionTable table, CancellationToken cancellationToken) =>
+    private void ReadDeadTuples(PgRetentionTable table, long deadByThisRun, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/ops_table_stats.sql"), connection);
@@ -141,10 +153,10 @@ internal sealed class RetentionService : IRetentionService
             await reader.ReadAsync(cancellationToken);
             long dead = reader.GetInt64(0), live = reader.GetInt64(1);
             // Statistics arrive about a second late; count this run's deletes as dead until they do.
-            if (dead < table.RowsDeleted)
+            if (dead < deadByThisRun)
             {
-                live = Math.Max(0, live - (table.RowsDeleted - dead));
-                dead = table.RowsDeleted;
+                live = Math.Max(0, live - (deadByThisRun - dead));
+                dead = deadByThisRun;
             }
             table.DeadTuples = dead;
             table.LiveTuples = live;

@@ -63,6 +63,41 @@ internal sealed class QueryLogService : IQueryLogService
         return result;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, double), QueryLogQueue> _queues = new();
+
+    public void Enqueue(PgQueryLogEntry entry, QuerySendOptions options) =>
+        _queues.GetOrAdd((options.SpoolDirectory, options.AlertThresholdMs), _ => new QueryLogQueue(this, options)).Enqueue(entry);
+
+    public bool Flush(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var all = true;
+        foreach (var queue in _queues.Values)
+            all &= queue.Flush(deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        return all;
+    }
+
+    public PgQuerySendResult? TakeBackgroundResult()
+    {
+        PgQuerySendResult? merged = null;
+        foreach (var queue in _queues.Values)
+            if (queue.TakeResult() is { } r)
+            {
+                if (merged is null) merged = r;
+                else { merged.Spooled += r.Spooled; merged.Replayed += r.Replayed; merged.Failure ??= r.Failure; merged.SpoolFile ??= r.SpoolFile; }
+            }
+        return merged;
+    }
+
+    /// <summary>Puts records straight into the spool (the background writer's full-buffer policy).</summary>
+    internal PgQuerySendResult SpoolOnly(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options)
+    {
+        var spool = new QueryLogSpool(options.SpoolDirectory, _context.Info);
+        var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
+        return SpoolBatch(spool, entries, new PgPerfException("PgPerf.Query.BufferFull", PgPerfErrorKind.ResourceBusy,
+            $"The in-process query-log buffer ({QueryLogQueue.Capacity:N0} records) was full."), result, CancellationToken.None);
+    }
+
     private int Replay(QueryLogSpool spool, QuerySendOptions options, PgQuerySendResult result, CancellationToken cancellationToken)
     {
         using var _ = spool.Lock(cancellationToken);
@@ -167,6 +202,9 @@ internal sealed class QueryLogService : IQueryLogService
             throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
                 $"Start ({options.Start:u}) must be before End ({options.End:u}).") { ParameterName = "Start" };
         new SchemaService(_context).EnsureInstalled(cancellationToken);
+        var plan = QueryStatPlan.For(options);
+        if (plan is not null)
+            return GetQueryStatsFromRollups(options, plan, cancellationToken);
 
         var sample = _context.ServerVersionNum >= 160000 || _context.ServerVersionNum == 0 ? "any_value" : "min";
         var (select, groupBy) = options.GroupBy switch
@@ -223,6 +261,88 @@ internal sealed class QueryLogService : IQueryLogService
             return (IReadOnlyList<PgQueryStat>)rows;
         }, cancellationToken);
     }
+
+    private IReadOnlyList<PgQueryStat> GetQueryStatsFromRollups(QueryStatOptions options, QueryStatPlan plan, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            var dirty = new List<DateTime>();
+            await using (var marks = new NpgsqlCommand("SELECT hour FROM pgperf.query_log_dirty_hours WHERE hour >= @a AND hour < @b UNION SELECT hour FROM pgperf.query_log_rollup_pending WHERE hour >= @a AND hour < @b", connection))
+            {
+                marks.Parameters.AddWithValue("a", NpgsqlDbType.TimestampTz, plan.FirstHour);
+                marks.Parameters.AddWithValue("b", NpgsqlDbType.TimestampTz, plan.EndHour);
+                await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) dirty.Add(reader.GetDateTime(0));
+            }
+            var (days, hours, rawFrom, rawTo) = plan.Split(dirty);
+
+            var byQuery = options.GroupBy == QueryStatGroupBy.Query;
+            var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
+            var groups = new Dictionary<string, (QueryDigest Digest, long Errors, long Slow, string? Sample)>();
+            await using (var command = new NpgsqlCommand(SqlResources.Get("queries/query_stats_rollup.sql").Replace("{sample}", sampleSql), connection))
+            {
+                command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days);
+                command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours);
+                command.Parameters.AddWithValue("raw_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawFrom);
+                command.Parameters.AddWithValue("raw_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawTo);
+                AddArray(command, "hashes", options.QueryHashes);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var key = byQuery ? reader.GetString(1) : "";
+                    if (!groups.TryGetValue(key, out var g)) g = (new QueryDigest(), 0, 0, null);
+                    long total = reader.GetInt64(2);
+                    if (reader.GetInt32(0) == 2)
+                    {
+                        foreach (var v in reader.GetFieldValue<double[]>(9)) g.Digest.Add(v);
+                        if (!reader.IsDBNull(10)) g.Sample ??= reader.GetString(10);
+                    }
+                    else
+                    {
+                        g.Digest.MergePacked(reader.GetFieldValue<byte[]>(8), total, reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7));
+                    }
+                    g.Errors += reader.GetInt64(3);
+                    g.Slow += reader.GetInt64(4);
+                    groups[key] = g;
+                }
+            }
+
+            if (byQuery && groups.Count > 0)
+            {
+                await using var texts = new NpgsqlCommand("SELECT query_hash, query_text FROM pgperf.query_log_texts WHERE query_hash = ANY (@h)", connection);
+                texts.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Keys.ToArray());
+                await using var reader = await texts.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var g = groups[reader.GetString(0)];
+                    g.Sample = reader.GetString(1);
+                    groups[reader.GetString(0)] = g;
+                }
+            }
+            if (!byQuery && groups.Count == 0)
+                groups[""] = (new QueryDigest(), 0, 0, null);
+
+            var rows = new List<PgQueryStat>(groups.Count);
+            foreach (var (hash, g) in groups)
+            {
+                var d = g.Digest;
+                var row = new PgQueryStat
+                {
+                    Start = options.Start.ToUniversalTime(), End = options.End.ToUniversalTime(), GroupBy = options.GroupBy, SlowThresholdMs = options.SlowThresholdMs,
+                    QueryHash = byQuery && hash.Length > 0 ? hash : null,
+                    QueryText = byQuery ? g.Sample : null,
+                    TotalQueries = d.Count, SlowQueries = g.Slow, ErrorQueries = g.Errors,
+                    AvgDurationMs = d.Count == 0 ? null : d.Sum / d.Count,
+                    P50DurationMs = d.Percentile(0.5), P95DurationMs = d.Percentile(0.95), P99DurationMs = d.Percentile(0.99),
+                    MinDurationMs = d.Count == 0 ? null : d.Min, MaxDurationMs = d.Count == 0 ? null : d.Max,
+                    TotalDurationMs = d.Sum,
+                };
+                row.Status = QueryThresholds.Classify(row.AvgDurationMs);
+                row.From(_context.Info);
+                rows.Add(row);
+            }
+            rows.Sort((a, b) => b.TotalDurationMs != a.TotalDurationMs ? b.TotalDurationMs.CompareTo(a.TotalDurationMs) : string.CompareOrdinal(a.QueryHash, b.QueryHash));
+            return (IReadOnlyList<PgQueryStat>)rows;
+        }, cancellationToken);
 
     private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

@@ -13,7 +13,13 @@ internal sealed class QueryLogWriter
 
     private readonly PgServerContext _context;
 
-    public QueryLogWriter(PgServerContext context) => _context = context;
+    private readonly QueryPartitions _partitions;
+
+    public QueryLogWriter(PgServerContext context)
+    {
+        _context = context;
+        _partitions = new QueryPartitions(context);
+    }
 
     /// <summary>
     /// Writes the rows. With <paramref name="idempotent"/> rows whose (logged_at, record_id) is already stored are
@@ -25,6 +31,8 @@ internal sealed class QueryLogWriter
             return (0, 0);
         return _context.Run(async connection =>
         {
+            // Its own short transaction, before the COPY's: a new day's partition must not wait on the batch.
+            await _partitions.EnsureForBatchAsync(connection, rows, cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<PgQueryLogEntry> written;
             if (!idempotent)

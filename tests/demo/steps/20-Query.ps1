@@ -31,10 +31,12 @@ try {
 } catch {
     Write-Host "  a failing block is logged with IsError and its error rethrown: '$($_.Exception.Message)'"
 }
+# Later Measure-PgQuery calls are queued for the in-process writer (batches every 200 ms); let it catch up.
+Start-Sleep -Milliseconds 500
 
 Write-Host 'Get-PgSlowQuery -Hours 24 -Top 8 (500 ms or more, slowest first):'
 Get-PgSlowQuery -Hours 24 -Top 8 | Format-Table | Out-String -Width 150 | Out-Host
-Write-Host 'Get-PgQueryStat -Hours 24 (exact percentiles; Status by average: Good < 100 ms, Warning 100-500, Critical > 500):'
+Write-Host 'Get-PgQueryStat -Hours 24 (percentile_cont; Status by average: Good < 100 ms, Warning 100-500, Critical > 500):'
 Get-PgQueryStat -Hours 24 | Format-Table | Out-String -Width 150 | Out-Host
 Write-Host 'Get-PgQueryStat -Hours 24 -GroupBy Query:'
 Get-PgQueryStat -Hours 24 -GroupBy Query | Format-Table | Out-String -Width 150 | Out-Host

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace PgPerf.Commands;
 
-/// <summary>Count, slow count, average, exact P50/P95/P99 and max over a window, overall or per query or endpoint, with a Status.</summary>
+/// <summary>Count, slow count, average, P50/P95/P99 (from rollups within 1 % of exact) and max over a window, overall or per query or endpoint, with a Status.</summary>
 [Cmdlet(VerbsCommon.Get, "PgQueryStat", DefaultParameterSetName = HoursSet)]
 [OutputType(typeof(PgQueryStat))]
 public sealed class GetPgQueryStatCommand : PgPerfCmdlet

@@ -93,6 +93,13 @@ public sealed class MeasurePgQueryCommand : PgPerfCmdlet
         }
     }
 
+    private static PgQuerySendResult? Enqueue(IQueryLogService service, PgQueryLogEntry entry, QuerySendOptions options)
+    {
+        service.Enqueue(entry, options);
+        // What the background writer could not write since the last call (spooled, failed) is reported now.
+        return service.TakeBackgroundResult();
+    }
+
     private void Log(double durationMs, bool failed, DateTimeOffset started, string? parameters, bool canWrite)
     {
         try
@@ -100,13 +107,18 @@ public sealed class MeasurePgQueryCommand : PgPerfCmdlet
             var warnings = new List<string>();
             var entry = QueryLogRules.Create(Name, durationMs, started, Endpoint, UserId, parameters, ParameterMode, failed, warnings);
             var target = ResolveConnection();
+            var service = Engine.Get<IQueryLogService>(target);
+            var options = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs };
+            // The first call for a target writes at once (so a wrong connection or a missing schema is reported
+            // right away); later calls queue the record for the background writer and return at once.
             // Not the cmdlet's token: a stopped pipeline should still record the execution.
-            var result = Engine.Get<IQueryLogService>(target).Send(new[] { entry }, new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs },
-                CancellationToken.None);
+            var result = MeasureLogging.FirstUse(service, options)
+                ? service.Send(new[] { entry }, options, CancellationToken.None)
+                : Enqueue(service, entry, options);
             if (canWrite)
             {
                 foreach (var w in warnings) WriteWarning(w);
-                new SendReporter(this).Report(result);
+                if (result is not null) new SendReporter(this).Report(result);
             }
         }
         catch (PgPerfException ex)

@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Management.Automation;
 using System.Text;
@@ -167,5 +169,22 @@ internal sealed class SendReporter
         {
             _cmdlet.WriteWarning(result.Failure.Message);
         }
+    }
+}
+
+/// <summary>Which query-log services Measure-PgQuery has used in this process, to write synchronously the first time and flush at the end.</summary>
+internal static class MeasureLogging
+{
+    private static readonly ConditionalWeakTable<IQueryLogService, ConcurrentDictionary<(string?, double), bool>> Used = new();
+
+    /// <summary>True the first time a service is used with these options.</summary>
+    public static bool FirstUse(IQueryLogService service, QuerySendOptions options) =>
+        Used.GetOrCreateValue(service).TryAdd((options.SpoolDirectory, options.AlertThresholdMs), true);
+
+    /// <summary>Writes (or spools) everything still queued; the module calls it when it is removed.</summary>
+    public static void FlushAll(TimeSpan timeout)
+    {
+        foreach (var (service, _) in Used)
+            service.Flush(timeout);
     }
 }
