@@ -3,6 +3,14 @@ BeforeAll {
     Import-Module $script:ModulePath -Force
 }
 
+Describe 'The suite''s server' -Tag 'Integration' {
+    It 'runs with autovacuum off and pg_stat_statements preloaded, whichever path started it' {
+        # An automatic ANALYZE would hold back VACUUM in the tests' databases and make bloat tests flaky.
+        Invoke-TestSql 'SHOW autovacuum' | Should -Be 'off'
+        Invoke-TestSql 'SHOW shared_preload_libraries' | Should -Match 'pg_stat_statements'
+    }
+}
+
 # The suite itself runs on whichever server build.ps1 chose (CI: a container). This keeps the other
 # path honest: the local initdb/pg_ctl server must start, serve PgPerf, and leave nothing behind.
 Describe 'The local throwaway server' -Tag 'Integration' {

@@ -367,7 +367,9 @@ function Start-PgContainerServer {
         [ValidateSet('docker', 'podman')] [string] $Engine,
         [string] $Image,
         [string] $Name = "pgperf-pg-$Port",
-        [ValidateRange(1, 3600)] [int] $ReadyTimeoutSec = 60
+        [ValidateRange(1, 3600)] [int] $ReadyTimeoutSec = 60,
+        # Extra server settings (name=value), passed to postgres as -c options.
+        [string[]] $ServerSetting = @()
     )
     $PSNativeCommandUseErrorActionPreference = $false
 
@@ -417,6 +419,8 @@ function Start-PgContainerServer {
         $runArgs.Add($Image)
         if (-not $isLocal) { $runArgs.AddRange([string[]]@('-c', 'shared_preload_libraries=pg_stat_statements')) }
     }
+
+    foreach ($setting in $ServerSetting) { $runArgs.AddRange([string[]]@('-c', $setting)) }
 
     if (-not $isLocal -and $Engine -eq 'podman') {
         # Pull outside the readiness wait, which a first download would eat up.

@@ -6,6 +6,13 @@
 Set-StrictMode -Version Latest
 
 $script:ContainerScript = Join-Path $PSScriptRoot 'Container.ps1'
+
+# Settings of every throwaway server. Autovacuum is off because an automatic ANALYZE in a test's database
+# holds back the cleanup horizon, so a test's VACUUM FULL would sometimes give nothing back; tests vacuum
+# and analyze explicitly. The durability settings go off unless -Durable: a throwaway server need not
+# survive a power cut.
+$script:TestServerSettings = @('autovacuum=off', 'max_connections=200')
+$script:FastSettings = @('fsync=off', 'synchronous_commit=off', 'full_page_writes=off')
 if (Test-Path $script:ContainerScript) { . $script:ContainerScript }
 
 function Get-FreeTcpPort {
@@ -87,7 +94,7 @@ function Start-PgPerfTestServer {
         if (-not (Get-Command Start-PgContainerServer -ErrorAction SilentlyContinue)) {
             throw "The container path is not available ($script:ContainerScript is missing). Use -Server Local."
         }
-        return Start-TestContainer
+        return Start-TestContainer -Durable:$Durable
     }
     return Start-LocalTestServer -Durable:$Durable
 }
@@ -115,8 +122,8 @@ function Start-LocalTestServer([switch] $Durable) {
             "--pwfile=$pwFile", '-E', 'UTF8', '--locale=C', '--no-sync')
         Remove-Item -Force $pwFile
         $options = @("-p $port", '-c listen_addresses=127.0.0.1', "-c unix_socket_directories=$root",
-            "-c shared_preload_libraries=pg_stat_statements", '-c max_connections=200')
-        if (-not $Durable) { $options += '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off' }
+            "-c shared_preload_libraries=pg_stat_statements") + ($script:TestServerSettings | ForEach-Object { "-c $_" })
+        if (-not $Durable) { $options += $script:FastSettings | ForEach-Object { "-c $_" } }
         $state.ServerOptions = $options -join ' '
         $state | ConvertTo-Json | Set-Content -Path $state.StateFile
         Invoke-PgBinary (Join-Path $bin 'pg_ctl') @('-D', $data, '-l', (Join-Path $root 'server.log'), '-o', $state.ServerOptions, '-w', '-t', '60', 'start')
@@ -128,11 +135,12 @@ function Start-LocalTestServer([switch] $Durable) {
     [pscustomobject]$state
 }
 
-function Start-TestContainer {
+function Start-TestContainer([switch] $Durable) {
     $port = Get-FreeTcpPort
     $password = New-TestPassword
     $started = [System.Diagnostics.Stopwatch]::StartNew()
-    $container = Start-PgContainerServer -Port $port -Password $password
+    $settings = $script:TestServerSettings + $(if ($Durable) { @() } else { $script:FastSettings })
+    $container = Start-PgContainerServer -Port $port -Password $password -ServerSetting $settings
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-test-{0}-{1}" -f $PID, [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory -Path $root | Out-Null
     $state = [ordered]@{
