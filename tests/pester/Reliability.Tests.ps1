@@ -160,7 +160,7 @@ try {
         } finally { Resume-PgPerfTestServer }
         $down.ExitCode | Should -Be 1
         # Error text wraps at the console width: compare it with the wrapping taken out.
-        $text = $down.Output -replace '\s*\n\s*\|?\s*', ' '
+        $text = $down.Output -replace '\x1b\[[0-9;]*m', '' -replace '\s*\n\s*\|?\s*', ' '
         $text | Should -Match "step 'index snapshot' failed \(PgPerf\.Connection\.Failed\): Could not connect to PostgreSQL at"
         $text | Should -Match "step 'job failure alerts' failed \(PgPerf\.Connection\.Failed\)"
 

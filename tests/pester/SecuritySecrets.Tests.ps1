@@ -108,7 +108,9 @@ foreach ($e in $Error) { Add-Record $e }
 # The scheduled entry as it would be written (rendered with -WhatIf; nothing is registered).
 if ('@CRON@' -eq 'True') {
     $p = Use-Source '@PASSWORD@' '@PORT@'
-    Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron @p -PwshPath '@PWSH@' -ConnectionFile '@WORK@/job-pgpass' -WhatIf -Verbose
+    # With a pgpass source the entry names that file; otherwise PgPerf would write the password to a new one.
+    $file = if ($source -eq 'Pgpass') { $env:PGPASSFILE } else { '@WORK@/job-pgpass' }
+    Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron @p -PwshPath '@PWSH@' -ConnectionFile $file -WhatIf -Verbose
 }
 Set-Content -Path '@WORK@/dump-@SOURCE@.txt' -Value $dump.ToString()
 '@
