@@ -25,6 +25,9 @@ public static class PgErrors
                     $"Database '{info.Database}' does not exist on {where}. Check the Database part of the connection.", info.Server, ex),
                 "53300" or "57P03" => new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
                     $"PostgreSQL at {where} is not accepting connections now: {text}.", info.Server, ex),
+                // The server ended the session (shutdown, restart, crash) or the link broke: an outage, not bad data.
+                "57P01" or "57P02" or "08000" or "08003" or "08006" => new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
+                    $"PostgreSQL at {where} ended the session: {text}. The server was stopped or restarted; run the command again once it is back.", info.Server, ex),
                 "42501" => new PgPerfException("PgPerf.PermissionDenied", PgPerfErrorKind.PermissionDenied,
                     $"The role '{info.Username ?? "(default)"}' on {info.Server} lacks a privilege: {text}. See docs/security.md for the roles PgPerf needs.", info.Server, ex),
                 "57014" => new PgPerfException("PgPerf.Timeout", PgPerfErrorKind.OperationTimeout,

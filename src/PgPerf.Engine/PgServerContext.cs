@@ -38,7 +38,7 @@ public sealed class PgServerContext
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw PgErrors.Translate(ex, Info, connecting: true);
+            throw Lost(PgErrors.Translate(ex, Info, connecting: true));
         }
     }
 
@@ -55,8 +55,19 @@ public sealed class PgServerContext
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw PgErrors.Translate(ex, Info, connecting: false);
+            throw Lost(PgErrors.Translate(ex, Info, connecting: false));
         }
+    }
+
+    /// <summary>
+    /// After an outage every idle pooled session is dead (the server restarted); drop them all so the next
+    /// call opens a new one instead of failing once per stale session.
+    /// </summary>
+    internal PgPerfException Lost(PgPerfException error)
+    {
+        if (error.Kind == PgPerfErrorKind.ConnectionError)
+            _dataSource.Clear();
+        return error;
     }
 
     internal static string BuildConnectionString(PgConnectionInfo info)

@@ -36,4 +36,29 @@ public sealed class PgPerfSchemaInfo
     public PgMigration[] Modified { get; init; } = Array.Empty<PgMigration>();
 
     public string? ServerVersion { get; init; }
+
+    /// <summary>What the migrations applied by this call told the installer (roles created or skipped, ...).</summary>
+    public PgMigrationNotice[] Notices { get; init; } = Array.Empty<PgMigrationNotice>();
+}
+
+/// <summary>A NOTICE or WARNING a migration raised while Install-PgPerfSchema applied it.</summary>
+public sealed class PgMigrationNotice
+{
+    public PgMigrationNotice(string migration, string severity, string message)
+    {
+        Migration = migration;
+        Severity = severity;
+        Message = message;
+    }
+
+    public string Migration { get; }
+
+    /// <summary>The server's severity: NOTICE, INFO or WARNING.</summary>
+    public string Severity { get; }
+
+    public string Message { get; }
+
+    public bool IsWarning => Severity == "WARNING";
+
+    public override string ToString() => $"{Migration}: {Message}";
 }

@@ -158,7 +158,7 @@ internal sealed class BloatService : IBloatService
             }
             catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable" or "PgPerf.Timeout")
             {
-                skipped.Add($"{name} (locked)");
+                skipped.Add($"{name} ({(ex.ErrorId == "PgPerf.Timeout" ? "statement timeout" : "locked")})");
             }
             catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || ex.Message.Contains("could not open relation", StringComparison.Ordinal))
             {
@@ -176,6 +176,17 @@ internal sealed class BloatService : IBloatService
             var oid = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                 "SELECT to_regclass(@name)::oid::bigint", new { name }, cancellationToken: cancellationToken))
                 ?? throw TableNotFound(schema, table);
+            // VACUUM on a table the role may not maintain only warns and does nothing: refuse it clearly instead.
+            var permitted = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                """
+                SELECT CASE WHEN current_setting('server_version_num')::int >= 170000 THEN has_table_privilege(c.oid, 'MAINTAIN')
+                            ELSE pg_has_role(c.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE') END
+                FROM pg_class c, pg_database d WHERE c.oid = @oid::oid AND d.datname = current_database()
+                """, new { oid }, cancellationToken: cancellationToken));
+            if (!permitted)
+                throw new PgPerfException("PgPerf.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+                    $"The role '{_context.Info.Username ?? "(default)"}' may not vacuum {name} on {_context.Info.Server}: only its owner or the database owner can " +
+                    "(PostgreSQL 17: the MAINTAIN privilege or pg_maintain). Run Invoke-PgVacuum as the table's owner.", name);
             const string sizeSql = """
                 SELECT coalesce(sum(pg_relation_size(c.oid) + coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0)), 0)::bigint
                 FROM pg_class c

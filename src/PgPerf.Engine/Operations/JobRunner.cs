@@ -60,8 +60,32 @@ internal sealed class JobRunner
         var done = new List<PgJobStep>();
 
         // The lock lives on its own session for the whole run; the steps use pooled connections.
-        using var lockConnection = _context.OpenAsync(cancellationToken).GetAwaiter().GetResult();
-        if (!TryLock(lockConnection, job, cancellationToken))
+        NpgsqlConnection lockConnection;
+        bool locked;
+        try
+        {
+            (lockConnection, locked) = OpenAndLock(job, cancellationToken);
+        }
+        catch (PgPerfException ex) when (ex.Kind == PgPerfErrorKind.ConnectionError)
+        {
+            try
+            {
+                // A pooled session can be dead after a server restart (the pool is cleared now): one more try.
+                (lockConnection, locked) = OpenAndLock(job, cancellationToken);
+            }
+            catch (PgPerfException again) when (again.Kind == PgPerfErrorKind.ConnectionError)
+            {
+                // Unreachable: every step failed for the same reason, and no alert can be written.
+                done.AddRange(steps.Select(s => new PgJobStep { Name = s.Name, Status = PgJobStepStatus.Failed, Error = again.Message, ErrorId = again.ErrorId }));
+                done.Add(new PgJobStep { Name = AlertStepName, Status = PgJobStepStatus.Failed, Error = again.Message, ErrorId = again.ErrorId,
+                    Message = "no job_failure alert could be written: the server cannot be reached" });
+                result.Steps = done.ToArray();
+                result.FinishedAt = DateTimeOffset.UtcNow;
+                return result;
+            }
+        }
+        using var _ = lockConnection;
+        if (!locked)
         {
             done.Add(new PgJobStep { Name = "lock", Status = PgJobStepStatus.Skipped, Message = LockHeldMessage });
             result.Steps = done.ToArray();
@@ -143,6 +167,20 @@ internal sealed class JobRunner
 
     internal static string DedupKey(PgJobKind job, string step) => $"{AlertType}:{PgScheduleRenderer.JobName(job)}:{step}";
 
+    private (NpgsqlConnection, bool) OpenAndLock(PgJobKind job, CancellationToken cancellationToken)
+    {
+        var connection = _context.OpenAsync(cancellationToken).GetAwaiter().GetResult();
+        try
+        {
+            return (connection, TryLock(connection, job, cancellationToken));
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     private bool TryLock(NpgsqlConnection connection, PgJobKind job, CancellationToken cancellationToken)
     {
         try
@@ -153,7 +191,7 @@ internal sealed class JobRunner
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw PgErrors.Translate(ex, _context.Info, connecting: false);
+            throw _context.Lost(PgErrors.Translate(ex, _context.Info, connecting: false));
         }
     }
 

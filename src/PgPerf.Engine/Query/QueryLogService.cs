@@ -101,7 +101,7 @@ internal sealed class QueryLogService : IQueryLogService
     private int Replay(QueryLogSpool spool, QuerySendOptions options, PgQuerySendResult result, CancellationToken cancellationToken)
     {
         using var _ = spool.Lock(cancellationToken);
-        var (records, unreadable) = spool.ReadAll();
+        var (records, damaged) = spool.ReadAll();
         var replayed = 0;
         try
         {
@@ -121,10 +121,14 @@ internal sealed class QueryLogService : IQueryLogService
                 $"The database rejected the spooled query log records ({ex.Message}); they were moved to {kept}.", _context.Info.Server, ex);
             return replayed;
         }
+        // The good records are in the database now; damaged lines are kept aside, never silently dropped.
+        var keptAside = damaged.Count > 0 ? spool.KeepDamaged(damaged.Select(d => d.Text)) : null;
         spool.Clear();
-        if (unreadable > 0)
+        if (keptAside is not null)
             result.Failure = new PgPerfException("PgPerf.Query.SpoolDamaged", PgPerfErrorKind.InvalidData,
-                $"{unreadable} line(s) of the spool {spool.FilePath} could not be read (a write was interrupted) and were dropped.", _context.Info.Server);
+                $"{damaged.Count} line(s) of the spool {spool.FilePath} could not be read (a write was interrupted or the file was damaged): " +
+                $"line {string.Join(", ", damaged.Take(10).Select(d => d.Line))}{(damaged.Count > 10 ? ", ..." : "")}. " +
+                $"The other {records.Count} record(s) were replayed; the damaged lines were kept in {keptAside}.", _context.Info.Server);
         return replayed;
     }
 

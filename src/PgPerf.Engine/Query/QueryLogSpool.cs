@@ -68,6 +68,8 @@ internal sealed class QueryLogSpool
     public void Append(IReadOnlyList<PgQueryLogEntry> entries)
     {
         EnsureDirectory();
+        // A crash may have left a torn last line: start on a new line so it never swallows a good record.
+        var newLine = EndsInsideLine(FilePath);
         using var stream = new FileStream(FilePath, new FileStreamOptions
         {
             Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.None,
@@ -75,34 +77,68 @@ internal sealed class QueryLogSpool
         });
         using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
         {
+            if (newLine)
+                writer.Write("\n");
             foreach (var e in entries)
                 writer.Write(JsonSerializer.Serialize(new SpooledRecord(e, Target), Json) + "\n");
         }
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>Reads every complete record; a torn last line (a crash while appending) is skipped and counted.</summary>
-    public (List<PgQueryLogEntry> Entries, int Unreadable) ReadAll()
+    /// <summary>
+    /// Reads every good record. A line that is not a whole, valid record (a torn write after a power cut, damage)
+    /// is returned with its line number so it can be reported and kept; it never stops the other lines.
+    /// </summary>
+    public (List<PgQueryLogEntry> Entries, List<(int Line, string Text)> Bad) ReadAll()
     {
         var entries = new List<PgQueryLogEntry>();
-        var bad = 0;
+        var bad = new List<(int, string)>();
         if (!File.Exists(FilePath))
-            return (entries, 0);
+            return (entries, bad);
+        var number = 0;
         foreach (var line in File.ReadLines(FilePath))
         {
-            if (string.IsNullOrWhiteSpace(line)) continue;
+            number++;
+            if (string.IsNullOrWhiteSpace(line.Replace('\0', ' '))) continue;
             try
             {
                 var record = JsonSerializer.Deserialize<SpooledRecord>(line, Json);
-                if (record is null || record.RecordId == Guid.Empty || string.IsNullOrEmpty(record.QueryText)) { bad++; continue; }
-                entries.Add(record.ToEntry());
+                if (record is null || record.RecordId == Guid.Empty || string.IsNullOrEmpty(record.QueryText) || string.IsNullOrEmpty(record.QueryHash)
+                    || record.LoggedAt == default || !double.IsFinite(record.DurationMs) || record.DurationMs < 0)
+                    bad.Add((number, line));
+                else
+                    entries.Add(record.ToEntry());
             }
             catch (JsonException)
             {
-                bad++;
+                bad.Add((number, line));
             }
         }
         return (entries, bad);
+    }
+
+    /// <summary>Keeps unreadable lines next to the spool (owner-only) for a person to look at; returns the file.</summary>
+    public string KeepDamaged(IEnumerable<string> lines)
+    {
+        var target = Path.Combine(Directory, $"{Path.GetFileNameWithoutExtension(FilePath)}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.jsonl");
+        using var stream = new FileStream(target, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None,
+            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+        foreach (var line in lines)
+            writer.Write(line + "\n");
+        return target;
+    }
+
+    private static bool EndsInsideLine(string path)
+    {
+        if (!File.Exists(path)) return false;
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (reader.Length == 0) return false;
+        reader.Seek(-1, SeekOrigin.End);
+        return reader.ReadByte() != '\n';
     }
 
     public void Clear() => File.Delete(FilePath);

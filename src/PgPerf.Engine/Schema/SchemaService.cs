@@ -31,16 +31,34 @@ internal sealed class SchemaService : ISchemaService
                 // Read again under the lock: a concurrent installer may have just applied everything.
                 var applied = await ReadAppliedAsync(connection, cancellationToken);
                 var appliedNow = new List<PgMigration>();
-                foreach (var (migration, resource) in SqlResources.Migrations)
+                // A migration reports what it did or could not do (roles created or skipped) with RAISE NOTICE/WARNING.
+                var notices = new List<PgMigrationNotice>();
+                PgMigration? current = null;
+                NoticeEventHandler onNotice = (_, e) =>
                 {
-                    if (applied.ContainsKey(migration.Version) || (versions is not null && !versions.Contains(migration.Version)))
-                        continue;
-                    await ApplyAsync(connection, migration, SqlResources.Get(resource["sql/".Length..]), cancellationToken);
-                    appliedNow.Add(migration);
-                    applied[migration.Version] = Checksum(SqlResources.Get(resource["sql/".Length..]));
+                    if (current is not null)
+                        notices.Add(new PgMigrationNotice(current.ToString(), e.Notice.InvariantSeverity, PgErrors.Scrub(e.Notice.MessageText, _context.Info)));
+                };
+                connection.Notice += onNotice;
+                try
+                {
+                    foreach (var (migration, resource) in SqlResources.Migrations)
+                    {
+                        if (applied.ContainsKey(migration.Version) || (versions is not null && !versions.Contains(migration.Version)))
+                            continue;
+                        current = migration;
+                        await ApplyAsync(connection, migration, SqlResources.Get(resource["sql/".Length..]), cancellationToken);
+                        current = null;
+                        appliedNow.Add(migration);
+                        applied[migration.Version] = Checksum(SqlResources.Get(resource["sql/".Length..]));
+                    }
+                }
+                finally
+                {
+                    connection.Notice -= onNotice;
                 }
                 _context.SchemaVerified = false;
-                return Describe(applied, appliedNow.ToArray());
+                return Describe(applied, appliedNow.ToArray(), notices.ToArray());
             }
             finally
             {
@@ -92,7 +110,7 @@ internal sealed class SchemaService : ISchemaService
         return rows.ToDictionary(r => r.Version, r => r.Checksum);
     }
 
-    private PgPerfSchemaInfo Describe(Dictionary<int, string> applied, PgMigration[] appliedNow) => new()
+    private PgPerfSchemaInfo Describe(Dictionary<int, string> applied, PgMigration[] appliedNow, PgMigrationNotice[]? notices = null) => new()
     {
         Server = _context.Info.Server,
         Database = _context.Info.Database,
@@ -103,6 +121,7 @@ internal sealed class SchemaService : ISchemaService
             .Where(m => applied.TryGetValue(m.Migration.Version, out var sum) && sum.Length > 0 && sum != Checksum(SqlResources.Get(m.Resource["sql/".Length..])))
             .Select(m => m.Migration).ToArray(),
         AppliedNow = appliedNow,
+        Notices = notices ?? Array.Empty<PgMigrationNotice>(),
         ServerVersion = _context.Info.ServerVersion,
     };
 

@@ -107,7 +107,16 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
                 progress.PercentComplete = 100 * i / tables.Count;
                 WriteProgress(progress);
             }
-            TryInvoke(() => measured.Add(service.Measure(table, Method, CancellationToken)));
+            try
+            {
+                measured.Add(service.Measure(table, Method, CancellationToken));
+            }
+            catch (PgPerfException ex)
+            {
+                // Say which table was skipped: a lock or a statement timeout on one table must not hide the others.
+                WriteError(ToErrorRecord(new PgPerfException(ex.ErrorId, ex.Kind, $"{table.QualifiedName} was not measured: {ex.Message}", table.QualifiedName, ex)
+                    { ParameterName = ex.ParameterName }));
+            }
         }
         if (tables.Count > 1)
         {

@@ -18,7 +18,16 @@ public abstract class PgJobCmdlet : PgPerfCmdlet
         try
         {
             var target = ResolveConnection();
-            var jobs = InstalledService<IJobService>(target);
+            var jobs = Engine.Get<IJobService>(target);
+            try
+            {
+                Engine.Get<ISchemaService>(target).EnsureInstalled(CancellationToken);
+            }
+            catch (PgPerfException ex) when (ex.Kind == PgPerfErrorKind.ConnectionError)
+            {
+                // Server down: the runner tries once more and reports every step as failed with the reason.
+                WriteVerbose(ex.Message);
+            }
             WriteVerbose($"Running the {Job} job on {target.Server}.");
             result = jobs.Run(Job, Options, CancellationToken);
         }

@@ -29,6 +29,12 @@ public sealed class InstallPgPerfSchemaCommand : PgPerfCmdlet
             var result = schema.Install(approved, CancellationToken);
             foreach (var migration in result.AppliedNow)
                 WriteVerbose($"Applied migration {migration} on {target.Server}.");
+            // Roles that could not be created, grants that could not be given: the operator has to act on these.
+            foreach (var notice in result.Notices)
+            {
+                if (notice.IsWarning) WriteWarning($"{notice.Migration} on {target.Server}: {notice.Message}");
+                else WriteVerbose($"{notice.Migration} on {target.Server}: {notice.Message}");
+            }
             WriteObject(result);
         }
         catch (PgPerfException ex)
