@@ -123,7 +123,8 @@ Describe 'Security: pgperf_writer can log queries and nothing else' -Tag 'Securi
         @{ Cmdlet = 'Invoke-PgBloatSnapshot'; Run = { param($c) Invoke-PgBloatSnapshot -Connection $c } }
         @{ Cmdlet = 'Get-PgPerfAlert -Type job_failure'; Run = { param($c) Get-PgPerfAlert -Connection $c -Type job_failure } }
     ) {
-        $err = { & $Run $writer.ConnectionString } | Should -Throw -PassThru
+        # Terminating or not (a snapshot reports per target), the refusal must carry PgPerf.PermissionDenied.
+        $err = { $ErrorActionPreference = 'Stop'; & $Run $writer.ConnectionString } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.PermissionDenied,*'
         $err.Exception.Message | Should -Match "role '$($writer.Name)'.*lacks a privilege.*docs/security\.md"
     }
@@ -140,6 +141,7 @@ Describe 'Security: pgperf_writer can log queries and nothing else' -Tag 'Securi
         @{ Case = 'writing an application table'; Sql = "INSERT INTO public.app_orders VALUES (999999, 'x', 'x')"; Error = 'permission denied for table app_orders' }
         @{ Case = 'reading an application table'; Sql = 'SELECT token FROM public.app_secret'; Error = 'permission denied for table app_secret' }
         @{ Case = 'creating a table in pgperf'; Sql = 'CREATE TABLE pgperf.evil (x int)'; Error = 'permission denied for schema pgperf' }
+        @{ Case = 'calling the partition-drop function'; Sql = "SELECT pgperf.drop_query_log_partition('query_performance_logs_p20000101')"; Error = 'permission denied for function drop_query_log_partition' }
         @{ Case = 'dropping a pgperf table'; Sql = 'DROP TABLE pgperf.query_performance_logs'; Error = 'must be owner of table query_performance_logs' }
         @{ Case = 'truncating query logs'; Sql = 'TRUNCATE pgperf.query_performance_logs'; Error = 'permission denied for table query_performance_logs' }
     ) {
@@ -185,7 +187,7 @@ Describe 'Security: pgperf_monitor runs snapshots, reports and jobs without supe
 
     It 'runs the hourly and daily jobs and retention with every step succeeding' {
         $hourly = Invoke-PgHourlyMonitoring -Connection $monitor.ConnectionString
-        $hourly.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query performance=Succeeded', 'job failure alerts=Succeeded')
+        $hourly.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'job failure alerts=Succeeded')
         $daily = Invoke-PgDailyMaintenance -Connection $monitor.ConnectionString
         $daily.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be @('unused indexes=Succeeded', 'high bloat=Succeeded', 'retention=Succeeded', 'job failure alerts=Succeeded')
         Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.query_performance_logs (logged_at, query_text, duration_ms) VALUES (now() - interval '90 days', 'ancient', 1)" | Out-Null
@@ -210,6 +212,8 @@ Describe 'Security: pgperf_monitor runs snapshots, reports and jobs without supe
         @{ Case = 'truncating a pgperf table'; Sql = 'TRUNCATE pgperf.index_usage_snapshots'; Error = 'permission denied for table index_usage_snapshots' }
         @{ Case = 'altering a pgperf table'; Sql = 'ALTER TABLE pgperf.query_performance_logs ADD COLUMN x int'; Error = 'must be owner of table query_performance_logs' }
         @{ Case = 'creating a table in pgperf'; Sql = 'CREATE TABLE pgperf.evil (x int)'; Error = 'permission denied for schema pgperf' }
+        @{ Case = 'dropping a pgperf table through the partition-drop function'; Sql = "SELECT pgperf.drop_query_log_partition('performance_alerts')"; Error = 'not a daily query-log partition name' }
+        @{ Case = 'dropping the default log partition through the partition-drop function'; Sql = "SELECT pgperf.drop_query_log_partition('query_performance_logs_default')"; Error = 'not a daily query-log partition name' }
         @{ Case = 'writing the migration log'; Sql = "INSERT INTO pgperf.schema_migrations (version, name) VALUES (999, 'x')"; Error = 'permission denied for table schema_migrations' }
         @{ Case = 'replacing a pgperf function'; Sql = "CREATE OR REPLACE FUNCTION pgperf.get_slow_queries(integer, double precision) RETURNS SETOF int LANGUAGE sql AS 'SELECT 1'"; Error = 'permission denied for schema pgperf|must be owner' }
     ) {

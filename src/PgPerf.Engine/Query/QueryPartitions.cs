@@ -102,11 +102,13 @@ internal sealed class QueryPartitions
                 // Dropping needs a short exclusive lock on the parent: wait for it a bounded time, never queue forever behind a long report.
                 await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '10s'", connection, transaction))
                     await timeout.ExecuteNonQueryAsync(cancellationToken);
-                // name comes from the catalog and is quoted by format('%I'); never user text.
-                await using (var count = new NpgsqlCommand("SELECT count(*) FROM " + QuoteName(name), connection, transaction))
-                    dropped += (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-                await using (var drop = new NpgsqlCommand("DROP TABLE " + QuoteName(name), connection, transaction))
-                    await drop.ExecuteNonQueryAsync(cancellationToken);
+                // The function runs with the owner's rights (the monitor role may not drop tables) and only
+                // accepts daily partitions of the query log.
+                await using (var drop = new NpgsqlCommand("SELECT pgperf.drop_query_log_partition(@name)", connection, transaction))
+                {
+                    drop.Parameters.AddWithValue("name", name);
+                    dropped += (long)(await drop.ExecuteScalarAsync(cancellationToken))!;
+                }
                 await transaction.CommitAsync(cancellationToken);
             }
             if (old.Count > 0) Forget();
@@ -150,7 +152,6 @@ internal sealed class QueryPartitions
             return (dropped, old.Count, deleted, batches);
         }, cancellationToken);
 
-    private static string QuoteName(string partition) => "pgperf.\"" + partition.Replace("\"", "\"\"") + "\"";
 
     /// <summary>The UTC day start at or before a time: query-log retention works in whole days.</summary>
     public static DateTimeOffset DayFloor(DateTimeOffset t)
