@@ -27,6 +27,9 @@ public abstract class PgPerfCmdletBase : PSCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
+    internal static bool TryGetSessionDefault(Runspace runspace, out PgConnectionInfo info) =>
+        SessionDefaults.TryGetValue(runspace, out info!);
+
     internal static void SetSessionDefault(PgConnectionInfo info)
     {
         var runspace = Runspace.DefaultRunspace;
@@ -103,7 +106,7 @@ public abstract class PgPerfCmdlet : PgPerfCmdletBase
             var other => FromObject(other),
         };
 
-        if (info is null && Runspace.DefaultRunspace is { } runspace && SessionDefaults.TryGetValue(runspace, out var sessionDefault))
+        if (info is null && Runspace.DefaultRunspace is { } runspace && TryGetSessionDefault(runspace, out var sessionDefault))
             info = sessionDefault;
         info ??= PgConnectionParser.FromEnvironment();
         if (info is null)

@@ -18,6 +18,7 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     [Alias("Name", "tablename")]
+    [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string[]? Table { get; set; }
 
     /// <summary>Schema names; wildcards allowed.</summary>
@@ -25,6 +26,7 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     [Alias("schemaname")]
+    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     /// <summary>Only tables at or over this bloat percentage (0 = all; the spec's high-bloat list is 20).</summary>

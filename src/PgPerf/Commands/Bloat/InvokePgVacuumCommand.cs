@@ -14,11 +14,13 @@ public sealed class InvokePgVacuumCommand : PgPerfCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("tablename")]
+    [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string[] Table { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("schemaname")]
+    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
     public string Schema { get; set; } = "public";
 
     [Parameter]

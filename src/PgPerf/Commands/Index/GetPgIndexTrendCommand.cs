@@ -10,17 +10,20 @@ public sealed class GetPgIndexTrendCommand : PgPerfCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("TableName")]
+    [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string Table { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("SchemaName")]
+    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
     public string? Schema { get; set; }
 
     /// <summary>Only this index of the table.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("IndexName")]
+    [ArgumentCompleter(typeof(PgIndexNameCompleter))]
     public string? Index { get; set; }
 
     [Parameter]

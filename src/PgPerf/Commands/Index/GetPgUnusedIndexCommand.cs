@@ -31,11 +31,13 @@ public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
     /// <summary>Only these schemas (wildcards allowed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     /// <summary>Only indexes of these tables (wildcards allowed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string[]? Table { get; set; }
 
     /// <summary>Also open/resolve the 'unused_index' alerts (what the daily job does).</summary>

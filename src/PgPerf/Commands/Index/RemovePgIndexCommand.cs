@@ -13,12 +13,14 @@ public sealed class RemovePgIndexCommand : PgPerfCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("IndexName")]
+    [ArgumentCompleter(typeof(PgIndexNameCompleter))]
     public string[] Index { get; set; } = Array.Empty<string>();
 
     /// <summary>The index's schema; without it the name must be unique in the database.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("SchemaName")]
+    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
     public string? Schema { get; set; }
 
     /// <summary>How long the DROP may wait for a lock before it gives up (seconds).</summary>
