@@ -45,12 +45,13 @@ function Remove-TestDatabase([object] $Database) {
 # Runs a script in a fresh pwsh process (so the module loads into a clean session) and returns its output.
 function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Script) {
     # Under 'dotnet pwsh' this process is dotnet running pwsh.dll; start the same thing again.
-    $pwsh = @([Environment]::ProcessPath)
-    if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [System.Reflection.Assembly]::GetEntryAssembly().Location }
+    $exe = [Environment]::ProcessPath
+    $pwshArgs = @()
+    if ((Split-Path $exe -Leaf) -like 'dotnet*') { $pwshArgs += [System.Reflection.Assembly]::GetEntryAssembly().Location }
     $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-fresh-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
     Set-Content -Path $file -Value $Script
     try {
-        $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $file 2>&1
+        $output = & $exe @pwshArgs -NoProfile -NonInteractive -File $file 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | ForEach-Object { "$_" }) -join "`n" }
     } finally {
         Remove-Item $file -ErrorAction SilentlyContinue
