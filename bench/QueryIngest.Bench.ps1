@@ -1,0 +1,94 @@
+# Ingest speed (issue 9): the Engine's in-process writer against per-row INSERT and raw binary COPY,
+# Send-PgQueryLog against PowerShell's own parameter binding, and Measure-PgQuery's cost to the caller, each
+# against references measured in the same run. Run by bench/Invoke-Benchmarks.ps1:
+#   dotnet pwsh ./build.ps1 Bench -BenchArgs @{ Only = 'QueryIngest' }
+# Sizes: -IngestRows (in-process writer vs raw COPY, default 300,000), -PipelineRows (Send-PgQueryLog vs its
+# binding floor, default 300,000), -Repeat (default 5).
+param(
+    [Parameter(Mandatory)] [string] $ConnectionString,
+    [int] $IngestRows = 300000,
+    [int] $PipelineRows = 300000,
+    [int] $Repeat = 5
+)
+$ErrorActionPreference = 'Stop'
+$b = @{}
+foreach ($pair in $ConnectionString -split ';') { $k, $v = $pair -split '=', 2; if ($k) { $b[$k.Trim()] = $v } }
+$dbName = 'pgperf_bench_ingest'
+$env:PGPASSWORD = $b['Password']
+function Invoke-Psql([string] $Sql, [string] $Database = $dbName) {
+    $out = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h $b['Host'] -p $b['Port'] -U $b['Username'] -d $Database -c $Sql
+    if ($LASTEXITCODE) { throw "psql failed: $Sql" }
+    $out
+}
+function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; $s[[int][math]::Floor(($s.Count - 1) / 2)] }
+function Measure-Median([int] $Times, [scriptblock] $Body) {
+    & $Body | Out-Null   # warm-up
+    Get-Median @(1..$Times | ForEach-Object { (Measure-Command { & $Body | Out-Null }).TotalMilliseconds })
+}
+$results = [System.Collections.Generic.List[object]]::new()
+function Add-Result([string] $Work, [string] $Figure, [string] $Note = '') {
+    $results.Add([pscustomobject]@{ Work = $Work; Figure = $Figure; Note = $Note })
+    Write-Host ("  {0}: {1}  {2}" -f $Work, $Figure, $Note)
+}
+
+Invoke-Psql "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" 'postgres' | Out-Null
+Invoke-Psql "CREATE DATABASE $dbName" 'postgres' | Out-Null
+$cs = $ConnectionString -replace 'Database=[^;]*', "Database=$dbName"
+Install-PgPerfSchema -Connection $cs | Out-Null
+
+# --- Ingest, in process (C#): per-row INSERT and raw binary COPY references vs the Engine's writer --------------
+$harness = Join-Path $PSScriptRoot 'QueryIngest'
+& dotnet build $harness -c Release --nologo -v quiet -clp:ErrorsOnly | Out-Null
+if ($LASTEXITCODE) { throw 'building bench/QueryIngest failed' }
+$ingest = @{}
+& dotnet (Join-Path $harness 'bin/Release/net8.0/QueryIngest.dll') $cs $IngestRows 3 | ForEach-Object {
+    $k, $v = $_ -split '\|', 2; $ingest[$k] = $v; Write-Host "  ingest: $_" }
+$insert = [double]$ingest['insert_rows_per_s']; $copy = [double]$ingest['copy10000_rows_per_s']; $writer = [double]$ingest['writer_rows_per_s']
+Add-Result 'Reference: per-row INSERT, autocommit (Npgsql, 2,000 rows)' ('{0:N0} rows/s' -f $insert)
+Add-Result "Reference: raw Npgsql binary COPY, 10,000 / 1,000 per batch ($($IngestRows.ToString('N0')) rows)" ('{0:N0} / {1:N0} rows/s' -f $copy, [double]$ingest['copy1000_rows_per_s'])
+Add-Result 'Engine writer (Enqueue -> bounded buffer -> background COPY), end to end until flushed' ('{0:N0} rows/s' -f $writer) ('{0:P0} of raw COPY, {1:N0}x per-row INSERT; {2}' -f ($writer / $copy), ($writer / $insert), $ingest['writer_rows_landed'])
+Add-Result 'Engine writer: caller cost per Enqueue (buffer has room)' ('{0} us' -f $ingest['writer_enqueue_unblocked_us']) ('in a burst larger than the buffer, paced to the database: {0} us' -f $ingest['writer_enqueue_paced_us'])
+if ($ingest['writer_problem']) { Add-Result 'Engine writer: full-buffer spooling during the run' $ingest['writer_problem'] }
+
+# --- Send-PgQueryLog against PowerShell's own parameter binding -----------------------------------------------
+# The floor: a compiled do-nothing cmdlet with Send-PgQueryLog's pipeline parameters, fed the same objects.
+Add-Type -TypeDefinition @'
+using System.Management.Automation;
+[Cmdlet(VerbsCommunications.Send, "NullQueryLog")]
+public sealed class SendNullQueryLogCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("query_text", "Name", "QueryName", "query_name", "Query")] [AllowEmptyString] [AllowNull]
+    public string QueryText { get; set; }
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)] [Alias("duration_ms", "Duration")]
+    public double DurationMs { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [AllowEmptyString] [AllowNull] public string Endpoint { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("user_id")] [AllowEmptyString] [AllowNull] public string UserId { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [AllowNull] public object Parameters { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("logged_at")] public System.DateTimeOffset? LoggedAt { get; set; }
+    [Parameter(ValueFromPipelineByPropertyName = true)] [Alias("is_error")] public SwitchParameter IsError { get; set; }
+    [Parameter] public string Connection { get; set; }
+    [Parameter] public double AlertThresholdMs { get; set; }
+    protected override void ProcessRecord() { }
+}
+'@ -PassThru | Select-Object -First 1 | ForEach-Object { Import-Module $_.Assembly }
+$records = foreach ($i in 1..$PipelineRows) { [pscustomobject]@{ query_text = "SELECT * FROM conversations WHERE id = $i"; duration_ms = $i % 700; endpoint = '/api/c' } }
+$floorMs = Get-Median @(1..3 | ForEach-Object { (Measure-Command { $records | Send-NullQueryLog -Connection $cs -AlertThresholdMs 0 }).TotalMilliseconds })
+$sendMs = Get-Median @(1..3 | ForEach-Object {
+    Invoke-Psql 'TRUNCATE pgperf.query_performance_logs' | Out-Null
+    (Measure-Command { $records | Send-PgQueryLog -Connection $cs -AlertThresholdMs 0 }).TotalMilliseconds })
+$bareMs = Get-Median @(1..3 | ForEach-Object { (Measure-Command { $records | ForEach-Object { $null = $_.query_text } }).TotalMilliseconds })
+Add-Result 'Reference: a bare ForEach-Object over the same objects' ('{0:N0} rows/s' -f ($PipelineRows / $bareMs * 1000))
+Add-Result "Send-PgQueryLog, pipeline of $($PipelineRows.ToString('N0')) objects" ('{0:N0} rows/s' -f ($PipelineRows / $sendMs * 1000)) ('{0:P0} of the binding floor (a do-nothing cmdlet, same parameters and input: {1:N0} rows/s)' -f ($floorMs / $sendMs), ($PipelineRows / $floorMs * 1000))
+Remove-Variable records; [GC]::Collect()
+
+# --- Measure-PgQuery overhead ----------------------------------------------------------------------------------
+$block = { 1..10 }
+Measure-PgQuery -Connection $cs -Name 'bench.measure' -ScriptBlock $block | Out-Null   # the first call writes at once
+$calls = 2000
+$bare = Get-Median @(1..$Repeat | ForEach-Object { (Measure-Command { for ($i = 0; $i -lt $calls; $i++) { & $block | Out-Null } }).TotalMilliseconds / $calls })
+$measured = Get-Median @(1..$Repeat | ForEach-Object { (Measure-Command { for ($i = 0; $i -lt $calls; $i++) { Measure-PgQuery -Connection $cs -Name 'bench.measure' -ScriptBlock $block | Out-Null } }).TotalMilliseconds / $calls })
+Add-Result 'Measure-PgQuery on a trivial block (record queued for the background writer)' ('{0:N3} ms per call' -f $measured) ('bare invocation {0:N3} ms: {1:N1}x; the added cost is PowerShell''s cmdlet call and timing, not logging' -f $bare, ($measured / $bare))
+
+$results | Format-Table -AutoSize -Wrap | Out-String -Width 250 | Out-Host
+Invoke-Psql "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" 'postgres' | Out-Null
