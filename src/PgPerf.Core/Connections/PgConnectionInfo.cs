@@ -50,10 +50,14 @@ public sealed class PgConnectionInfo
     public bool HasPassword => !string.IsNullOrEmpty(Password);
 
     /// <summary>host:port, the form used in messages.</summary>
-    public string Endpoint => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public string Endpoint => _endpoint ??= Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
     /// <summary>host:port/database, the form stamped on output objects.</summary>
-    public string Server => Database is null ? Endpoint : $"{Endpoint}/{Database}";
+    public string Server => _server ??= Database is null ? Endpoint : $"{Endpoint}/{Database}";
+
+    // Stamped on every output row: built once (the object is immutable).
+    private string? _endpoint;
+    private string? _server;
 
     internal string? Password { get; }
 

@@ -165,9 +165,11 @@ internal sealed class QueryLogService : IQueryLogService
     public IReadOnlyList<PgSlowQuery> GetSlowQueries(SlowQueryOptions options, CancellationToken cancellationToken)
     {
         new SchemaService(_context).EnsureInstalled(cancellationToken);
-        var sql = SqlResources.Get("queries/query_slow.sql");
-        // A literal, never user text: lets the planner prove the partial index on slow rows applies.
-        sql = sql.Replace("/*slow_index*/", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "AND s.duration_ms >= 500" : "", StringComparison.Ordinal);
+        var top = options.Top is > 0;
+        // Both fragments are fixed text, never user input.
+        var sql = SqlResources.Get("queries/query_slow.sql")
+            .Replace("{source}", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "pgperf.query_log_slow" : "pgperf.get_slow_queries(@hours, @min_duration_ms)", StringComparison.Ordinal)
+            .Replace("{order}", top ? "ORDER BY s.duration_ms DESC, s.logged_at DESC, s.id DESC LIMIT @top" : "", StringComparison.Ordinal);
         return _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(sql, connection);
@@ -175,10 +177,12 @@ internal sealed class QueryLogService : IQueryLogService
             command.Parameters.AddWithValue("min_duration_ms", NpgsqlDbType.Double, options.MinDurationMs);
             AddArray(command, "hashes", options.QueryHashes);
             AddArray(command, "endpoints", options.Endpoints);
-            command.Parameters.AddWithValue("top", NpgsqlDbType.Bigint, options.Top is > 0 ? options.Top.Value : DBNull.Value);
+            if (top)
+                command.Parameters.AddWithValue("top", NpgsqlDbType.Bigint, (long)options.Top!.Value);
             var rows = new List<PgSlowQuery>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            // Rows arrive in buffered chunks: the synchronous Read avoids a task per row.
+            while (reader.Read())
             {
                 var row = new PgSlowQuery
                 {
@@ -196,6 +200,10 @@ internal sealed class QueryLogService : IQueryLogService
                 row.From(_context.Info);
                 rows.Add(row);
             }
+            // Slowest first, as get_slow_queries orders them; sorting here is cheaper than on the server.
+            if (!top)
+                rows.Sort(static (a, b) => a.DurationMs != b.DurationMs ? b.DurationMs.CompareTo(a.DurationMs)
+                    : a.LoggedAt != b.LoggedAt ? b.LoggedAt.CompareTo(a.LoggedAt) : b.Id.CompareTo(a.Id));
             return (IReadOnlyList<PgSlowQuery>)rows;
         }, cancellationToken);
     }
@@ -282,13 +290,17 @@ internal sealed class QueryLogService : IQueryLogService
             var byQuery = options.GroupBy == QueryStatGroupBy.Query;
             var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
             var groups = new Dictionary<string, (QueryDigest Digest, long Errors, long Slow, string? Sample)>();
-            await using (var command = new NpgsqlCommand(SqlResources.Get("queries/query_stats_rollup.sql").Replace("{sample}", sampleSql), connection))
+            // Without grouping or a hash filter one digest per day or hour over all queries is enough.
+            var overall = !byQuery && options.QueryHashes is not { Length: > 0 };
+            var sql = overall ? SqlResources.Get("queries/query_stats_rollup_all.sql") : SqlResources.Get("queries/query_stats_rollup.sql").Replace("{sample}", sampleSql);
+            await using (var command = new NpgsqlCommand(sql, connection))
             {
                 command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days);
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours);
                 command.Parameters.AddWithValue("raw_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawFrom);
                 command.Parameters.AddWithValue("raw_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawTo);
-                AddArray(command, "hashes", options.QueryHashes);
+                if (!overall)
+                    AddArray(command, "hashes", options.QueryHashes);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {

@@ -140,11 +140,14 @@ internal sealed class QueryPartitions
                 }
             }
 
-            // The rollups of dropped days go too, so reports never show rows that no longer exist.
+            // The rollups and slow-row copies of dropped days go too, so reports never show rows that no longer exist.
             await using (var rollups = new NpgsqlCommand(
                 "DELETE FROM pgperf.query_log_hourly WHERE hour < @cutoff; DELETE FROM pgperf.query_log_daily WHERE day + interval '1 day' <= @cutoff; " +
+                "DELETE FROM pgperf.query_log_hourly_all WHERE hour < @cutoff; DELETE FROM pgperf.query_log_daily_all WHERE day + interval '1 day' <= @cutoff; " +
                 "DELETE FROM pgperf.query_log_dirty_hours WHERE hour + interval '1 hour' <= @cutoff; " +
-                "DELETE FROM pgperf.query_log_rollup_pending WHERE hour + interval '1 hour' <= @cutoff", connection))
+                "DELETE FROM pgperf.query_log_rollup_pending WHERE hour + interval '1 hour' <= @cutoff; " +
+                // Slow rows of the default partition's deletes (direct deletes on a partition fire no parent trigger).
+                "DELETE FROM pgperf.query_log_slow WHERE logged_at < @cutoff", connection))
             {
                 rollups.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
                 await rollups.ExecuteNonQueryAsync(cancellationToken);

@@ -134,7 +134,8 @@ internal sealed class QueryRollups
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         await CopyAsync(connection, "pgperf.query_log_hourly (hour, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
-            digests.Select(kv => (kv.Key.Hour, kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
+            digests.Select(kv => (kv.Key.Hour, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
+        await ReplaceAllQueriesAsync(connection, transaction, "query_log_hourly_all", "hour", hours, digests, cancellationToken);
 
         // A sample text for each hash not seen before (one indexed lookup per new hash).
         var newHashes = hashes.Where(h => h.Length > 0).ToArray();
@@ -179,19 +180,43 @@ internal sealed class QueryRollups
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
         await CopyAsync(connection, "pgperf.query_log_daily (day, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
-            digests.Select(kv => (kv.Key.Day, kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
+            digests.Select(kv => (kv.Key.Day, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
+        await ReplaceAllQueriesAsync(connection, transaction, "query_log_daily_all", "day", days, digests, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Replaces the all-queries rows (migration 011) of these hours or days with the merge of their per-query digests.</summary>
+    private static async Task ReplaceAllQueriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string column, List<DateTime> periods,
+        Dictionary<(DateTime At, string Hash), (QueryDigest Digest, long Errors, long Slow)> perQuery, CancellationToken cancellationToken)
+    {
+        var merged = new Dictionary<DateTime, (QueryDigest Digest, long Errors, long Slow)>();
+        foreach (var ((at, _), d) in perQuery)
+        {
+            if (!merged.TryGetValue(at, out var m)) m = (new QueryDigest(), 0, 0);
+            m.Digest.Merge(d.Digest);
+            merged[at] = (m.Digest, m.Errors + d.Errors, m.Slow + d.Slow);
+        }
+        // table and column are fixed names from this class, never user input.
+        await using (var clear = new NpgsqlCommand($"DELETE FROM pgperf.{table} WHERE {column} = ANY (@p)", connection, transaction))
+        {
+            clear.Parameters.AddWithValue("p", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, periods.ToArray());
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await CopyAsync(connection, $"pgperf.{table} ({column}, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
+            merged.Select(kv => (kv.Key, (string?)null, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
+    }
+
+    /// <summary>COPYs rollup rows; a null hash leaves the query_hash column out (the all-queries tables have none).</summary>
     private static async Task CopyAsync(NpgsqlConnection connection, string target,
-        IEnumerable<(DateTime At, string Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken)
+        IEnumerable<(DateTime At, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var (at, hash, digest, errors, slow) in rows)
         {
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(DateTime.SpecifyKind(at, DateTimeKind.Utc), NpgsqlDbType.TimestampTz, cancellationToken);
-            await importer.WriteAsync(hash, NpgsqlDbType.Text, cancellationToken);
+            if (hash is not null)
+                await importer.WriteAsync(hash, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(digest.Count, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(errors, NpgsqlDbType.Bigint, cancellationToken);
             await importer.WriteAsync(slow, NpgsqlDbType.Bigint, cancellationToken);

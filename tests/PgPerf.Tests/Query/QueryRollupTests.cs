@@ -84,6 +84,11 @@ public sealed class QueryRollupTests : IDisposable
         Assert.True(_rollups.Refresh(default) > 200);
         Assert.Equal(0, _db.Scalar<int>("SELECT count(*) FROM pgperf.query_log_dirty_hours"));
         Assert.Equal(0, _db.Scalar<int>("SELECT count(*) FROM pgperf.query_log_rollup_pending"));
+        // The all-queries rows (what -GroupBy None reads) hold the same executions as the per-query rows.
+        foreach (var (all, perQuery, at) in new[] { ("query_log_hourly_all", "query_log_hourly", "hour"), ("query_log_daily_all", "query_log_daily", "day") })
+            Assert.Equal(_db.Scalar<string>($"SELECT string_agg({at} || ':' || t || ':' || e || ':' || s || ':' || mn || ':' || mx, ',' ORDER BY {at}) FROM (SELECT {at}, sum(total) t, sum(errors) e, sum(slow) s, min(min_ms) mn, max(max_ms) mx FROM pgperf.{perQuery} GROUP BY 1) x"),
+                _db.Scalar<string>($"SELECT string_agg({at} || ':' || total || ':' || errors || ':' || slow || ':' || min_ms || ':' || max_ms, ',' ORDER BY {at}) FROM pgperf.{all}"));
+        Assert.Equal(_db.Scalar<long>("SELECT count(*) FROM pgperf.query_performance_logs"), _db.Scalar<long>("SELECT sum(total) FROM pgperf.query_log_daily_all"));
         var now = DateTimeOffset.UtcNow;
         AssertWithinBound(now.AddHours(-24), now, byQuery: true);
         AssertWithinBound(now.AddDays(-7), now, byQuery: true);
@@ -109,6 +114,7 @@ public sealed class QueryRollupTests : IDisposable
             """);
         Assert.True(_db.Scalar<int>("SELECT count(*) FROM pgperf.query_log_dirty_hours") >= 2);
         AssertWithinBound(now.AddDays(-11), now, byQuery: true);
+        AssertWithinBound(now.AddDays(-11), now, byQuery: false);
         var before = _db.Scalar<long>("SELECT sum(total) FROM pgperf.query_log_daily WHERE query_hash = 'h1'");
 
         var rebuilt = _rollups.Refresh(default);
@@ -116,6 +122,7 @@ public sealed class QueryRollupTests : IDisposable
         Assert.Equal(before + 500, _db.Scalar<long>("SELECT sum(total) FROM pgperf.query_log_daily WHERE query_hash = 'h1'"));
         Assert.Equal(0, _db.Scalar<long>("SELECT coalesce(sum(total), 0) FROM pgperf.query_log_hourly WHERE query_hash = 'h2' AND hour < now() - interval '6 days 1 hour'"));
         AssertWithinBound(now.AddDays(-11), now, byQuery: true);
+        AssertWithinBound(now.AddDays(-11), now, byQuery: false);
         Assert.Equal(0, _rollups.Refresh(default));
     }
 
