@@ -1,5 +1,5 @@
--- PgPerf schema, version 11 (issue 9): slow executions kept in their own table, in time order, and rollups over
--- all queries for reports that do not group by query.
+-- PgPerf schema, version 11 (issue 9): slow executions kept in their own table, in time order; rollups over all
+-- queries for reports that do not group by query, and aligned blocks of per-query rollups for long windows.
 --
 -- Slow executions.
 -- Slow rows are about 1 % of the log and scattered through it, so "slow queries in the last 24 h" read one heap page
@@ -51,6 +51,23 @@ CREATE TABLE pgperf.query_log_daily_all (
     max_ms      double precision NOT NULL,
     digest      bytea NOT NULL
 );
+-- Aligned blocks of the per-query rollups: 2, 4 and 8 hours within a UTC day (hours = 2, 4, 8), and 2, 4, 8 and
+-- 16 days counted from 2000-01-01 (hours = 48 ... 384). A long window grouped by query merges a few blocks per query
+-- instead of a row per query for every day and hour.
+CREATE TABLE pgperf.query_log_blocks (
+    start       timestamptz NOT NULL,
+    hours       integer NOT NULL,
+    query_hash  text NOT NULL,
+    total       bigint NOT NULL,
+    errors      bigint NOT NULL,
+    slow        bigint NOT NULL,
+    sum_ms      double precision NOT NULL,
+    min_ms      double precision NOT NULL,
+    max_ms      double precision NOT NULL,
+    digest      bytea NOT NULL,
+    PRIMARY KEY (start, hours, query_hash)
+);
+
 -- Hours rolled up before this migration have no rows here yet: marked, they are read raw until the next hourly
 -- job rebuilds them with both kinds of rows.
 INSERT INTO pgperf.query_log_dirty_hours (hour) SELECT DISTINCT hour FROM pgperf.query_log_hourly ON CONFLICT DO NOTHING;
@@ -86,6 +103,7 @@ BEGIN
         DELETE FROM pgperf.query_log_daily;
         DELETE FROM pgperf.query_log_hourly_all;
         DELETE FROM pgperf.query_log_daily_all;
+        DELETE FROM pgperf.query_log_blocks;
         DELETE FROM pgperf.query_log_dirty_hours;
         DELETE FROM pgperf.query_log_rollup_pending;
         TRUNCATE pgperf.query_log_slow;
@@ -176,7 +194,8 @@ $$;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pgperf_monitor') THEN
-        GRANT SELECT, INSERT, UPDATE, DELETE ON pgperf.query_log_slow, pgperf.query_log_hourly_all, pgperf.query_log_daily_all TO pgperf_monitor;
+        GRANT SELECT, INSERT, UPDATE, DELETE ON pgperf.query_log_slow, pgperf.query_log_hourly_all, pgperf.query_log_daily_all, pgperf.query_log_blocks
+            TO pgperf_monitor;
     END IF;
 END
 $$;

@@ -285,22 +285,26 @@ internal sealed class QueryLogService : IQueryLogService
                 await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) dirty.Add(reader.GetDateTime(0));
             }
-            var (days, hours, rawFrom, rawTo) = plan.Split(dirty);
-
             var byQuery = options.GroupBy == QueryStatGroupBy.Query;
-            var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
-            var groups = new Dictionary<string, (QueryDigest Digest, long Errors, long Slow, string? Sample)>();
             // Without grouping or a hash filter one digest per day or hour over all queries is enough.
             var overall = !byQuery && options.QueryHashes is not { Length: > 0 };
+            var parts = plan.Split(dirty, useBlocks: !overall);
+
+            var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
+            var groups = new Dictionary<string, (QueryDigest Digest, long Errors, long Slow, string? Sample)>();
             var sql = overall ? SqlResources.Get("queries/query_stats_rollup_all.sql") : SqlResources.Get("queries/query_stats_rollup.sql").Replace("{sample}", sampleSql);
             await using (var command = new NpgsqlCommand(sql, connection))
             {
-                command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days);
-                command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours);
-                command.Parameters.AddWithValue("raw_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawFrom);
-                command.Parameters.AddWithValue("raw_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawTo);
+                command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Days);
+                command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Hours);
+                command.Parameters.AddWithValue("raw_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.RawFrom);
+                command.Parameters.AddWithValue("raw_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.RawTo);
                 if (!overall)
+                {
+                    command.Parameters.AddWithValue("block_starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.BlockStarts);
+                    command.Parameters.AddWithValue("block_hours", NpgsqlDbType.Array | NpgsqlDbType.Integer, parts.BlockHours);
                     AddArray(command, "hashes", options.QueryHashes);
+                }
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {

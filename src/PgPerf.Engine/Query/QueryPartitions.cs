@@ -152,6 +152,14 @@ internal sealed class QueryPartitions
                 rollups.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
                 await rollups.ExecuteNonQueryAsync(cancellationToken);
             }
+            // Day blocks that start before the cutoff go; those that also hold kept days are built again from the kept
+            // daily rows, so a window reaching back past the cutoff still counts every kept day once.
+            await using (var blocks = new NpgsqlCommand("DELETE FROM pgperf.query_log_blocks WHERE start < @cutoff", connection))
+            {
+                blocks.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
+                if (await blocks.ExecuteNonQueryAsync(cancellationToken) > 0)
+                    await QueryRollups.RebuildDayBlocksAsync(connection, new List<DateTime> { cutoff.UtcDateTime }, cancellationToken);
+            }
             return (dropped, old.Count, deleted, batches);
         }, cancellationToken);
 

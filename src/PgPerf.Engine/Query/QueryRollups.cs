@@ -22,7 +22,10 @@ internal sealed class QueryRollups
 
     public QueryRollups(PgServerContext context) => _context = context;
 
-    /// <summary>Rebuilds the marked hours and their days. Returns the number of hours rebuilt.</summary>
+    /// <summary>
+    /// Rebuilds the marked hours, their days and the blocks that hold them. Readers treat the hours as dirty until the
+    /// last step (the pending marks stay until then), so a block is never read half rebuilt.
+    /// </summary>
     public int Refresh(CancellationToken cancellationToken) => _context.Run(async connection =>
     {
         // 1. Take the marks into the pending table (with what a run that died left there). Only committed marks
@@ -51,6 +54,7 @@ internal sealed class QueryRollups
         // 4. Rebuild the days those hours belong to from their hourly rows.
         var days = hours.Select(h => h.Date).Distinct().ToList();
         await RebuildDaysAsync(connection, days, cancellationToken);
+        await RebuildDayBlocksAsync(connection, days, cancellationToken);
 
         if (settled)
         {
@@ -154,23 +158,26 @@ internal sealed class QueryRollups
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Rebuilds the daily rows of these days and their hour blocks (2, 4 and 8 hours) from the hourly rows.</summary>
     private static async Task RebuildDaysAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<(DateTime Day, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
+        var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
         await using (var read = new NpgsqlCommand(
-            "SELECT date_bin('1 day', hour, timestamptz '2000-01-01 00:00+00'), query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest " +
+            "SELECT date_bin('1 day', hour, timestamptz '2000-01-01 00:00+00'), query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest, hour " +
             "FROM pgperf.query_log_hourly h JOIN unnest(@days::timestamptz[]) d (day) ON h.hour >= d.day AND h.hour < d.day + interval '1 day'", connection))
         {
             read.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var key = (reader.GetDateTime(0), reader.GetString(1));
-                if (!digests.TryGetValue(key, out var d)) d = (new QueryDigest(), 0, 0);
-                d.Digest.MergePacked(reader.GetFieldValue<byte[]>(8), reader.GetInt64(2), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7));
-                d.Errors += reader.GetInt64(3);
-                d.Slow += reader.GetInt64(4);
-                digests[key] = d;
+                var hash = reader.GetString(1);
+                var packed = reader.GetFieldValue<byte[]>(8);
+                var (total, errors, slow, sum, min, max) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7));
+                Add(digests, (reader.GetDateTime(0), hash), packed, total, errors, slow, sum, min, max);
+                var hour = DateTime.SpecifyKind(reader.GetDateTime(9), DateTimeKind.Utc);
+                foreach (var span in QueryStatPlan.HourBlockSpans)
+                    Add(blocks, (QueryStatPlan.Floor(hour, TimeSpan.FromHours(span)), span, hash), packed, total, errors, slow, sum, min, max);
             }
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -182,8 +189,65 @@ internal sealed class QueryRollups
         await CopyAsync(connection, "pgperf.query_log_daily (day, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
             digests.Select(kv => (kv.Key.Day, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
         await ReplaceAllQueriesAsync(connection, transaction, "query_log_daily_all", "day", days, digests, cancellationToken);
+        await using (var clear = new NpgsqlCommand(
+            "DELETE FROM pgperf.query_log_blocks b USING unnest(@d::timestamptz[]) d (day) WHERE b.hours < 24 AND b.start >= d.day AND b.start < d.day + interval '1 day'",
+            connection, transaction))
+        {
+            clear.Parameters.AddWithValue("d", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await CopyBlocksAsync(connection, blocks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Rebuilds the day blocks (2, 4, 8 and 16 days from 2000-01-01) that hold any of these days, from the daily rows.</summary>
+    internal static async Task RebuildDayBlocksAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
+    {
+        var wanted = days.SelectMany(d => QueryStatPlan.DayBlockSpans.Select(span => (Start: QueryStatPlan.Floor(d, TimeSpan.FromDays(span)), Span: span))).ToHashSet();
+        var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
+        await using (var read = new NpgsqlCommand(
+            "SELECT day, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest FROM pgperf.query_log_daily WHERE day >= @from AND day < @to", connection))
+        {
+            read.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, wanted.Min(w => w.Start));
+            read.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, wanted.Max(w => w.Start.AddDays(w.Span)));
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var day = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc);
+                var packed = reader.GetFieldValue<byte[]>(8);
+                foreach (var span in QueryStatPlan.DayBlockSpans)
+                {
+                    var start = QueryStatPlan.Floor(day, TimeSpan.FromDays(span));
+                    if (wanted.Contains((start, span)))
+                        Add(blocks, (start, span * 24, reader.GetString(1)), packed, reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7));
+                }
+            }
+        }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var clear = new NpgsqlCommand(
+            "DELETE FROM pgperf.query_log_blocks b USING unnest(@s::timestamptz[], @h::integer[]) u (start, hours) WHERE b.start = u.start AND b.hours = u.hours",
+            connection, transaction))
+        {
+            clear.Parameters.AddWithValue("s", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, wanted.Select(w => w.Start).ToArray());
+            clear.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Integer, wanted.Select(w => w.Span * 24).ToArray());
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await CopyBlocksAsync(connection, blocks, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, (QueryDigest Digest, long Errors, long Slow)> digests, TKey key, byte[] packed,
+        long total, long errors, long slow, double sum, double min, double max) where TKey : notnull
+    {
+        if (!digests.TryGetValue(key, out var d)) d = (new QueryDigest(), 0, 0);
+        d.Digest.MergePacked(packed, total, sum, min, max);
+        digests[key] = (d.Digest, d.Errors + errors, d.Slow + slow);
+    }
+
+    private static Task CopyBlocksAsync(NpgsqlConnection connection, Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)> blocks,
+        CancellationToken cancellationToken) =>
+        CopyAsync(connection, "pgperf.query_log_blocks (start, hours, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
+            blocks.Select(kv => (kv.Key.Start, (int?)kv.Key.Hours, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
 
     /// <summary>Replaces the all-queries rows (migration 011) of these hours or days with the merge of their per-query digests.</summary>
     private static async Task ReplaceAllQueriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string column, List<DateTime> periods,
@@ -206,15 +270,21 @@ internal sealed class QueryRollups
             merged.Select(kv => (kv.Key, (string?)null, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
     }
 
-    /// <summary>COPYs rollup rows; a null hash leaves the query_hash column out (the all-queries tables have none).</summary>
+    private static Task CopyAsync(NpgsqlConnection connection, string target,
+        IEnumerable<(DateTime At, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken) =>
+        CopyAsync(connection, target, rows.Select(r => (r.At, (int?)null, r.Hash, r.Digest, r.Errors, r.Slow)), cancellationToken);
+
+    /// <summary>COPYs rollup rows; null hours or hash leave that column out (only blocks have hours).</summary>
     private static async Task CopyAsync(NpgsqlConnection connection, string target,
-        IEnumerable<(DateTime At, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken)
+        IEnumerable<(DateTime At, int? Hours, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var (at, hash, digest, errors, slow) in rows)
+        foreach (var (at, hours, hash, digest, errors, slow) in rows)
         {
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(DateTime.SpecifyKind(at, DateTimeKind.Utc), NpgsqlDbType.TimestampTz, cancellationToken);
+            if (hours is not null)
+                await importer.WriteAsync(hours.Value, NpgsqlDbType.Integer, cancellationToken);
             if (hash is not null)
                 await importer.WriteAsync(hash, NpgsqlDbType.Text, cancellationToken);
             await importer.WriteAsync(digest.Count, NpgsqlDbType.Bigint, cancellationToken);

@@ -36,6 +36,59 @@ internal sealed class QueryStatPlan
         return firstHour < endHour ? new QueryStatPlan(start, end, firstHour, endHour) : null;
     }
 
+    /// <summary>Spans of the block rollups (migration 011), largest first: hours within a UTC day, days aligned on 2000-01-01.</summary>
+    internal static readonly int[] HourBlockSpans = { 8, 4, 2 };
+    internal static readonly int[] DayBlockSpans = { 16, 8, 4, 2 };
+
+    /// <summary>
+    /// The window's parts. With <paramref name="useBlocks"/> runs of clean whole hours and days are covered by the
+    /// fewest aligned blocks (Blocks: start and length in hours), the rest stays single hours and days.
+    /// </summary>
+    public QueryStatParts Split(IEnumerable<DateTime> dirtyHours, bool useBlocks)
+    {
+        var (days, hours, rawFrom, rawTo) = Split(dirtyHours);
+        if (!useBlocks)
+            return new QueryStatParts(days, hours, Array.Empty<DateTime>(), Array.Empty<int>(), rawFrom, rawTo);
+        var blockStarts = new List<DateTime>();
+        var blockHours = new List<int>();
+        var singleDays = Cover(days, QueryRollups.Day, t => (long)((t - Epoch).Ticks / QueryRollups.Day.Ticks), DayBlockSpans, 24, blockStarts, blockHours);
+        var singleHours = Cover(hours, QueryRollups.Hour, t => t.Hour, HourBlockSpans, 1, blockStarts, blockHours);
+        return new QueryStatParts(singleDays, singleHours, blockStarts.ToArray(), blockHours.ToArray(), rawFrom, rawTo);
+    }
+
+    // Greedy cover of each run of consecutive periods (never across a UTC day for hours): at each period the largest
+    // aligned span that fits the run becomes a block; what no span fits stays a single period.
+    private static DateTime[] Cover(DateTime[] periods, TimeSpan unit, Func<DateTime, long> index, int[] spans, int hoursPerUnit,
+        List<DateTime> blockStarts, List<int> blockHours)
+    {
+        var singles = new List<DateTime>();
+        var i = 0;
+        while (i < periods.Length)
+        {
+            var end = i + 1;
+            while (end < periods.Length && periods[end] == periods[end - 1] + unit && (unit != QueryRollups.Hour || periods[end].Date == periods[i].Date))
+                end++;
+            var at = i;
+            while (at < end)
+            {
+                var span = spans.FirstOrDefault(s => index(periods[at]) % s == 0 && at + s <= end);
+                if (span > 0)
+                {
+                    blockStarts.Add(periods[at]);
+                    blockHours.Add(span * hoursPerUnit);
+                    at += span;
+                }
+                else
+                {
+                    singles.Add(periods[at]);
+                    at++;
+                }
+            }
+            i = end;
+        }
+        return singles.ToArray();
+    }
+
     public (DateTime[] Days, DateTime[] Hours, DateTime[] RawFrom, DateTime[] RawTo) Split(IEnumerable<DateTime> dirtyHours)
     {
         var dirty = dirtyHours.Select(h => DateTime.SpecifyKind(h, DateTimeKind.Utc)).ToHashSet();
@@ -80,3 +133,6 @@ internal sealed class QueryStatPlan
         return f == t ? f : f + step;
     }
 }
+
+/// <summary>A window split for the rollup read: single days and hours, aligned blocks, and raw ranges.</summary>
+internal sealed record QueryStatParts(DateTime[] Days, DateTime[] Hours, DateTime[] BlockStarts, int[] BlockHours, DateTime[] RawFrom, DateTime[] RawTo);

@@ -32,6 +32,13 @@ public sealed class QueryRollupTests : IDisposable
 
     public void Dispose() => _db.Dispose();
 
+    /// <summary>Blocks whose count differs from the hourly rows they cover (a block must hold exactly its hours).</summary>
+    internal const string InconsistentBlocks = """
+        SELECT count(*) FROM pgperf.query_log_blocks b
+         WHERE b.total <> (SELECT coalesce(sum(h.total), 0) FROM pgperf.query_log_hourly h
+                            WHERE h.query_hash = b.query_hash AND h.hour >= b.start AND h.hour < b.start + b.hours * interval '1 hour')
+        """;
+
     private sealed record Exact(string? Hash, long Total, long Slow, long Errors, double Sum, double Min, double Max, double P50, double P95, double P99);
 
     private List<Exact> ExactStats(DateTimeOffset start, DateTimeOffset end, bool byQuery)
@@ -89,6 +96,9 @@ public sealed class QueryRollupTests : IDisposable
             Assert.Equal(_db.Scalar<string>($"SELECT string_agg({at} || ':' || t || ':' || e || ':' || s || ':' || mn || ':' || mx, ',' ORDER BY {at}) FROM (SELECT {at}, sum(total) t, sum(errors) e, sum(slow) s, min(min_ms) mn, max(max_ms) mx FROM pgperf.{perQuery} GROUP BY 1) x"),
                 _db.Scalar<string>($"SELECT string_agg({at} || ':' || total || ':' || errors || ':' || slow || ':' || min_ms || ':' || max_ms, ',' ORDER BY {at}) FROM pgperf.{all}"));
         Assert.Equal(_db.Scalar<long>("SELECT count(*) FROM pgperf.query_performance_logs"), _db.Scalar<long>("SELECT sum(total) FROM pgperf.query_log_daily_all"));
+        // Blocks of every span exist and each holds exactly its hours.
+        Assert.Equal("2,4,8,48,96,192,384", _db.Scalar<string>("SELECT string_agg(h::text, ',' ORDER BY h) FROM (SELECT DISTINCT hours h FROM pgperf.query_log_blocks) x"));
+        Assert.Equal(0, _db.Scalar<long>(InconsistentBlocks));
         var now = DateTimeOffset.UtcNow;
         AssertWithinBound(now.AddHours(-24), now, byQuery: true);
         AssertWithinBound(now.AddDays(-7), now, byQuery: true);
@@ -123,6 +133,7 @@ public sealed class QueryRollupTests : IDisposable
         Assert.Equal(0, _db.Scalar<long>("SELECT coalesce(sum(total), 0) FROM pgperf.query_log_hourly WHERE query_hash = 'h2' AND hour < now() - interval '6 days 1 hour'"));
         AssertWithinBound(now.AddDays(-11), now, byQuery: true);
         AssertWithinBound(now.AddDays(-11), now, byQuery: false);
+        Assert.Equal(0, _db.Scalar<long>(InconsistentBlocks));
         Assert.Equal(0, _rollups.Refresh(default));
     }
 
