@@ -3,7 +3,7 @@
     Description = @'
 Get-PgSlowQuery returns the executions in pgperf.query_performance_logs from the last -Hours hours (24) that took at least -MinDurationMs milliseconds (500), slowest first, as PgSlowQuery objects: LoggedAt, QueryText, QueryHash, DurationMs, Endpoint, UserId, Parameters (JSON text), IsError and QueryTruncated. It is the spec's getSlowQueries(24, 500); the SQL function pgperf.get_slow_queries(hours_back, min_duration_ms) returns the same rows for psql or pg_cron users.
 
-With a threshold of 500 ms or more the query uses a partial index on slow rows, so it stays fast as the log grows. -Hours must be 1 or more (a parameter validation error otherwise).
+With a threshold of 500 ms or more the rows come from pgperf.query_log_slow, a copy of the slow rows that the log's triggers keep in step (inserts, updates, deletes, TRUNCATE, retention), stored in time order, so a day of slow rows is a few dozen pages however large the log grows. Below 500 ms the log itself is read. -Hours must be 1 or more (a parameter validation error otherwise).
 '@
     Parameters  = @{
         Hours         = 'How many hours back to look, from now. 1 or more; default 24.'
