@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 
 namespace PgPerf;
 
@@ -41,7 +40,6 @@ public sealed class QueryDigest
 
     public static int BucketOf(double value) => (int)Math.Floor(Math.Log(value) / LnGamma);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(double value)
     {
         Count++;
@@ -58,7 +56,6 @@ public sealed class QueryDigest
     }
 
     /// <summary>Adds a packed digest whose count, sum, min and max are given (they are columns next to it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void MergePacked(ReadOnlySpan<byte> packed, long count, double sum, double min, double max)
     {
         if (packed.Length == 0 || count == 0) return;
@@ -204,7 +201,6 @@ public sealed class QueryDigest
         foreach (var v in values) AddToBucket(v, 1);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddToBucket(double value, long count)
     {
         if (value <= 0) { _zeros += count; return; }
@@ -240,7 +236,6 @@ public sealed class QueryDigest
         buffer.Add((byte)value);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos)
     {
         ulong value = 0;
