@@ -69,7 +69,7 @@ CREATE TABLE pgperf.query_log_blocks (
 );
 
 -- Hours rolled up before this migration have no rows here yet: marked, they are read raw until the next hourly
--- job rebuilds them with both kinds of rows.
+-- job rebuilds them together with these new rows.
 INSERT INTO pgperf.query_log_dirty_hours (hour) SELECT DISTINCT hour FROM pgperf.query_log_hourly ON CONFLICT DO NOTHING;
 
 -- The rollup trigger of 008 (owner's rights since 010), now also keeping query_log_slow in step.
