@@ -16,10 +16,54 @@ public static class QueryFingerprint
     public static (string Normalized, string Hash) Compute(string text)
     {
         var normalized = Normalize(text);
-        return (normalized, Hash(normalized));
+        return (normalized, HashOf(text));
     }
 
-    public static string HashOf(string text) => Hash(Normalize(text));
+    public static string HashOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        // Real applications repeat the same few hundred statements: the same text (parameters as $1) skips the
+        // normalizer, and texts that differ only in literals share one normalized form and skip SHA-256.
+        if (TextHashes.TryGet(text, out var hash))
+            return hash;
+        var normalized = Normalize(text);
+        if (!NormalizedHashes.TryGet(normalized, out hash))
+        {
+            hash = Hash(normalized);
+            NormalizedHashes.Add(normalized, hash);
+        }
+        TextHashes.Add(text, hash);
+        return hash;
+    }
+
+    private static readonly BoundedCache TextHashes = new();
+    private static readonly BoundedCache NormalizedHashes = new();
+
+    /// <summary>A small text -> hash cache shared by all threads: short texts only, emptied when it fills up.</summary>
+    private sealed class BoundedCache
+    {
+        private const int MaxEntries = 4_096;
+        private const int MaxKeyLength = 2_048;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _map = new(StringComparer.Ordinal);
+        private int _count;
+
+        public bool TryGet(string key, out string value)
+        {
+            value = "";
+            return key.Length <= MaxKeyLength && _map.TryGetValue(key, out value!);
+        }
+
+        public void Add(string key, string value)
+        {
+            if (key.Length > MaxKeyLength || !_map.TryAdd(key, value)) return;
+            if (Interlocked.Increment(ref _count) > MaxEntries)
+            {
+                // Cheaper than tracking use: a workload with more distinct texts than this gains little from a cache.
+                _map.Clear();
+                Interlocked.Exchange(ref _count, 0);
+            }
+        }
+    }
 
     /// <summary>
     /// Comments and whitespace folded, literals (numbers, strings, dollar quotes, E'' strings, booleans, typed
@@ -32,8 +76,59 @@ public static class QueryFingerprint
         var trimmed = text.Trim();
         if (IsLogicalName(trimmed))
             return trimmed;
-        var tokens = Rewrite(Tokenize(trimmed));
-        return Render(tokens);
+        // Reused per thread: the normalizer runs once per logged record (Send-PgQueryLog), so it allocates only
+        // the words it keeps and the result.
+        var tokens = Tokenize(trimmed, TakeList(ref _tokenBuffer));
+        var rewritten = Rewrite(tokens, TakeList(ref _rewriteBuffer));
+        var result = Render(rewritten);
+        if (_renderBuffer!.Capacity > 1 << 16) _renderBuffer = null; // do not keep a huge buffer for one huge query
+        _tokenBuffer = tokens;
+        _rewriteBuffer = rewritten;
+        return result;
+    }
+
+    [ThreadStatic] private static List<Token>? _tokenBuffer;
+    [ThreadStatic] private static List<Token>? _rewriteBuffer;
+    [ThreadStatic] private static StringBuilder? _renderBuffer;
+
+    private static List<Token> TakeList(ref List<Token>? cached)
+    {
+        var list = cached ?? new List<Token>(64);
+        cached = null;
+        list.Clear();
+        return list;
+    }
+
+    // One string per ASCII character, for one-character tokens.
+    private static readonly string[] AsciiText = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
+    private static string CharText(char c) => c < 128 ? AsciiText[c] : c.ToString();
+
+    // Common words by (length, first letter): a word written in any case maps to the one lower-case string.
+    // In a class of its own so it is built after Keywords and TypedLiteralTypes (static fields start in text order).
+    private static class Common
+    {
+        public static readonly Dictionary<int, string[]> Words = Keywords.Concat(TypedLiteralTypes).Concat(new[]
+        {
+            "null", "true", "false", "count", "cast", "id", "left", "right", "inner", "outer", "full", "cross", "natural", "nulls",
+            "last", "for", "of", "share", "nowait", "skip", "locked", "do", "nothing", "conflict", "lower", "upper", "now",
+            "coalesce", "sum", "min", "max", "avg", "name", "status", "created_at", "updated_at", "user_id", "public",
+        })
+        .Distinct(StringComparer.Ordinal)
+        .GroupBy(w => WordKey(w.Length, w[0]))
+        .ToDictionary(g => g.Key, g => g.ToArray());
+    }
+
+    private static int WordKey(int length, char first) => (length << 8) | (first | 0x20);
+
+    private static string LowerWord(string s, int start, int length)
+    {
+        var word = s.AsSpan(start, length);
+        if (word[0] < 128 && Common.Words.TryGetValue(WordKey(length, word[0]), out var candidates))
+            foreach (var candidate in candidates)
+                if (word.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+                    return candidate;
+        return string.Create(length, (s, start), static (target, state) => state.s.AsSpan(state.start, target.Length).ToLowerInvariant(target));
     }
 
     private static string Hash(string normalized)
@@ -59,10 +154,12 @@ public static class QueryFingerprint
     internal readonly record struct Token(Kind Kind, string Text, bool WasString = false);
 
     private const string OpChars = "+-*/<>=~!@#%^&|`?";
+    private static readonly char[] SpecialOpChars = "~!@#%^&|`?".ToCharArray();
 
-    internal static List<Token> Tokenize(string s)
+    internal static List<Token> Tokenize(string s) => Tokenize(s, new List<Token>());
+
+    private static List<Token> Tokenize(string s, List<Token> tokens)
     {
-        var tokens = new List<Token>();
         var i = 0;
         while (i < s.Length)
         {
@@ -139,7 +236,7 @@ public static class QueryFingerprint
             {
                 var start = i;
                 while (i < s.Length && (char.IsLetterOrDigit(s[i]) || s[i] is '_' or '$')) i++;
-                tokens.Add(new Token(Kind.Word, s[start..i].ToLowerInvariant()));
+                tokens.Add(new Token(Kind.Word, LowerWord(s, start, i - start)));
                 continue;
             }
             if (c == ':' && At(s, i + 1) == ':')
@@ -160,16 +257,21 @@ public static class QueryFingerprint
                 var start = i;
                 while (i < s.Length && OpChars.Contains(s[i]) && !(s[i] == '-' && At(s, i + 1) == '-') && !(s[i] == '/' && At(s, i + 1) == '*')) i++;
                 // PostgreSQL's rule: a multi-char operator cannot end in + or - unless it holds one of ~!@#%^&|`?
+                if (i - start == 1)
+                {
+                    tokens.Add(new Token(Kind.Op, CharText(c)));
+                    continue;
+                }
                 var op = s[start..i];
-                if (op.Length > 1 && op.IndexOfAny("~!@#%^&|`?".ToCharArray()) < 0)
+                if (op.IndexOfAny(SpecialOpChars) < 0)
                 {
                     while (op.Length > 1 && op[^1] is '+' or '-') op = op[..^1];
                     i = start + op.Length;
                 }
-                tokens.Add(new Token(Kind.Op, op));
+                tokens.Add(new Token(Kind.Op, op.Length == 1 ? CharText(op[0]) : op));
                 continue;
             }
-            tokens.Add(new Token(Kind.Punct, c.ToString()));
+            tokens.Add(new Token(Kind.Punct, CharText(c)));
             i++;
         }
         return tokens;
@@ -234,9 +336,10 @@ public static class QueryFingerprint
         "boolean", "bool", "json", "jsonb", "uuid", "inet", "cidr", "bytea", "money", "point", "xml",
     };
 
-    internal static List<Token> Rewrite(List<Token> input)
+    internal static List<Token> Rewrite(List<Token> input) => Rewrite(input, new List<Token>(input.Count));
+
+    private static List<Token> Rewrite(List<Token> input, List<Token> o)
     {
-        var o = new List<Token>(input.Count);
         for (var i = 0; i < input.Count; i++)
         {
             var t = input[i];
@@ -367,7 +470,8 @@ public static class QueryFingerprint
 
     private static string Render(List<Token> tokens)
     {
-        var sb = new StringBuilder();
+        var sb = _renderBuffer ??= new StringBuilder(256);
+        sb.Clear();
         Token? prev = null;
         foreach (var t in tokens)
         {

@@ -20,7 +20,7 @@ internal sealed class QueryLogService : IQueryLogService
 
     public PgQuerySendResult Send(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options, CancellationToken cancellationToken)
     {
-        var spool = new QueryLogSpool(options.SpoolDirectory, _context.Info);
+        var spool = SpoolFor(options.SpoolDirectory);
         var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
         try
         {
@@ -55,13 +55,25 @@ internal sealed class QueryLogService : IQueryLogService
             return SpoolBatch(spool, entries, ex, result, cancellationToken);
         }
 
-        foreach (var e in entries)
+        // What From(target) does, with the Server text built once per batch instead of once per row.
+        var info = _context.Info;
+        var server = info.Server;
+        for (var i = 0; i < entries.Count; i++)
         {
+            var e = entries[i];
             e.Delivery = QueryLogDelivery.Written;
-            e.From(_context.Info);
+            e.Server = server;
+            e.Connection = info;
         }
         return result;
     }
+
+    // The spool's file name is a hash of the target: work it out once per folder, not once per batch. The folder
+    // itself is resolved on every call ($env:PGPERF_SPOOL_DIR may change between calls).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueryLogSpool> _spools = new();
+
+    private QueryLogSpool SpoolFor(string? directory) =>
+        _spools.GetOrAdd(QueryLogSpool.ResolveDirectory(directory), d => new QueryLogSpool(d, _context.Info));
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, double), QueryLogQueue> _queues = new();
 
@@ -92,7 +104,7 @@ internal sealed class QueryLogService : IQueryLogService
     /// <summary>Puts records straight into the spool (the background writer's full-buffer policy).</summary>
     internal PgQuerySendResult SpoolOnly(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options)
     {
-        var spool = new QueryLogSpool(options.SpoolDirectory, _context.Info);
+        var spool = SpoolFor(options.SpoolDirectory);
         var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
         return SpoolBatch(spool, entries, new PgPerfException("PgPerf.Query.BufferFull", PgPerfErrorKind.ResourceBusy,
             $"The in-process query-log buffer ({QueryLogQueue.Capacity:N0} records) was full."), result, CancellationToken.None);

@@ -33,13 +33,16 @@ internal sealed class QueryPartitions
     {
         var known = KnownDays;
         List<DateOnly>? missing = null;
-        DateOnly last = default;
-        foreach (var r in rows)
+        // Rows come mostly in time order: compare day numbers and look a day up only when it changes.
+        var lastDay = -1L;
+        for (var i = 0; i < rows.Count; i++)
         {
-            var day = DateOnly.FromDateTime(r.LoggedAt.UtcDateTime);
-            if (day == last || known.ContainsKey(day)) { last = day; continue; }
-            last = day;
-            (missing ??= new List<DateOnly>()).Add(day);
+            var dayNumber = rows[i].LoggedAt.UtcTicks / TimeSpan.TicksPerDay;
+            if (dayNumber == lastDay) continue;
+            lastDay = dayNumber;
+            var day = DateOnly.FromDayNumber((int)dayNumber);
+            if (!known.ContainsKey(day))
+                (missing ??= new List<DateOnly>()).Add(day);
         }
         if (missing is null) return;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

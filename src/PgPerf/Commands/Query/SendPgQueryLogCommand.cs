@@ -14,14 +14,26 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
 {
     private const int ProgressId = 31;
 
-    private readonly Dictionary<string, (PgConnectionInfo Target, List<PgQueryLogEntry> Rows)> _batches = new();
+    private readonly Dictionary<string, Batch> _batches = new();
     private readonly Stopwatch _clock = new();
+    private readonly List<string> _warnings = new();
     private SendReporter? _reporter;
+    private QuerySendOptions? _options;
     private long _position;
     private bool _progressShown;
     private object? _lastConnection;
     private PgConnectionInfo? _lastTarget;
-    private string _lastKey = "";
+    private Batch? _lastBatch;
+    // The batch being written on a worker thread while the pipeline builds the next one (at most one at a time,
+    // so batches reach the database in input order).
+    private (Task<PgQuerySendResult> Send, PgConnectionInfo Target, List<PgQueryLogEntry> Rows)? _inFlight;
+    private List<PgQueryLogEntry>? _spare;
+
+    private sealed class Batch(PgConnectionInfo target, List<PgQueryLogEntry> rows)
+    {
+        public PgConnectionInfo Target { get; } = target;
+        public List<PgQueryLogEntry> Rows { get; set; } = rows;
+    }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("query_text", "Name", "QueryName", "query_name", "Query")]
@@ -78,6 +90,7 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     protected override void BeginProcessing()
     {
         _reporter = new SendReporter(this);
+        _options = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs };
         _clock.Start();
     }
 
@@ -85,15 +98,20 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     {
         _position++;
         PgConnectionInfo target;
+        Batch? batch;
         try
         {
             // -Connection given once on the command line is the same object for every record: parse it once.
             if (_lastTarget is not null && ReferenceEquals(Connection, _lastConnection))
+            {
                 target = _lastTarget;
+                batch = _lastBatch;
+            }
             else
             {
                 target = ResolveConnection();
-                (_lastConnection, _lastTarget, _lastKey) = (Connection, target, target.CacheKey);
+                (_lastConnection, _lastTarget) = (Connection, target);
+                batch = _lastBatch = _batches.TryGetValue(target.CacheKey, out var known) ? known : null;
             }
         }
         catch (PgPerfException ex)
@@ -102,11 +120,11 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
             return;
         }
 
-        var warnings = new List<string>();
+        _warnings.Clear();
         PgQueryLogEntry entry;
         try
         {
-            entry = QueryLogRules.Create(QueryText, DurationMs, LoggedAt, Endpoint, UserId, ParameterJson.From(Parameters), ParameterMode, IsError.IsPresent, warnings);
+            entry = QueryLogRules.Create(QueryText, DurationMs, LoggedAt, Endpoint, UserId, ParameterJson.From(Parameters), ParameterMode, IsError.IsPresent, _warnings);
         }
         catch (PgPerfException ex)
         {
@@ -116,42 +134,76 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
             WriteError(record);
             return;
         }
-        foreach (var warning in warnings)
+        foreach (var warning in _warnings)
             WriteWarning($"Record {_position}: {warning}");
         if (entry.QueryTruncated)
             WriteVerbose($"Record {_position}: the query text was cut to {QueryLogRules.MaxQueryTextLength} characters (QueryTruncated is set).");
 
-        if (!_batches.TryGetValue(_lastKey, out var batch))
-            _batches[_lastKey] = batch = (target, new List<PgQueryLogEntry>(Math.Min(BatchSize, 10_000)));
+        if (batch is null)
+            _batches[target.CacheKey] = _lastBatch = batch = new Batch(target, NewRows());
         batch.Rows.Add(entry);
         if (batch.Rows.Count >= BatchSize)
-            Flush(batch.Target, batch.Rows);
+            Hand(batch);
     }
 
     protected override void EndProcessing()
     {
-        foreach (var (target, rows) in _batches.Values)
-            Flush(target, rows);
+        foreach (var batch in _batches.Values)
+            Hand(batch);
+        Complete();
         if (_progressShown)
             WriteProgress(new ProgressRecord(ProgressId, "Send-PgQueryLog", "Done") { RecordType = ProgressRecordType.Completed });
         if (_reporter!.Spooled > 0)
             WriteWarning($"{_reporter.Spooled} query log record(s) are in the spool {_reporter.SpoolFile} and will be sent by the next successful Send-PgQueryLog or Measure-PgQuery to that database.");
     }
 
-    private void Flush(PgConnectionInfo target, List<PgQueryLogEntry> rows)
+    private List<PgQueryLogEntry> NewRows()
     {
-        if (rows.Count == 0)
+        var rows = _spare ?? new List<PgQueryLogEntry>(Math.Min(BatchSize, 10_000));
+        _spare = null;
+        return rows;
+    }
+
+    /// <summary>
+    /// Starts writing a full batch on a worker thread and gives the pipeline a new one to fill. The previous batch
+    /// is finished (and reported) first, so only one write runs at a time and batches keep their order.
+    /// </summary>
+    private void Hand(Batch batch)
+    {
+        if (batch.Rows.Count == 0)
             return;
-        var service = Engine.Get<IQueryLogService>(target);
-        var result = service.Send(rows, new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs }, CancellationToken);
+        Complete();
+        var rows = batch.Rows;
+        batch.Rows = NewRows();
+        var service = Engine.Get<IQueryLogService>(batch.Target);
+        var options = _options!;
+        var token = CancellationToken;
+        _inFlight = (Task.Run(() => service.Send(rows, options, token)), batch.Target, rows);
+    }
+
+    /// <summary>Waits for the batch being written and reports it here, on the pipeline thread (the only one that may write to the streams).</summary>
+    private void Complete()
+    {
+        if (_inFlight is not { } sent)
+            return;
+        _inFlight = null;
+        // Send reports database failures in its result; anything it throws (a stop, a spool it could not lock)
+        // surfaces here as it did when Send ran on this thread.
+        var result = sent.Send.GetAwaiter().GetResult();
         _reporter!.Report(result);
         if (PassThru)
-            foreach (var row in rows)
+        {
+            var server = sent.Target.Server;
+            foreach (var row in sent.Rows)
             {
-                row.From(target);
+                // What From(target) does, with the Server text built once per batch.
+                row.Server = server;
+                row.Connection = sent.Target;
                 WriteObject(row);
             }
-        rows.Clear();
+        }
+        sent.Rows.Clear();
+        _spare = sent.Rows;
 
         if (_clock.Elapsed.TotalSeconds > 2)
         {
