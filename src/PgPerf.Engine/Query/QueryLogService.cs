@@ -290,17 +290,23 @@ internal sealed class QueryLogService : IQueryLogService
         _context.Run(async connection =>
         {
             var dirty = new List<DateTime>();
-            await using (var marks = new NpgsqlCommand("SELECT hour FROM pgperf.query_log_dirty_hours WHERE hour >= @a AND hour < @b UNION SELECT hour FROM pgperf.query_log_rollup_pending WHERE hour >= @a AND hour < @b", connection))
+            DateTime? firstRolledUpDay = null;
+            await using (var marks = new NpgsqlCommand(
+                "SELECT hour FROM pgperf.query_log_dirty_hours WHERE hour >= @a AND hour < @b UNION SELECT hour FROM pgperf.query_log_rollup_pending WHERE hour >= @a AND hour < @b; " +
+                "SELECT min(day) FROM pgperf.query_log_daily", connection))
             {
                 marks.Parameters.AddWithValue("a", NpgsqlDbType.TimestampTz, plan.FirstHour);
                 marks.Parameters.AddWithValue("b", NpgsqlDbType.TimestampTz, plan.EndHour);
                 await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) dirty.Add(reader.GetDateTime(0));
+                await reader.NextResultAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0))
+                    firstRolledUpDay = reader.GetDateTime(0);
             }
             var byQuery = options.GroupBy == QueryStatGroupBy.Query;
             // Without grouping or a hash filter one digest per day or hour over all queries is enough.
             var overall = !byQuery && options.QueryHashes is not { Length: > 0 };
-            var parts = plan.Split(dirty, useBlocks: !overall);
+            var parts = plan.Split(dirty, useBlocks: !overall, firstRolledUpDay);
 
             var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
             var groups = new Dictionary<string, (QueryDigest Digest, long Errors, long Slow, string? Sample)>();

@@ -147,6 +147,9 @@ internal sealed class QueryPartitions
             await using (var rollups = new NpgsqlCommand(
                 "DELETE FROM pgperf.query_log_hourly WHERE hour < @cutoff; DELETE FROM pgperf.query_log_daily WHERE day + interval '1 day' <= @cutoff; " +
                 "DELETE FROM pgperf.query_log_hourly_all WHERE hour < @cutoff; DELETE FROM pgperf.query_log_daily_all WHERE day + interval '1 day' <= @cutoff; " +
+                // Blocks that reach back before the cutoff, whole: reads never start a block before the oldest daily
+                // rollup, so the kept days they held are read from smaller blocks.
+                "DELETE FROM pgperf.query_log_blocks WHERE start < @cutoff; " +
                 "DELETE FROM pgperf.query_log_dirty_hours WHERE hour + interval '1 hour' <= @cutoff; " +
                 "DELETE FROM pgperf.query_log_rollup_pending WHERE hour + interval '1 hour' <= @cutoff; " +
                 // Slow rows of the default partition's deletes (direct deletes on a partition fire no parent trigger).
@@ -155,14 +158,7 @@ internal sealed class QueryPartitions
                 rollups.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
                 await rollups.ExecuteNonQueryAsync(cancellationToken);
             }
-            // Day blocks that start before the cutoff go; those that also hold kept days are built again from the kept
-            // daily rows, so a window reaching back past the cutoff still counts every kept day once.
-            await using (var blocks = new NpgsqlCommand("DELETE FROM pgperf.query_log_blocks WHERE start < @cutoff", connection))
-            {
-                blocks.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
-                if (await blocks.ExecuteNonQueryAsync(cancellationToken) > 0)
-                    await QueryRollups.RebuildDayBlocksAsync(connection, new List<DateTime> { cutoff.UtcDateTime }, cancellationToken);
-            }
+
             return (dropped, old.Count, deleted, batches);
         }, cancellationToken);
 

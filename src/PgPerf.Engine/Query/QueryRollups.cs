@@ -201,7 +201,7 @@ internal sealed class QueryRollups
     }
 
     /// <summary>Rebuilds the day blocks (2, 4, 8 and 16 days from 2000-01-01) that hold any of these days, from the daily rows.</summary>
-    internal static async Task RebuildDayBlocksAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
+    private static async Task RebuildDayBlocksAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
     {
         var wanted = days.SelectMany(d => QueryStatPlan.DayBlockSpans.Select(span => (Start: QueryStatPlan.Floor(d, TimeSpan.FromDays(span)), Span: span))).ToHashSet();
         var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();

@@ -42,18 +42,23 @@ internal sealed class QueryStatPlan
 
     /// <summary>
     /// The window's parts. With <paramref name="useBlocks"/> runs of clean whole hours and days are covered by the
-    /// fewest aligned blocks (Blocks: start and length in hours), the rest stays single hours and days.
+    /// fewest aligned blocks (Blocks: start and length in hours), the rest stays single hours and days. No block
+    /// starts before <paramref name="firstRolledUpDay"/> (the oldest daily rollup): retention drops the blocks that
+    /// reach back before its cutoff, and the days before that day hold nothing anyway.
     /// </summary>
-    public QueryStatParts Split(IEnumerable<DateTime> dirtyHours, bool useBlocks)
+    public QueryStatParts Split(IEnumerable<DateTime> dirtyHours, bool useBlocks, DateTime? firstRolledUpDay = null)
     {
         var (days, hours, rawFrom, rawTo) = Split(dirtyHours);
         if (!useBlocks)
             return new QueryStatParts(days, hours, Array.Empty<DateTime>(), Array.Empty<int>(), rawFrom, rawTo);
+        var first = firstRolledUpDay ?? DateTime.MinValue;
         var blockStarts = new List<DateTime>();
         var blockHours = new List<int>();
-        var singleDays = Cover(days, QueryRollups.Day, t => (long)((t - Epoch).Ticks / QueryRollups.Day.Ticks), DayBlockSpans, 24, blockStarts, blockHours);
-        var singleHours = Cover(hours, QueryRollups.Hour, t => t.Hour, HourBlockSpans, 1, blockStarts, blockHours);
-        return new QueryStatParts(singleDays, singleHours, blockStarts.ToArray(), blockHours.ToArray(), rawFrom, rawTo);
+        var singleDays = days.Where(d => d < first).Concat(
+            Cover(days.Where(d => d >= first).ToArray(), QueryRollups.Day, t => (long)((t - Epoch).Ticks / QueryRollups.Day.Ticks), DayBlockSpans, 24, blockStarts, blockHours));
+        var singleHours = hours.Where(h => h < first).Concat(
+            Cover(hours.Where(h => h >= first).ToArray(), QueryRollups.Hour, t => t.Hour, HourBlockSpans, 1, blockStarts, blockHours));
+        return new QueryStatParts(singleDays.ToArray(), singleHours.ToArray(), blockStarts.ToArray(), blockHours.ToArray(), rawFrom, rawTo);
     }
 
     // Greedy cover of each run of consecutive periods (never across a UTC day for hours): at each period the largest

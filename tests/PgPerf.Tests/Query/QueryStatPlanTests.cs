@@ -61,6 +61,20 @@ public sealed class QueryStatPlanTests
     }
 
     [Fact]
+    public void No_block_starts_before_the_oldest_daily_rollup()
+    {
+        var end = new DateTime(2026, 11, 27, 7, 55, 0, DateTimeKind.Utc);
+        var plan = QueryStatPlan.For(new QueryStatOptions { Start = end.AddDays(-40), End = end })!;
+        var first = new DateTime(2026, 11, 3, 0, 0, 0, DateTimeKind.Utc);
+        var parts = plan.Split(Array.Empty<DateTime>(), useBlocks: true, first);
+        Assert.NotEmpty(parts.BlockStarts);
+        Assert.All(parts.BlockStarts, b => Assert.True(b >= first, $"block at {b:u}"));
+        Assert.Equal(Hours(plan.Split(Array.Empty<DateTime>(), useBlocks: false)).Select(x => x.Hour).Order(), Hours(parts).Select(x => x.Hour).Order());
+        // Without the limit the same window starts a block before that day.
+        Assert.Contains(plan.Split(Array.Empty<DateTime>(), useBlocks: true).BlockStarts, b => b < first);
+    }
+
+    [Fact]
     public void A_29_day_window_reads_a_handful_of_rows_per_query_instead_of_one_per_day_and_hour()
     {
         var end = new DateTime(2026, 11, 27, 7, 55, 0, DateTimeKind.Utc);
