@@ -8,17 +8,8 @@ param(
     [int] $Rows = $(if ($env:PGPERF_BENCH_ROWS) { [int]$env:PGPERF_BENCH_ROWS } else { 10000000 }),
     [int] $Repeat = 5
 )
-$ErrorActionPreference = 'Stop'
-$b = @{}
-foreach ($pair in $ConnectionString -split ';') { $k, $v = $pair -split '=', 2; if ($k) { $b[$k.Trim()] = $v } }
 $dbName = 'pgperf_bench_query'
-$env:PGPASSWORD = $b['Password']
-function Invoke-Psql([string] $Sql, [string] $Database = $dbName) {
-    $out = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h $b['Host'] -p $b['Port'] -U $b['Username'] -d $Database -c $Sql
-    if ($LASTEXITCODE) { throw "psql failed: $Sql" }
-    $out
-}
-function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; $s[[int][math]::Floor(($s.Count - 1) / 2)] }
+. (Join-Path $PSScriptRoot 'QueryBench.Common.ps1')
 # The output is collected, not piped on: a downstream cmdlet adds PowerShell's own per-object cost (measured apart).
 function Measure-Median([int] $Times, [scriptblock] $Body) {
     $null = & $Body   # warm-up
@@ -33,11 +24,6 @@ function Measure-Report([scriptblock] $Body) {
     for ($i = 0; $i -lt 150 -and [DateTime]::UtcNow -lt $until; $i++) { $null = & $Body }
     $warm = Get-Median @(1..20 | ForEach-Object { (Measure-Command { $null = & $Body }).TotalMilliseconds })
     [pscustomobject]@{ Early = $early; Warm = $warm; Text = '{0:N1} ms warm ({1:N1} ms early)' -f $warm, $early }
-}
-$results = [System.Collections.Generic.List[object]]::new()
-function Add-Result([string] $Work, [string] $Figure, [string] $Note = '') {
-    $results.Add([pscustomobject]@{ Work = $Work; Figure = $Figure; Note = $Note })
-    Write-Host ("  {0}: {1}  {2}" -f $Work, $Figure, $Note)
 }
 
 Invoke-Psql "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" 'postgres' | Out-Null

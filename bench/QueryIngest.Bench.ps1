@@ -10,26 +10,8 @@ param(
     [int] $PipelineRows = 300000,
     [int] $Repeat = 5
 )
-$ErrorActionPreference = 'Stop'
-$b = @{}
-foreach ($pair in $ConnectionString -split ';') { $k, $v = $pair -split '=', 2; if ($k) { $b[$k.Trim()] = $v } }
 $dbName = 'pgperf_bench_ingest'
-$env:PGPASSWORD = $b['Password']
-function Invoke-Psql([string] $Sql, [string] $Database = $dbName) {
-    $out = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h $b['Host'] -p $b['Port'] -U $b['Username'] -d $Database -c $Sql
-    if ($LASTEXITCODE) { throw "psql failed: $Sql" }
-    $out
-}
-function Get-Median([double[]] $Values) { $s = $Values | Sort-Object; $s[[int][math]::Floor(($s.Count - 1) / 2)] }
-function Measure-Median([int] $Times, [scriptblock] $Body) {
-    & $Body | Out-Null   # warm-up
-    Get-Median @(1..$Times | ForEach-Object { (Measure-Command { & $Body | Out-Null }).TotalMilliseconds })
-}
-$results = [System.Collections.Generic.List[object]]::new()
-function Add-Result([string] $Work, [string] $Figure, [string] $Note = '') {
-    $results.Add([pscustomobject]@{ Work = $Work; Figure = $Figure; Note = $Note })
-    Write-Host ("  {0}: {1}  {2}" -f $Work, $Figure, $Note)
-}
+. (Join-Path $PSScriptRoot 'QueryBench.Common.ps1')
 
 Invoke-Psql "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" 'postgres' | Out-Null
 Invoke-Psql "CREATE DATABASE $dbName" 'postgres' | Out-Null
