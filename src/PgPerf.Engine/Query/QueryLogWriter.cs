@@ -1,3 +1,4 @@
+using System.Buffers;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -64,29 +65,35 @@ internal sealed class QueryLogWriter
         }, cancellationToken);
     }
 
-    // The same calls as the raw COPY reference in bench/QueryIngest, and no per-row allocation.
+    // Rows are encoded into one buffer (QueryLogCopyFormat) and sent in chunks of about 64 KB.
     private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PgQueryLogEntry> rows, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < rows.Count; i++)
+        const int ChunkBytes = 64 * 1024;
+        var stream = await connection.BeginRawBinaryCopyAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        try
         {
-            var r = rows[i];
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.RecordId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.LoggedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.QueryText, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.QueryHash, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.DurationMs, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-            if (r.Endpoint is null) await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-            else await importer.WriteAsync(r.Endpoint, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            if (r.UserId is null) await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-            else await importer.WriteAsync(r.UserId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            if (r.Parameters is null) await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-            else await importer.WriteAsync(r.Parameters, NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.IsError, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(r.QueryTruncated, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+            var buffer = new ArrayBufferWriter<byte>(ChunkBytes * 2);
+            QueryLogCopyFormat.WriteHeader(buffer);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                QueryLogCopyFormat.WriteRow(buffer, rows[i]);
+                if (buffer.WrittenCount >= ChunkBytes)
+                {
+                    await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    buffer.ResetWrittenCount();
+                }
+            }
+            QueryLogCopyFormat.WriteTrailer(buffer);
+            await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
         }
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        catch
+        {
+            // Without this the dispose below would end the COPY as if it were complete.
+            await stream.CancelAsync().ConfigureAwait(false);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        await stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private static async Task<int> RaiseAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PgQueryLogEntry> rows,
