@@ -65,19 +65,24 @@ internal sealed class QueryLogWriter
         }, cancellationToken);
     }
 
+    private const int CopyChunkBytes = 64 * 1024;
+
+    // One encoding buffer kept between batches (taken by whichever batch runs), so a batch allocates none.
+    private ArrayBufferWriter<byte>? _spareBuffer;
+
     // Rows are encoded into one buffer (QueryLogCopyFormat) and sent in chunks of about 64 KB.
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PgQueryLogEntry> rows, CancellationToken cancellationToken)
+    private async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PgQueryLogEntry> rows, CancellationToken cancellationToken)
     {
-        const int ChunkBytes = 64 * 1024;
         var stream = await connection.BeginRawBinaryCopyAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        var buffer = Interlocked.Exchange(ref _spareBuffer, null) ?? new ArrayBufferWriter<byte>(CopyChunkBytes * 2);
         try
         {
-            var buffer = new ArrayBufferWriter<byte>(ChunkBytes * 2);
+            buffer.ResetWrittenCount();
             QueryLogCopyFormat.WriteHeader(buffer);
             for (var i = 0; i < rows.Count; i++)
             {
                 QueryLogCopyFormat.WriteRow(buffer, rows[i]);
-                if (buffer.WrittenCount >= ChunkBytes)
+                if (buffer.WrittenCount >= CopyChunkBytes)
                 {
                     await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
                     buffer.ResetWrittenCount();
@@ -92,6 +97,12 @@ internal sealed class QueryLogWriter
             await stream.CancelAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            // A buffer grown by a huge query text is not worth keeping.
+            if (buffer.Capacity <= 1024 * 1024)
+                _spareBuffer = buffer;
         }
         await stream.DisposeAsync().ConfigureAwait(false);
     }
