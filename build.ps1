@@ -19,6 +19,9 @@ param(
     [string[]] $Tag,
     [string[]] $ExcludeTag,
 
+    # xunit test filter (dotnet test --filter), for example 'FullyQualifiedName~Statements'.
+    [string] $XunitFilter,
+
     # Test only: run just one suite.
     [ValidateSet('All', 'Xunit', 'Pester')]
     [string] $Suite = 'All',
@@ -102,7 +105,8 @@ function Use-TestServer([scriptblock] $Body) {
 function Invoke-XunitSuite {
     $trx = Join-Path $resultsDir 'xunit.trx'
     Remove-Item $trx -ErrorAction SilentlyContinue
-    dotnet test (Join-Path $root 'tests/PgPerf.Tests/PgPerf.Tests.csproj') -c $Configuration --nologo `
+    $filter = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
+    dotnet test (Join-Path $root 'tests/PgPerf.Tests/PgPerf.Tests.csproj') -c $Configuration --nologo @filter `
         --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
     if (-not (Test-Path $trx)) { Write-Host 'xunit produced no results: counting the suite as one failure.'; return @{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
