@@ -9,11 +9,11 @@ Logging never breaks the caller. When the database cannot be reached (or the sch
 
 Bad records are non-terminating errors that name the record's position in the pipeline; the other records are written. Error ids: PgPerf.Query.InvalidDuration (negative, NaN or infinite), PgPerf.Query.EmptyQueryText, PgPerf.Query.InvalidParameters (not JSON, or an object that cannot be turned into JSON). NUL characters, which PostgreSQL cannot store in text, are removed with a warning. Query texts longer than 65,536 characters are stored cut to that length with QueryTruncated set (the hash is of the full text); endpoint and user id are cut to 1,024 characters.
 
-An execution at or over -AlertThresholdMs (500 ms) opens or updates one slow_query alert per query hash per hour in pgperf.performance_alerts (occurrences, first and last seen), in the same transaction as the rows.
+An execution at or over -AlertThresholdMs (500 ms) opens or updates the slow_query alert of its query hash in pgperf.performance_alerts (occurrences, first and last seen; the subject is the query text, shortened), in the same transaction as the rows. The alert stays open while the query keeps being slow; Invoke-PgHourlyMonitoring resolves it after an hour without a slow execution.
 '@
     Parameters  = @{
         QueryText        = 'The SQL text or a logical name such as conversations.list. Aliases: query_text, Name, QueryName, Query. Must not be empty.'
-        DurationMs       = 'How long the execution took, in milliseconds: a finite number, 0 or more. Alias: duration_ms.'
+        DurationMs       = 'How long the execution took, in milliseconds: from 0 to 86,400,000 (24 hours). A larger, negative or non-numeric value is rejected with PgPerf.Query.InvalidDuration (in a pipeline only that record; the others are written); it is almost always a unit mistake (microseconds or nanoseconds given as milliseconds). Alias: duration_ms.'
         Endpoint         = 'The API endpoint or caller that ran the query, for example /api/conversations.'
         UserId           = 'The user on whose behalf the query ran. Alias: user_id.'
         Parameters       = 'The query''s parameters: a hashtable, a PSCustomObject or a JSON string. Stored as jsonb.'
