@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Logs query executions (text or logical name, duration, endpoint, user, parameters) to pgperf.query_performance_logs.'
     Description = @'
-Send-PgQueryLog writes one row per execution to pgperf.query_performance_logs. It binds from the pipeline by property name, PascalCase or snake_case (query_text, duration_ms, user_id, logged_at, is_error), so Import-Csv timings.csv | Send-PgQueryLog and objects shaped like the spec's logQuery({...}) argument work as they are.
+Send-PgQueryLog writes one row per execution to pgperf.query_performance_logs. It binds from the pipeline by property name, PascalCase or snake_case (query_text, duration_ms, user_id, logged_at, is_error), so Import-Csv timings.csv | Send-PgQueryLog and objects shaped like the monitoring spec's logQuery({...}) argument work as they are.
 
 Rows are written in batches with binary COPY: one round trip per -BatchSize records (1,000 by default) and one at the end of the pipeline. Each record gets a QueryHash: the hash of the normalized text (comments and whitespace folded, literals, IN/VALUES lists and casts of literals replaced by ?, keywords lower-cased, $1 parameters kept), so executions of one statement group together. A logical name such as conversations.list is hashed as it is.
 
@@ -27,7 +27,7 @@ An execution at or over -AlertThresholdMs (500 ms) opens or updates the slow_que
     }
     Examples    = @(
         @{
-            Title   = 'Log one execution, as the spec''s logQuery does'
+            Title   = 'Log one execution, as the monitoring spec''s logQuery does'
             Code    = @'
 Send-PgQueryLog -QueryText 'conversations.list' -DurationMs 750 -Endpoint '/api/conversations' -UserId $userId -Parameters @{ status = 'pending_review' }
 '@
