@@ -107,6 +107,9 @@ INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
         $result.CapturedAt | Should -BeOfType [DateTimeOffset]
         Invoke-TestSql -Database $db.Name "SELECT method FROM pgperf.table_bloat_snapshots WHERE tablename = 'orders'" | Should -Be 'Approx'
         Invoke-TestSql -Database $db.Name "SELECT dedup_key FROM pgperf.performance_alerts WHERE resolved_at IS NULL" | Should -Be 'high_bloat:public.orders'
+        # It says how the figure was obtained in words (it once read "Estimate estimate, High confidence").
+        $message = Invoke-TestSql -Database $db.Name "SELECT message FROM pgperf.performance_alerts WHERE resolved_at IS NULL"
+        $message | Should -Match '^Table public\.orders is [\d.]+% bloated \([^;]+ reclaimable of [^;]+; measured with pgstattuple_approx, (high|medium|low) confidence\); consider VACUUM FULL'
     }
 
     It 'pipes into Invoke-PgVacuum -Full -WhatIf, which prints the SQL and changes nothing' {
