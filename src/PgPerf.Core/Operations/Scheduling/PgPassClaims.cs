@@ -54,6 +54,10 @@ public static class PgPassClaims
         return Render(kept);
     }
 
+    /// <summary>How many password lines (neither comments nor blank) the text holds.</summary>
+    public static int PasswordLines(string text) =>
+        text.ReplaceLineEndings("\n").Split('\n').Count(l => l.Trim().Length > 0 && !l.StartsWith('#'));
+
     /// <summary>True when the text holds no line at all (an empty file PgPerf may delete).</summary>
     public static bool IsEmpty(string text) => text.ReplaceLineEndings("\n").Split('\n').All(l => l.Trim().Length == 0);
 

@@ -257,7 +257,7 @@ public sealed class PgScheduledTaskManager
 
     /// <summary>
     /// Removes one registered entry (other crontab lines and other jobs are kept), then the pgpass line registration
-    /// wrote for it if no other registered job uses it. Returns the pgpass files changed.
+    /// wrote for it if no other registered job uses it. Returns the pgpass files a password line was removed from.
     /// </summary>
     public IReadOnlyList<string> Unregister(PgScheduledTask task)
     {
@@ -366,13 +366,13 @@ public sealed class PgScheduledTaskManager
     /// <summary>
     /// After <paramref name="task"/> is unregistered: takes it off the pgpass lines registration added for it, removes
     /// those no other registered job uses, and deletes PgPerf's own pgpass file once nothing is left in it. Lines the
-    /// user wrote are kept. Returns the files changed.
+    /// user wrote are kept. Returns the files a password line was removed from.
     /// </summary>
     public IReadOnlyList<string> ReleasePassword(PgScheduledTask task)
     {
-        var changed = new List<string>();
+        var removedFrom = new List<string>();
         if (_env.IsWindows || OperatingSystem.IsWindows())
-            return changed;
+            return removedFrom;
         var claim = PgPassClaims.Of(task.Job, task.Scheduler, task.Scope);
         var ownFile = Path.GetFullPath(Path.Combine(ConfigDirectory(task.Scope), "pgpass"));
         var files = new List<string> { ownFile };
@@ -394,9 +394,11 @@ public sealed class PgScheduledTaskManager
                 File.Delete(file);
             else
                 WritePrivateFile(file, after);
-            changed.Add(file);
+            // The text also changes when only the comment loses this job (another job still uses the line).
+            if (PgPassClaims.PasswordLines(after) < PgPassClaims.PasswordLines(before))
+                removedFrom.Add(file);
         }
-        return changed;
+        return removedFrom;
     }
 
     // Writes a new 0600 file and moves it into place, so a password is never in a file others can read.
