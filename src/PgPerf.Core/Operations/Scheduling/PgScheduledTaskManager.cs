@@ -105,13 +105,16 @@ public sealed class PgScheduledTaskManager
     }
 
     /// <summary>
-    /// The scheduler whose entry -WhatIf shows when <see cref="ResolveScheduler"/> finds the requested one missing: the one
-    /// asked for, or for Auto the usual one of this OS (cron, Task Scheduler). Rendering needs no scheduler installed.
+    /// The scheduler whose entry -WhatIf shows when <see cref="ResolveScheduler"/> finds the requested one missing here
+    /// (cron not installed, systemd not running): the one asked for, or for Auto the usual one of this OS. Rendering
+    /// needs no scheduler installed. Null for a scheduler this OS never has (Task Scheduler off Windows, cron or systemd
+    /// on Windows): that stays an error.
     /// </summary>
-    public PgSchedulerKind PreviewScheduler(PgSchedulerKind requested) => requested switch
+    public PgSchedulerKind? PreviewScheduler(PgSchedulerKind requested) => requested switch
     {
         PgSchedulerKind.Auto => _env.IsWindows ? PgSchedulerKind.TaskScheduler : PgSchedulerKind.Cron,
-        _ => requested,
+        PgSchedulerKind.TaskScheduler => _env.IsWindows ? requested : null,
+        _ => _env.IsWindows ? null : requested,
     };
 
     /// <summary>The entry as it would be registered; touches nothing.</summary>

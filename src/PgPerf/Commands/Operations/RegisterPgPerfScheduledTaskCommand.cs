@@ -59,10 +59,10 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             {
                 scheduler = manager.ResolveScheduler(Scheduler);
             }
-            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Schedule.SchedulerUnavailable" && IsWhatIf())
+            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Schedule.SchedulerUnavailable" && IsWhatIf() && manager.PreviewScheduler(Scheduler) is { } preview)
             {
                 // -WhatIf only shows the entry, and rendering needs no scheduler: show it, and say what registering needs.
-                scheduler = manager.PreviewScheduler(Scheduler);
+                scheduler = preview;
                 WriteWarning($"{ex.Message} -WhatIf shows the {scheduler} entry anyway; registering it needs that scheduler.");
             }
             var connectionFile = ConnectionFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConnectionFile);
