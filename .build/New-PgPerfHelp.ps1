@@ -34,7 +34,21 @@ function Get-TypeName([type] $type) {
     $type.FullName -replace '^System\.Management\.Automation\.', '' -replace '^System\.', ''
 }
 
-function Write-Parameter($parameter, $attribute, [hashtable] $text, [string] $commandName) {
+# The value a parameter has when it is not given, read from a new instance of the cmdlet (its property
+# initializers), so help never says "None" for a parameter that has a default. A help source may override one
+# with Defaults = @{ Name = 'text' } (for example a default computed at run time).
+function Get-DefaultText($parameter, $attribute, $instance, [hashtable] $overrides) {
+    if ($overrides -and $overrides.ContainsKey($parameter.Name)) { return $overrides[$parameter.Name] }
+    if ($parameter.ParameterType -eq [switch]) { return 'False' }
+    if ($attribute.IsMandatory -or $null -eq $instance) { return 'None' }
+    $value = $instance.($parameter.Name)
+    if ($null -eq $value) { return 'None' }
+    if ($value -is [array]) { return $(if ($value.Count) { ($value | ForEach-Object { [string]$_ }) -join ', ' } else { 'None' }) }
+    if ($value -is [IFormattable]) { return $value.ToString($null, [cultureinfo]::InvariantCulture) }
+    "$value"
+}
+
+function Write-Parameter($parameter, $attribute, [hashtable] $text, [string] $commandName, $instance, [hashtable] $defaults) {
     $description = $text[$parameter.Name] ?? $common.Parameters[$parameter.Name]
     if (-not $description) { Write-Warning "$commandName -$($parameter.Name) has no description in $HelpSource." }
     $pipeline = @(
@@ -45,7 +59,8 @@ function Write-Parameter($parameter, $attribute, [hashtable] $text, [string] $co
     $w.WriteStartElement('command', 'parameter', $cmd)
     $w.WriteAttributeString('required', "$($attribute.IsMandatory)".ToLower())
     $w.WriteAttributeString('variableLength', "$($parameter.ParameterType.IsArray)".ToLower())
-    $w.WriteAttributeString('globbing', 'false')
+    $wildcards = [bool]($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+    $w.WriteAttributeString('globbing', "$wildcards".ToLower())
     $w.WriteAttributeString('pipelineInput', $(if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }))
     $w.WriteAttributeString('position', $(if ($attribute.Position -ge 0) { "$($attribute.Position)" } else { 'named' }))
     $w.WriteAttributeString('aliases', $(if ($parameter.Aliases.Count) { $parameter.Aliases -join ', ' } else { 'none' }))
@@ -67,7 +82,7 @@ function Write-Parameter($parameter, $attribute, [hashtable] $text, [string] $co
         $w.WriteEndElement()
     }
     $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, (Get-TypeName $parameter.ParameterType)); $w.WriteElementString('uri', $maml, ''); $w.WriteEndElement()
-    $w.WriteElementString('defaultValue', $dev, $(if ($isSwitch) { 'False' } else { 'None' }))
+    $w.WriteElementString('defaultValue', $dev, (Get-DefaultText $parameter $attribute $instance $defaults))
     $w.WriteEndElement()
 }
 
@@ -79,6 +94,8 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     if (-not (Test-Path $sourceFile)) { throw "No help source for $($command.Name): add $sourceFile (Synopsis, Description, Parameters, Examples)." }
     $help = Import-PowerShellDataFile $sourceFile
     $paramText = $help['Parameters'] ?? @{}
+    $defaults = $help['Defaults'] ?? @{}
+    $instance = [Activator]::CreateInstance($command.ImplementingType)
 
     $w.WriteStartElement('command', 'command', $cmd)
     $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
@@ -96,7 +113,7 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
         $w.WriteStartElement('syntaxItem', $cmd)
         $w.WriteElementString('name', $maml, $command.Name)
         foreach ($p in $set.Parameters | Where-Object Name -notin $skip) {
-            Write-Parameter $p $p $paramText $command.Name
+            Write-Parameter $p $p $paramText $command.Name $instance $defaults
         }
         $w.WriteEndElement()
     }
@@ -105,7 +122,7 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     $w.WriteStartElement('parameters', $cmd)
     foreach ($p in $command.Parameters.Values | Where-Object Name -notin $skip | Sort-Object Name) {
         $attr = $p.ParameterSets.Values | Select-Object -First 1
-        Write-Parameter $p $attr $paramText $command.Name
+        Write-Parameter $p $attr $paramText $command.Name $instance $defaults
     }
     $w.WriteEndElement()
 
@@ -126,7 +143,12 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     }
     $w.WriteEndElement()
 
-    if ($help['Notes']) { $w.WriteStartElement('alertSet', $maml); $w.WriteStartElement('alert', $maml); Write-Paras $help['Notes']; $w.WriteEndElement(); $w.WriteEndElement() }
+    # Each term of _Common.psd1 that this help uses gets its definition as a note, so no help says "the spec" unexplained.
+    $allText = (@($help.Synopsis, $help.Description) + @($paramText.Values) + @($help.Examples | ForEach-Object { $_.Title; $_.Remarks })) -join "`n"
+    $notes = @($help['Notes']) + @(foreach ($term in ($common['Terms'] ?? @{}).Keys | Sort-Object) {
+        if ($allText -match [regex]::Escape($term)) { $common.Terms[$term].Trim() }
+    }) | Where-Object { $_ }
+    if ($notes) { $w.WriteStartElement('alertSet', $maml); $w.WriteStartElement('alert', $maml); Write-Paras ($notes -join "`n`n"); $w.WriteEndElement(); $w.WriteEndElement() }
 
     $w.WriteStartElement('examples', $cmd)
     $n = 0

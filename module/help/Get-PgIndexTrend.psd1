@@ -13,7 +13,7 @@ The table name is exact (case-sensitive, no quoting needed: -Table 'Order Items'
     }
     Examples    = @(
         @{
-            Title   = 'The spec''s getIndexTrends(''conversations'', 7)'
+            Title   = 'The monitoring spec''s getIndexTrends(''conversations'', 7)'
             Code    = 'Get-PgIndexTrend -Table conversations -Days 7'
             Remarks = 'One row per index of conversations per day for the last 7 days.'
         }

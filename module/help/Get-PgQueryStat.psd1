@@ -5,7 +5,7 @@ Get-PgQueryStat summarizes pgperf.query_performance_logs over the last -Hours ho
 
 Speed and accuracy: whole hours and whole UTC days of the window are read from hourly and daily rollups (built by the hourly job, Invoke-PgHourlyMonitoring, step "query rollups"): one row per hour or day over all queries when the report is not grouped, and per query hash with -GroupBy Query or -QueryHash, where runs of whole hours and days come from aligned blocks of 2, 4 or 8 hours and 2, 4, 8 or 16 days (a 30-day window reads about a dozen rows per query, not one per day and hour); the window's partial first and last hour, and any hour whose rows changed since the job last ran (late rows, replayed spools, inserts from psql), are read from the raw log. So a report over 30 days of 10 million rows takes milliseconds, and the numbers are never stale. Percentiles from rollups are estimated from a log-bucket histogram (buckets 2 % wide) and interpolated between ranks as percentile_cont does: each P50/P95/P99 is within 1 % (sqrt(1.02) - 1 = 0.995 %) of the exact percentile_cont over the same rows. They are exact (the same value SQL gives) when the window needs no rollup (before the job first ran, or a window without a whole hour) and for small groups: a query whose rollup rows read for the window (hours, days or blocks) each hold at most 32 executions. -GroupBy Endpoint, -Endpoint and a -SlowThresholdMs other than 500 read raw rows only and are exact (and slower over long windows).
 
-Status follows the spec's thresholds on the average: Good below 100 ms, Warning from 100 to 500 ms, Critical above 500 ms; NoData when the window is empty.
+Status follows the monitoring spec's thresholds on the average: Good below 100 ms, Warning from 100 to 500 ms, Critical above 500 ms; NoData when the window is empty.
 
 -GroupBy Query returns one row per query hash (with a sample QueryText), -GroupBy Endpoint one per endpoint; grouped rows come most expensive first (by total time). -Start after -End fails with PgPerf.Query.InvalidTimeRange; -Hours must be 1 or more.
 '@
@@ -20,7 +20,7 @@ Status follows the spec's thresholds on the average: Good below 100 ms, Warning 
     }
     Examples    = @(
         @{
-            Title   = 'The spec''s getQueryStats(startDate, endDate)'
+            Title   = 'The monitoring spec''s getQueryStats(startDate, endDate)'
             Code    = @'
 $stats = Get-PgQueryStat -Start (Get-Date).AddDays(-1) -End (Get-Date)
 "P95 latency: $($stats.P95DurationMs)ms"

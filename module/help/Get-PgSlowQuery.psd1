@@ -1,14 +1,15 @@
 @{
     Synopsis    = 'Lists logged query executions at or over a duration in the last hours, slowest first.'
     Description = @'
-Get-PgSlowQuery returns the executions in pgperf.query_performance_logs from the last -Hours hours (24) that took at least -MinDurationMs milliseconds (500), slowest first, as PgSlowQuery objects: LoggedAt, QueryText, QueryHash, DurationMs, Endpoint, UserId, Parameters (JSON text), IsError and QueryTruncated. It is the spec's getSlowQueries(24, 500); the SQL function pgperf.get_slow_queries(hours_back, min_duration_ms) returns the same rows for psql or pg_cron users.
+Get-PgSlowQuery returns the executions in pgperf.query_performance_logs from the last -Hours hours (24) that took at least -MinDurationMs milliseconds (500), slowest first, at most -Top of them (100 by default; -All or -Top 0 for every one), as PgSlowQuery objects: LoggedAt, QueryText, QueryHash, DurationMs, Endpoint, UserId, Parameters (JSON text), IsError and QueryTruncated. It is the monitoring spec's getSlowQueries(24, 500); the SQL function pgperf.get_slow_queries(hours_back, min_duration_ms) returns the same rows for psql or pg_cron users.
 
 With a threshold of 500 ms or more the rows come from pgperf.query_log_slow, a copy of the slow rows that the log's triggers keep in step (inserts, updates, deletes, TRUNCATE, retention), stored in time order, so a day of slow rows is a few dozen pages however large the log grows. Below 500 ms the log itself is read. -Hours must be 1 or more (a parameter validation error otherwise).
 '@
     Parameters  = @{
         Hours         = 'How many hours back to look, from now. 1 or more; default 24.'
-        MinDurationMs = 'Only executions that took at least this many milliseconds. Default 500 (the spec''s slow threshold).'
-        Top           = 'Return only the N slowest executions. Default: all.'
+        MinDurationMs = 'Only executions that took at least this many milliseconds. Default 500 (the monitoring spec''s slow threshold).'
+        Top           = 'Return only the N slowest executions. Default 100; when more match and -Top was not given, a warning says so. -Top 0 returns every matching execution, as -All does.'
+        All           = 'Return every matching execution, however many (a busy week can hold hundreds of thousands). The same as -Top 0.'
         QueryHash     = 'Only these query hashes. Binds by property name, so the output of Get-PgQueryStat -GroupBy Query can be piped in.'
         Endpoint      = 'Only executions from these endpoints.'
     }

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Reports table bloat: the space VACUUM FULL would give back, heap plus TOAST, per table.'
     Description = @'
-Get-PgTableBloat reports, for every table, partition, partitioned table (the sum of its partitions) and materialized view, how much space a rewrite (VACUUM FULL or pg_repack) would give back, in bytes (BloatBytes) and as a percentage of the table's heap plus TOAST size (BloatPercent). The fillfactor reserve is not counted as waste. Status follows the spec: Healthy under 10 %, Monitor 10-20 %, ActionRequired over 20 %, Critical over 50 %.
+Get-PgTableBloat reports, for every table, partition, partitioned table (the sum of its partitions) and materialized view, how much space a rewrite (VACUUM FULL or pg_repack) would give back, in bytes (BloatBytes) and as a percentage of the table's heap plus TOAST size (BloatPercent). The fillfactor reserve is not counted as waste. Status follows the monitoring spec: Healthy under 10 %, Monitor 10-20 %, ActionRequired over 20 %, Critical over 50 %.
 
 -Method Estimate (the default) reads only the catalog and pg_stats, so it is cheap enough for every table at once. It lays the columns out with their real alignment and NULL fractions, uses PostgreSQL's fillfactor rule and the live TOAST chunk count. Where the estimate is weak it says so in Flags and lowers Confidence: NoStats (never analyzed), StaleStats (many changes since the last ANALYZE), NoStatsAccess (the role cannot read pg_stats for the table), NameColumns, DroppedColumns, ToastNeverVacuumed, ToastUnknown, PaddingHeavy, SizeFromCatalog (the table was locked, so its size came from pg_class).
 
@@ -12,8 +12,9 @@ A table name without wildcards that matches nothing gives a PgPerf.Bloat.TableNo
     Parameters  = @{
         Table           = 'Table names to report (wildcards allowed; case-sensitive). Binds from the pipeline by property name (Table or tablename). All tables when omitted.'
         Schema          = 'Schema names to report (wildcards allowed). Binds from the pipeline by property name (Schema or schemaname).'
-        MinBloatPercent = 'Only tables whose BloatPercent is at least this value, 0 to 100. 0 (the default) returns every table; the spec''s high-bloat list is -MinBloatPercent 20.'
+        MinBloatPercent = 'Only tables whose BloatPercent is at least this value, 0 to 100. 0 (the default) returns every table; the monitoring spec''s high-bloat list is -MinBloatPercent 20.'
         MinWastedMB     = 'Only tables that would give back at least this many megabytes. Use it to ignore small tables whose percentage is high but whose waste is not.'
+        IncludePgPerf   = 'Also lists PgPerf''s own tables (schema pgperf: the query log and its partitions, snapshots, alerts). They are left out by default because they are the monitor, not the application it watches; a -Schema or -Table given exactly (without wildcards) finds them too.'
         Method          = 'Estimate (default: catalog and pg_stats only, no table is read), Approx (pgstattuple_approx: reads the pages that are not all-visible) or Exact (pgstattuple: reads the whole table and its TOAST table). Approx and Exact need the pgstattuple extension.'
     }
     Examples    = @(

@@ -10,7 +10,7 @@ Indexes behind a primary key, a unique or exclusion constraint, unique indexes a
 Get-PgUnusedIndex is a report and writes nothing, unless -RaiseAlerts: then it also opens one 'unused_index' alert per ConsiderDropping index (dedup key unused_index:schema.index) and resolves the open ones whose index is used again or gone. The daily job uses -RaiseAlerts.
 '@
     Parameters  = @{
-        MinDaysUnused            = 'Observed days without a scan before an index counts as Unused. Default 30 (the spec). Must be 1 or more.'
+        MinDaysUnused            = 'Observed days without a scan before an index counts as Unused. Default 30 (the monitoring spec). Must be 1 or more.'
         MinSizeMB                = 'Leaves out indexes smaller than this many megabytes. Default 0 (all).'
         IncludeConstraintIndexes = 'Also judges indexes that enforce a primary key, unique or exclusion constraint, unique indexes and the replica identity.'
         IgnoreStatsAge           = 'Judges an index with no scan seen as Unused however short the observation is, instead of InsufficientData.'
@@ -21,7 +21,7 @@ Get-PgUnusedIndex is a report and writes nothing, unless -RaiseAlerts: then it a
     }
     Examples    = @(
         @{
-            Title   = 'The spec''s detectUnusedIndexes(30)'
+            Title   = 'The monitoring spec''s detectUnusedIndexes(30)'
             Code    = 'Get-PgUnusedIndex -MinDaysUnused 30 | Sort-Object SizeBytes -Descending | Format-Table'
             Remarks = 'Lists LowUsage, Unused, ConsiderDropping and InsufficientData indexes, largest first.'
         }

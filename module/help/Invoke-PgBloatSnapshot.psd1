@@ -10,7 +10,7 @@ Finally it runs pgperf.check_table_bloat_alerts(): one open 'high_bloat' alert p
 The same SQL functions work without PowerShell (psql, pg_cron): SELECT pgperf.capture_table_bloat_snapshot(); SELECT pgperf.check_table_bloat_alerts();
 '@
     Parameters  = @{
-        ThresholdPercent    = 'Alert when a table''s bloat is over this percentage (0 to 100; the spec''s default 20).'
+        ThresholdPercent    = 'Alert when a table''s bloat is over this percentage (0 to 100; the monitoring spec''s default 20).'
         MinWastedMB         = 'Never alert on a table that would give back less than this many megabytes (default 1), so a 16 kB table at 80 % pages nobody.'
         ConfirmAbovePercent = 'Confirm estimates at or over this percentage (default 20) with pgstattuple_approx, when the extension is installed.'
         TimeBudgetSeconds   = 'Seconds allowed for the pgstattuple_approx confirmations (default 60). Tables left when it runs out keep their estimate and are listed in Skipped.'

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Runs the daily maintenance job: unused-index and high-bloat detection, and retention.'
     Description = @'
-Invoke-PgDailyMaintenance runs the spec's daily job against one database. Every step runs even when an earlier one fails; each is timed, and the result lists every step with its status (Succeeded, Failed, Skipped), count, duration and error. A failed step also opens a job_failure alert. The retention step deletes old rows in short batches (see Invoke-PgPerfRetention) and its VACUUM advice is written as a warning.
+Invoke-PgDailyMaintenance runs the monitoring spec's daily job against one database. Every step runs even when an earlier one fails; each is timed, and the result lists every step with its status (Succeeded, Failed, Skipped), count, duration and error. A failed step also opens a job_failure alert. The retention step deletes old rows in short batches (see Invoke-PgPerfRetention) and its VACUUM advice is written as a warning.
 
 Two runs at the same time do not run twice: a second run returns one Skipped step with "another run holds the lock".
 

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Runs the hourly monitoring job: snapshots and the query-performance check, each step isolated.'
     Description = @'
-Invoke-PgHourlyMonitoring runs the spec's hourly job against one database. Every step runs even when an earlier one fails; each is timed, and the result lists every step with its status (Succeeded, Failed, Skipped), count, duration and error. A failed step also opens a job_failure alert (one per step, resolved automatically when the step succeeds again).
+Invoke-PgHourlyMonitoring runs the monitoring spec's hourly job against one database. Every step runs even when an earlier one fails; each is timed, and the result lists every step with its status (Succeeded, Failed, Skipped), count, duration and error. A failed step also opens a job_failure alert (one per step, resolved automatically when the step succeeds again).
 
 Two runs at the same time do not double-capture: the job holds a per-job advisory lock, and a second run returns one Skipped step with "another run holds the lock".
 

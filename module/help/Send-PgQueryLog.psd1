@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Logs query executions (text or logical name, duration, endpoint, user, parameters) to pgperf.query_performance_logs.'
     Description = @'
-Send-PgQueryLog writes one row per execution to pgperf.query_performance_logs. It binds from the pipeline by property name, PascalCase or snake_case (query_text, duration_ms, user_id, logged_at, is_error), so Import-Csv timings.csv | Send-PgQueryLog and objects shaped like the spec's logQuery({...}) argument work as they are.
+Send-PgQueryLog writes one row per execution to pgperf.query_performance_logs. It binds from the pipeline by property name, PascalCase or snake_case (query_text, duration_ms, user_id, logged_at, is_error), so Import-Csv timings.csv | Send-PgQueryLog and objects shaped like the monitoring spec's logQuery({...}) argument work as they are.
 
 Rows are written in batches with binary COPY: one round trip per -BatchSize records (1,000 by default) and one at the end of the pipeline. Each record gets a QueryHash: the hash of the normalized text (comments and whitespace folded, literals, IN/VALUES lists and casts of literals replaced by ?, keywords lower-cased, $1 parameters kept), so executions of one statement group together. A logical name such as conversations.list is hashed as it is.
 
@@ -9,11 +9,11 @@ Logging never breaks the caller. When the database cannot be reached (or the sch
 
 Bad records are non-terminating errors that name the record's position in the pipeline; the other records are written. Error ids: PgPerf.Query.InvalidDuration (negative, NaN or infinite), PgPerf.Query.EmptyQueryText, PgPerf.Query.InvalidParameters (not JSON, or an object that cannot be turned into JSON). NUL characters, which PostgreSQL cannot store in text, are removed with a warning. Query texts longer than 65,536 characters are stored cut to that length with QueryTruncated set (the hash is of the full text); endpoint and user id are cut to 1,024 characters.
 
-An execution at or over -AlertThresholdMs (500 ms) opens or updates one slow_query alert per query hash per hour in pgperf.performance_alerts (occurrences, first and last seen), in the same transaction as the rows.
+An execution at or over -AlertThresholdMs (500 ms) opens or updates the slow_query alert of its query hash in pgperf.performance_alerts (occurrences, first and last seen; the subject is the query text, shortened), in the same transaction as the rows. The alert stays open while the query keeps being slow; Invoke-PgHourlyMonitoring resolves it after an hour without a slow execution.
 '@
     Parameters  = @{
         QueryText        = 'The SQL text or a logical name such as conversations.list. Aliases: query_text, Name, QueryName, Query. Must not be empty.'
-        DurationMs       = 'How long the execution took, in milliseconds: a finite number, 0 or more. Alias: duration_ms.'
+        DurationMs       = 'How long the execution took, in milliseconds: from 0 to 86,400,000 (24 hours). A larger, negative or non-numeric value is rejected with PgPerf.Query.InvalidDuration (in a pipeline only that record; the others are written); it is almost always a unit mistake (microseconds or nanoseconds given as milliseconds). Alias: duration_ms.'
         Endpoint         = 'The API endpoint or caller that ran the query, for example /api/conversations.'
         UserId           = 'The user on whose behalf the query ran. Alias: user_id.'
         Parameters       = 'The query''s parameters: a hashtable, a PSCustomObject or a JSON string. Stored as jsonb.'
@@ -27,7 +27,7 @@ An execution at or over -AlertThresholdMs (500 ms) opens or updates one slow_que
     }
     Examples    = @(
         @{
-            Title   = 'Log one execution, as the spec''s logQuery does'
+            Title   = 'Log one execution, as the monitoring spec''s logQuery does'
             Code    = @'
 Send-PgQueryLog -QueryText 'conversations.list' -DurationMs 750 -Endpoint '/api/conversations' -UserId $userId -Parameters @{ status = 'pending_review' }
 '@

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Removes PgPerf''s scheduled jobs; other crontab lines, units and tasks are left alone.'
     Description = @'
-Unregister-PgPerfScheduledTask removes the entry of a PgPerf job: its marked crontab line (every other line of the crontab is kept as it was), its /etc/cron.d file, its systemd timer and service (disabled first), or its \PgPerf task. It takes Job, Scheduler and Scope from the pipeline, so Get-PgPerfScheduledTask | Unregister-PgPerfScheduledTask removes everything PgPerf registered. When nothing is registered for the job the error is PgPerf.Schedule.NotFound. The pgpass file is left in place (other tools may use it).
+Unregister-PgPerfScheduledTask removes the entry of a PgPerf job: its marked crontab line (every other line of the crontab is kept as it was), its /etc/cron.d file, its systemd timer and service (disabled first), or its \PgPerf task. It takes Job, Scheduler and Scope from the pipeline, so Get-PgPerfScheduledTask | Unregister-PgPerfScheduledTask removes everything PgPerf registered. When nothing is registered for the job the error is PgPerf.Schedule.NotFound. A password line that Register-PgPerfScheduledTask wrote for the job (it marks such lines with a comment naming the jobs that use them) is removed from the pgpass file once no other registered PgPerf job uses it, and PgPerf's own pgpass file (~/.config/pgperf/pgpass) is deleted when nothing is left in it. Lines you wrote yourself are never removed, even when registration updated their password.
 '@
     Parameters  = @{
         Job       = 'The job to remove: Hourly or Daily. Binds by property name from the pipeline.'

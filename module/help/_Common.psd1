@@ -11,4 +11,10 @@ User name and password for the connection. Overrides the user and password in -C
         Confirm  = 'Asks for confirmation before each change.'
         PassThru = 'Writes the resulting object to the pipeline. By default this cmdlet writes nothing.'
     }
+    # Terms the help texts use. The help generator adds a note defining each term a cmdlet's help mentions.
+    Terms = @{
+        'monitoring spec' = @'
+The monitoring spec is "Database Performance Monitoring Services", the specification PgPerf implements. It describes a query logger (logQuery, the withQueryLogging middleware), reports (getSlowQueries, getQueryStats, detectUnusedIndexes, getIndexTrends, getHighBloatTables), the GET /api/performance endpoint and its JSON, an hourly and a daily job, and the thresholds PgPerf uses by default: a query is slow at 500 ms; an average is Good under 100 ms and Critical over 500 ms; a table is bloated at 20 % (Monitor from 10 %, Critical over 50 %); an index is unused after 30 days without a scan. Names such as getSlowQueries(24, 500) are the monitoring spec's TypeScript calls; the cmdlet named in this help gives the same answer.
+'@
+    }
 }

@@ -60,6 +60,17 @@ INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
         @(Get-PgTableBloat -Connection $db.ConnectionString -Schema pgperf).Schema | Sort-Object -Unique | Should -Be @('pgperf')
     }
 
+    It 'leaves PgPerf''s own tables out unless -IncludePgPerf or named exactly' {
+        # Send-PgQueryLog fills pgperf's log (its default partition looked 100 % bloated to a new user).
+        Send-PgQueryLog -Connection $db.ConnectionString -QueryText 'self.noise' -DurationMs 1
+        @(Get-PgTableBloat -Connection $db.ConnectionString).Schema | Sort-Object -Unique | Should -Be @('public')
+        @(Get-PgTableBloat -Connection $db.ConnectionString -Table 'query_performance*') | Should -BeNullOrEmpty
+        $all = @(Get-PgTableBloat -Connection $db.ConnectionString -IncludePgPerf)
+        $all.Table | Should -Contain 'query_performance_logs_default'
+        $all.Table | Should -Contain 'orders'
+        (Get-PgTableBloat -Connection $db.ConnectionString -Table query_performance_logs_default).Schema | Should -Be 'pgperf'
+    }
+
     It 'writes PgPerf.Bloat.TableNotFound for a name that matches nothing and goes on' {
         $out = Get-PgTableBloat -Connection $db.ConnectionString -Table nosuch, orders -ErrorVariable errs -ErrorAction SilentlyContinue
         @($out).Table | Should -Be @('orders')
@@ -96,6 +107,9 @@ INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
         $result.CapturedAt | Should -BeOfType [DateTimeOffset]
         Invoke-TestSql -Database $db.Name "SELECT method FROM pgperf.table_bloat_snapshots WHERE tablename = 'orders'" | Should -Be 'Approx'
         Invoke-TestSql -Database $db.Name "SELECT dedup_key FROM pgperf.performance_alerts WHERE resolved_at IS NULL" | Should -Be 'high_bloat:public.orders'
+        # It says how the figure was obtained in words (it once read "Estimate estimate, High confidence").
+        $message = Invoke-TestSql -Database $db.Name "SELECT message FROM pgperf.performance_alerts WHERE resolved_at IS NULL"
+        $message | Should -Match '^Table public\.orders is [\d.]+% bloated \([^;]+ reclaimable of [^;]+; measured with pgstattuple_approx, (high|medium|low) confidence\); consider VACUUM FULL'
     }
 
     It 'pipes into Invoke-PgVacuum -Full -WhatIf, which prints the SQL and changes nothing' {
@@ -118,6 +132,13 @@ Get-PgTableBloat -Connection '$($db.ConnectionString)' -Table orders | Invoke-Pg
 
         $quoted = Invoke-PgVacuum -Connection $db.ConnectionString -Table 'Order Lines'
         $quoted.Sql | Should -Be 'VACUUM public."Order Lines"'
+    }
+
+    It 'checks that the table exists under -WhatIf too' {
+        Invoke-PgVacuum -Connection $db.ConnectionString -Table nosuch -Full -WhatIf -WarningAction SilentlyContinue -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Bloat.TableNotFound,*'
+        $errs[0].Exception.Message | Should -Match 'public\.nosuch does not exist'
     }
 
     It 'writes PgPerf.Bloat.TableNotFound for a table to vacuum that does not exist' {

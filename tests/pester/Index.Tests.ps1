@@ -150,6 +150,19 @@ Get-PgUnusedIndex -Connection '$cs' -IgnoreStatsAge -Status Active, Unused -Tabl
         @(Get-PgInvalidIndex -Connection $cs) | Should -HaveCount 0
     }
 
+    It 'Get-PgInvalidIndex leaves PgPerf''s own schema out unless -IncludePgPerf' {
+        Invoke-TestSql -Database $db.Name 'CREATE TABLE pgperf.zz_selftest (b int); INSERT INTO pgperf.zz_selftest VALUES (1), (1)' | Out-Null
+        Invoke-TestSql -Database $db.Name 'CREATE UNIQUE INDEX CONCURRENTLY zz_selftest_b ON pgperf.zz_selftest (b)' -AllowError | Out-Null
+        try {
+            @(Get-PgInvalidIndex -Connection $cs) | Should -HaveCount 0
+            $own = @(Get-PgInvalidIndex -Connection $cs -IncludePgPerf)
+            $own.Index | Should -Be 'zz_selftest_b'
+            $own[0].Schema | Should -Be 'pgperf'
+        } finally {
+            Invoke-TestSql -Database $db.Name 'DROP TABLE pgperf.zz_selftest' | Out-Null
+        }
+    }
+
     It 'Get-PgUnusedIndex -RaiseAlerts opens one alert per large unused index and resolves it once the index is gone' {
         Invoke-TestSql -Database $db.Name @'
 CREATE TABLE big(v int); INSERT INTO big SELECT g FROM generate_series(1, 600000) g; CREATE INDEX big_v ON big(v); ANALYZE big;

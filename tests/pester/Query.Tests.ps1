@@ -129,10 +129,26 @@ conversations.get,800,/api/conversations/1,u2,,2025-10-30T10:31:00Z,true
         ($a | ConvertTo-Json | ConvertFrom-Json).QueryHash | Should -Be $a.QueryHash
     }
 
-    It 'opens one slow_query alert per query hash per hour, counting occurrences' {
+    It 'opens one slow_query alert per query hash, counting occurrences' {
         1..5 | ForEach-Object { [pscustomobject]@{ QueryText = "SELECT * FROM slow_table WHERE k = $_"; DurationMs = 600 + $_ } } | Send-PgQueryLog -Connection $cs -BatchSize 2
         Send-PgQueryLog -Connection $cs -QueryText 'SELECT * FROM slow_table WHERE k = 99' -DurationMs 100   # under the threshold
         Invoke-TestSql -Database $db.Name "SELECT count(*), sum(occurrences) FROM pgperf.performance_alerts WHERE alert_type = 'slow_query' AND message LIKE '%slow_table%'" | Should -Be '1|5'
+    }
+
+    It 'Get-PgSlowQuery returns the 100 slowest by default and says when more match; -All and -Top 0 return every one' {
+        1..150 | ForEach-Object { [pscustomobject]@{ QueryText = 'top.default'; DurationMs = 500 + $_; Endpoint = '/top-default' } } |
+            Send-PgQueryLog -Connection $cs -AlertThresholdMs 0
+        $default = @(Get-PgSlowQuery -Connection $cs -Endpoint '/top-default' -WarningVariable w -WarningAction SilentlyContinue)
+        $default.Count | Should -Be 100
+        $default[0].DurationMs | Should -Be 650
+        $default[-1].DurationMs | Should -Be 551
+        $w.Count | Should -Be 1
+        "$w" | Should -Match 'Showing the 100 slowest executions; more match\. Use -Top N for another number, or -All \(or -Top 0\) for every one\.'
+        @(Get-PgSlowQuery -Connection $cs -Endpoint '/top-default' -All).Count | Should -Be 150
+        @(Get-PgSlowQuery -Connection $cs -Endpoint '/top-default' -Top 0).Count | Should -Be 150
+        @(Get-PgSlowQuery -Connection $cs -Endpoint '/top-default' -Top 5 -WarningVariable w5).Count | Should -Be 5
+        $w5.Count | Should -Be 0
+        { Get-PgSlowQuery -Connection $cs -Top 5 -All } | Should -Throw -ErrorId 'AmbiguousParameterSet,PgPerf.Commands.GetPgSlowQueryCommand'
     }
 }
 

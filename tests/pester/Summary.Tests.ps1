@@ -95,6 +95,26 @@ Describe 'Get-PgPerformanceSummary' -Tag 'Integration' {
         ($s | Format-List | Out-String) | Should -Match 'summary_orders_note_idx'
     }
 
+    It 'fills the slowest queries its default view shows' {
+        $s = Get-PgPerformanceSummary -Connection $cs
+        $s.SlowQueries.QueryText | Should -Be @('SELECT * FROM conversations WHERE status = ?')
+        $s.SlowQueries[0].DurationMs | Should -Be 750
+        ($s | Format-List | Out-String -Width 200) | Should -Match ([regex]::Escape('SELECT * FROM conversations WHERE status = ? 750 ms'))
+        # The spec's summary JSON has no slow_queries: that stays as it was.
+        (Get-PgPerformanceSummary -Connection $cs -AsJson | ConvertFrom-Json).PSObject.Properties.Name | Should -Not -Contain 'slow_queries'
+    }
+
+    It 'leaves PgPerf''s own tables out of the bloated tables unless -IncludePgPerf' {
+        # 9 of 10 rows of a pgperf table deleted: well over the 10 % threshold and the 0.1 MB floor.
+        Invoke-TestSql -Database $db.Name @'
+INSERT INTO pgperf.query_log_texts SELECT 'selftest' || g, repeat('x', 200) FROM generate_series(1, 20000) g;
+DELETE FROM pgperf.query_log_texts WHERE query_hash LIKE 'selftest%' AND right(query_hash, 1) <> '0';
+ANALYZE pgperf.query_log_texts;
+'@ | Out-Null
+        (Get-PgPerformanceSummary -Connection $cs -Metric Bloat).TableBloat.Schema | Should -Not -Contain 'pgperf'
+        (Get-PgPerformanceSummary -Connection $cs -Metric Bloat -IncludePgPerf).TableBloat.Table | Should -Contain 'query_log_texts'
+    }
+
     It 'reports the slowest executions with -Metric SlowQueries' {
         $s = Get-PgPerformanceSummary -Connection $cs -Metric SlowQueries -Hours 1 -AsJson | ConvertFrom-Json
         $s.PSObject.Properties.Name | Should -Be @('query_performance', 'slow_queries', 'hours', 'generated_at')

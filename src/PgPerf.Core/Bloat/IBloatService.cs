@@ -35,6 +35,9 @@ public interface IBloatService
     /// <summary>Captures a snapshot of every table, confirms the worst with Approx within the time budget, then checks alerts.</summary>
     PgSnapshotResult CaptureSnapshot(PgBloatSnapshotOptions options, CancellationToken cancellationToken);
 
+    /// <summary>Throws PgPerf.Bloat.TableNotFound unless the table exists (what Invoke-PgVacuum -WhatIf checks).</summary>
+    void EnsureTableExists(string schema, string table, CancellationToken cancellationToken);
+
     /// <summary>Runs VACUUM (outside any transaction) and reports the size before and after.</summary>
     PgVacuumResult Vacuum(string schema, string table, bool full, bool analyze, CancellationToken cancellationToken);
 }

@@ -27,6 +27,9 @@ public sealed record PgSummaryOptions
 
     /// <summary>At most this many rows in each list.</summary>
     public int Top { get; init; } = 20;
+
+    /// <summary>List PgPerf's own tables (schema pgperf) too; they are left out by default.</summary>
+    public bool IncludePgPerf { get; init; }
 }
 
 /// <summary>The performance dashboard in one object: query figures, bloated tables and unused indexes.</summary>
@@ -40,7 +43,7 @@ public sealed class PgPerformanceSummary : PgServerRecord
     /// <summary>Totals over the window (Summary and SlowQueries).</summary>
     public PgQueryStat? QueryPerformance { get; init; }
 
-    /// <summary>Slowest executions in the window (SlowQueries only).</summary>
+    /// <summary>Slowest executions in the window, slowest first (Summary and SlowQueries; the spec's JSON has them for slow_queries only).</summary>
     public PgSlowQuery[] SlowQueries { get; init; } = Array.Empty<PgSlowQuery>();
 
     /// <summary>Tables at or over the threshold, most wasted bytes first (Summary and Bloat).</summary>

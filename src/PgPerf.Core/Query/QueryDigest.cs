@@ -42,6 +42,10 @@ public sealed class QueryDigest
 
     public void Add(double value)
     {
+        // The log holds nothing above QueryLogRules.MaxDurationMs (migration 012 lowered older rows to it); a larger,
+        // infinite or NaN value is counted at that limit, so one such value cannot turn Sum into Infinity or the
+        // buckets into an array of tens of thousands.
+        if (!(value <= QueryLogRules.MaxDurationMs)) value = QueryLogRules.MaxDurationMs;
         Count++;
         Sum += value;
         if (value < Min) Min = value;

@@ -12,6 +12,12 @@ public static class QueryLogRules
     /// <summary>Endpoint and user id are cut to this many characters.</summary>
     public const int MaxLabelLength = 1_024;
 
+    /// <summary>
+    /// Longest duration accepted: 24 hours. A larger value is a unit mistake (microseconds or nanoseconds given as
+    /// milliseconds), not a query; migration 012 enforces the same limit in the table (query_performance_logs_duration_max).
+    /// </summary>
+    public const double MaxDurationMs = 86_400_000;
+
     public const string InvalidDurationId = "PgPerf.Query.InvalidDuration";
     public const string EmptyQueryTextId = "PgPerf.Query.EmptyQueryText";
     public const string InvalidParametersId = "PgPerf.Query.InvalidParameters";
@@ -24,9 +30,11 @@ public static class QueryLogRules
     public static PgQueryLogEntry Create(string? queryText, double durationMs, DateTimeOffset? loggedAt, string? endpoint, string? userId,
         string? parametersJson, ParameterMode mode, bool isError, ICollection<string> warnings, DateTimeOffset? now = null)
     {
-        if (double.IsNaN(durationMs) || double.IsInfinity(durationMs) || durationMs < 0)
+        if (!IsValidDuration(durationMs))
             throw new PgPerfException(InvalidDurationId, PgPerfErrorKind.InvalidArgument,
-                $"DurationMs must be a finite number of milliseconds, 0 or more; got {durationMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")
+                $"DurationMs must be a number of milliseconds from 0 to {MaxDurationMs.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} (24 hours); " +
+                $"got {durationMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}. The record was not logged. " +
+                "Check the unit: the value must be milliseconds (divide microseconds by 1,000, nanoseconds by 1,000,000).")
             { ParameterName = "DurationMs" };
 
         var text = StripNul(queryText, "QueryText", warnings);
@@ -64,6 +72,9 @@ public static class QueryLogRules
             QueryTruncated = truncated,
         };
     }
+
+    /// <summary>True for a duration the log accepts: finite, 0 or more, at most <see cref="MaxDurationMs"/>.</summary>
+    public static bool IsValidDuration(double durationMs) => durationMs is >= 0 and <= MaxDurationMs;
 
     private static string? Label(string? value) =>
         string.IsNullOrEmpty(value) ? null : value.Length > MaxLabelLength ? value[..MaxLabelLength] : value;

@@ -167,15 +167,21 @@ internal sealed class BloatService : IBloatService
         }
     }
 
+    public void EnsureTableExists(string schema, string table, CancellationToken cancellationToken) =>
+        _context.Run(connection => TableOidAsync(connection, schema, table, cancellationToken), cancellationToken);
+
+    private async Task<long> TableOidAsync(NpgsqlConnection connection, string schema, string table, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT to_regclass(@name)::oid::bigint", new { name = PgIdentifier.Qualify(schema, table) }, cancellationToken: cancellationToken))
+        ?? throw TableNotFound(schema, table);
+
     public PgVacuumResult Vacuum(string schema, string table, bool full, bool analyze, CancellationToken cancellationToken)
     {
         var sql = PgVacuumSql.Build(schema, table, full, analyze);
         var name = PgIdentifier.Qualify(schema, table);
         return _context.Run(async connection =>
         {
-            var oid = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT to_regclass(@name)::oid::bigint", new { name }, cancellationToken: cancellationToken))
-                ?? throw TableNotFound(schema, table);
+            var oid = await TableOidAsync(connection, schema, table, cancellationToken);
             // VACUUM on a table the role may not maintain only warns and does nothing: refuse it clearly instead.
             var permitted = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 """

@@ -5,13 +5,14 @@ namespace PgPerf.Engine.Operations;
 /// <summary>
 /// The hourly job's query check (spec: "checks query performance metrics"): the last hour's average and P95
 /// against the spec thresholds, as one 'query_performance' alert that resolves itself when the hour is healthy.
-/// Also closes slow_query alerts that have been quiet for a day (they are keyed per hour, so nothing else would).
+/// Also closes slow_query alerts (one per query hash, open while the query stays slow) after a quiet hour: no
+/// execution at or over the threshold logged for an hour.
 /// </summary>
 internal static class QueryPerformanceCheck
 {
     internal const string AlertType = "query_performance";
     internal const string DedupKey = "query_performance:last_hour";
-    internal static readonly TimeSpan QuietSlowQueryAlerts = TimeSpan.FromHours(24);
+    internal static readonly TimeSpan QuietSlowQueryAlerts = TimeSpan.FromHours(1);
 
     public static long Run(JobStepContext step)
     {

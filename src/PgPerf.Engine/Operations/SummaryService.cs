@@ -23,15 +23,16 @@ internal sealed class SummaryService : ISummaryService
         {
             var service = Service<IQueryLogService>();
             queries = service.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now }, cancellationToken).FirstOrDefault();
-            if (options.Metric == PgSummaryMetric.SlowQueries)
-                slow = service.GetSlowQueries(new SlowQueryOptions { Hours = options.Hours, Top = options.Top }, cancellationToken).ToArray();
+            // The default view shows the slowest queries too (SlowestQueries), so Summary fills them as well.
+            slow = service.GetSlowQueries(new SlowQueryOptions { Hours = options.Hours, Top = options.Top }, cancellationToken).ToArray();
         }
 
         if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.Bloat)
         {
             // Partitioned parents are the sum of their partitions: listing both would count the waste twice.
             bloat = Service<IBloatService>().Estimate(cancellationToken)
-                .Where(t => t.Kind != "PartitionedTable" && t.BloatPercent >= options.ThresholdPercent && t.BloatBytes >= Math.Max(options.MinWastedBytes, 1))
+                .Where(t => t.Kind != "PartitionedTable" && t.BloatPercent >= options.ThresholdPercent && t.BloatBytes >= Math.Max(options.MinWastedBytes, 1)
+                            && (options.IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(t.Schema)))
                 .OrderByDescending(t => t.BloatBytes).ThenBy(t => t.QualifiedName, StringComparer.Ordinal)
                 .Take(options.Top).ToArray();
         }

@@ -104,7 +104,7 @@ internal sealed class QueryLogSpool
             {
                 var record = JsonSerializer.Deserialize<SpooledRecord>(line, Json);
                 if (record is null || record.RecordId == Guid.Empty || string.IsNullOrEmpty(record.QueryText) || string.IsNullOrEmpty(record.QueryHash)
-                    || record.LoggedAt == default || !double.IsFinite(record.DurationMs) || record.DurationMs < 0)
+                    || record.LoggedAt == default || !QueryLogRules.IsValidDuration(record.DurationMs))
                     bad.Add((number, line));
                 else
                     entries.Add(record.ToEntry());

@@ -111,11 +111,10 @@ internal sealed class QueryLogWriter
         double thresholdMs, CancellationToken cancellationToken)
     {
         var groups = rows.Where(r => r.DurationMs >= thresholdMs)
-            .GroupBy(r => (r.QueryHash, Hour: new DateTimeOffset(r.LoggedAt.UtcTicks - r.LoggedAt.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero)))
+            .GroupBy(r => r.QueryHash)
             .Select(g => new
             {
-                g.Key.QueryHash,
-                Hour = g.Key.Hour.UtcDateTime,
+                QueryHash = g.Key,
                 Count = (long)g.Count(),
                 First = g.Min(r => r.LoggedAt).UtcDateTime,
                 Last = g.Max(r => r.LoggedAt).UtcDateTime,
@@ -132,7 +131,6 @@ internal sealed class QueryLogWriter
         {
             command.Parameters.AddWithValue("threshold_ms", NpgsqlDbType.Double, thresholdMs);
             command.Parameters.AddWithValue("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Select(g => g.QueryHash).ToArray());
-            command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, groups.Select(g => g.Hour).ToArray());
             command.Parameters.AddWithValue("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, groups.Select(g => g.Count).ToArray());
             command.Parameters.AddWithValue("first", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, groups.Select(g => g.First).ToArray());
             command.Parameters.AddWithValue("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, groups.Select(g => g.Last).ToArray());

@@ -154,6 +154,79 @@ public sealed class ScheduledTaskManagerTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(passFile)!));
     }
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    // What Register-PgPerfScheduledTask does for a connection with a password: the pgpass line, then the entry.
+    private static void RegisterWithPassword(PgScheduledTaskManager manager, PgJobKind job, PgConnectionInfo target, string? connectionFile = null)
+    {
+        var (cs, passFile, writes) = manager.PlanConnection(target, connectionFile, PgTaskScope.User);
+        Assert.True(writes);
+        manager.WritePassword(target, passFile!, PgPassClaims.Of(job, PgSchedulerKind.Cron, PgTaskScope.User));
+        manager.Register(Entry(job) with { ConnectionString = cs }, PgSchedulerKind.Cron, passFile);
+    }
+
+    private static PgScheduledTask Registered(PgScheduledTaskManager manager, PgJobKind job) =>
+        Assert.Single(manager.Get(job, PgSchedulerKind.Cron, PgTaskScope.User));
+
+    [Fact]
+    public void Unregister_removes_the_password_registration_wrote_when_no_other_job_uses_it()
+    {
+        var manager = new PgScheduledTaskManager(new FakeRunner(), Env());
+        var target = PgConnectionParser.Parse("Host=db1;Port=6432;Database=app;Username=monitor;Password=s3cret");
+        var passFile = Path.Combine(_root, "config", "pgperf", "pgpass");
+        // The user's own line for another server was there before.
+        Directory.CreateDirectory(Path.GetDirectoryName(passFile)!);
+        File.WriteAllText(passFile, "other:5432:*:*:mine\n");
+        File.SetUnixFileMode(passFile, OwnerOnly);
+
+        RegisterWithPassword(manager, PgJobKind.Hourly, target);
+        RegisterWithPassword(manager, PgJobKind.Daily, target);
+        Assert.Equal(1, File.ReadAllText(passFile).Split('\n').Count(l => l == "db1:6432:app:monitor:s3cret"));
+
+        // The daily job still uses the password: it stays.
+        Assert.Empty(manager.Unregister(Registered(manager, PgJobKind.Hourly)));
+        Assert.Contains("db1:6432:app:monitor:s3cret\n", File.ReadAllText(passFile));
+
+        // The last job that used it is gone: so is the password, and only the user's line is left.
+        Assert.Equal(new[] { passFile }, manager.Unregister(Registered(manager, PgJobKind.Daily)));
+        Assert.Equal("other:5432:*:*:mine\n", File.ReadAllText(passFile));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(passFile));
+    }
+
+    [Fact]
+    public void Unregister_deletes_the_pgpass_file_registration_created_and_never_removes_the_users_own_line()
+    {
+        var manager = new PgScheduledTaskManager(new FakeRunner(), Env());
+        var passFile = Path.Combine(_root, "config", "pgperf", "pgpass");
+        RegisterWithPassword(manager, PgJobKind.Hourly, PgConnectionParser.Parse("Host=db1;Database=app;Username=monitor;Password=one"));
+        Assert.True(File.Exists(passFile));
+        manager.Unregister(Registered(manager, PgJobKind.Hourly));
+        Assert.False(File.Exists(passFile));
+
+        // A line the user wrote for the same server gets the new password but is the user's: it stays.
+        Directory.CreateDirectory(Path.GetDirectoryName(passFile)!);
+        File.WriteAllText(passFile, "db1:5432:app:monitor:old\n");
+        File.SetUnixFileMode(passFile, OwnerOnly);
+        RegisterWithPassword(manager, PgJobKind.Hourly, PgConnectionParser.Parse("Host=db1;Database=app;Username=monitor;Password=two"));
+        Assert.Equal("db1:5432:app:monitor:two\n", File.ReadAllText(passFile));
+        Assert.Empty(manager.Unregister(Registered(manager, PgJobKind.Hourly)));
+        Assert.Equal("db1:5432:app:monitor:two\n", File.ReadAllText(passFile));
+    }
+
+    [Fact]
+    public void Registering_a_job_for_another_server_lets_go_of_its_old_password_and_a_connection_file_is_cleaned_too()
+    {
+        var manager = new PgScheduledTaskManager(new FakeRunner(), Env());
+        var connectionFile = Path.Combine(_root, "jobs.pgpass");
+        RegisterWithPassword(manager, PgJobKind.Daily, PgConnectionParser.Parse("Host=db1;Database=app;Username=monitor;Password=one"), connectionFile);
+        RegisterWithPassword(manager, PgJobKind.Daily, PgConnectionParser.Parse("Host=db2;Database=app;Username=monitor;Password=two"), connectionFile);
+        Assert.DoesNotContain("db1:", File.ReadAllText(connectionFile));
+        Assert.Contains("db2:5432:app:monitor:two", File.ReadAllText(connectionFile));
+
+        Assert.Equal(new[] { connectionFile }, manager.Unregister(Registered(manager, PgJobKind.Daily)));
+        Assert.Equal("", File.ReadAllText(connectionFile));
+    }
+
     [Fact]
     public void Refuses_secrets_it_cannot_keep_private()
     {

@@ -18,6 +18,26 @@ public sealed class QueryDigestTests
         Enumerable.Range(0, n).Select(_ => Math.Round(Math.Exp(3 + 1.4 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())), 3)).ToArray();
 
     [Fact]
+    public void A_value_over_the_log_limit_counts_at_the_limit_and_never_overflows()
+    {
+        var digest = new QueryDigest();
+        // Enough values to leave exact mode, so the buckets are used too.
+        digest.AddRange(Enumerable.Range(1, 100).Select(i => (double)i));
+        digest.Add(1e308);
+        digest.Add(1e308);
+        digest.Add(double.PositiveInfinity);
+
+        Assert.Equal(103, digest.Count);
+        Assert.Equal(5050 + 3 * QueryLogRules.MaxDurationMs, digest.Sum);
+        Assert.Equal(QueryLogRules.MaxDurationMs, digest.Max);
+        Assert.Equal(QueryLogRules.MaxDurationMs, digest.Percentile(1.0));
+        var merged = new QueryDigest();
+        merged.MergePacked(digest.Pack(), digest.Count, digest.Sum, digest.Min, digest.Max);
+        Assert.Equal(digest.Sum, merged.Sum);
+        Assert.Equal(QueryLogRules.MaxDurationMs, merged.Max);
+    }
+
+    [Fact]
     public void Exact_values_give_percentile_cont_exactly()
     {
         var values = new[] { 12.5, 3, 700, 0, 41.25, 41.25, 9 };

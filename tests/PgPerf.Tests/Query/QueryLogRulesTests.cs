@@ -12,11 +12,23 @@ public class QueryLogRulesTests
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NegativeInfinity)]
+    [InlineData(1e300)]
+    [InlineData(86_400_000.001)]
     public void Rejects_bad_durations(double duration)
     {
         var ex = Assert.Throws<PgPerfException>(() => Create(duration: duration));
         Assert.Equal("PgPerf.Query.InvalidDuration", ex.ErrorId);
         Assert.Equal("DurationMs", ex.ParameterName);
+        // Says the documented limit and what to do.
+        Assert.Contains("from 0 to 86,400,000 (24 hours)", ex.Message);
+        Assert.Contains("Check the unit", ex.Message);
+    }
+
+    [Fact]
+    public void Accepts_durations_up_to_24_hours()
+    {
+        Assert.Equal(86_400_000, Create(duration: 86_400_000).DurationMs);
+        Assert.Equal(0, Create(duration: 0).DurationMs);
     }
 
     [Theory]

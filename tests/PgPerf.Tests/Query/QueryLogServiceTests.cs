@@ -86,27 +86,47 @@ public sealed class QueryLogServiceTests : IDisposable
     }
 
     [Fact]
-    public void Slow_queries_raise_one_alert_per_hash_per_hour_with_counts()
+    public void Slow_queries_keep_one_open_alert_per_hash_across_hours_with_counts_and_the_query_text()
     {
         var hour = new DateTimeOffset(DateTime.UtcNow.Date.AddHours(DateTime.UtcNow.Hour), TimeSpan.Zero);
         var previous = hour.AddHours(-1);
-        _service.Send(new[]
+        var first = new[]
         {
             Entry("SELECT * FROM t WHERE id = 1", 600, hour.AddMinutes(1)),
             Entry("SELECT * FROM t WHERE id = 2", 900, hour.AddMinutes(2)),
             Entry("SELECT * FROM t WHERE id = 3", 499, hour.AddMinutes(3)),  // under the threshold
             Entry("SELECT * FROM t WHERE id = 4", 800, previous.AddMinutes(30)),
-        }, Options, default);
+        };
+        _service.Send(first, Options, default);
         _service.Send(new[] { Entry("SELECT * FROM t WHERE id = 5", 5000, hour.AddMinutes(4)) }, Options, default);
 
-        var hash = QueryFingerprint.HashOf("SELECT * FROM t WHERE id = 1");
-        Assert.Equal(2, _db.Scalar<int>("SELECT count(*) FROM pgperf.performance_alerts WHERE alert_type = 'slow_query'"));
-        var key = $"slow_query:{hash}:{hour.UtcDateTime:yyyy-MM-dd'T'HH}";
-        Assert.Equal(3, _db.Scalar<int>($"SELECT occurrences FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
-        Assert.Equal(60, _db.Scalar<int>($"SELECT extract(epoch FROM first_seen_at - '{hour.UtcDateTime:O}'::timestamptz)::int FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
+        // The four slow executions span two hours and two batches: still one alert, open, keyed by the hash alone.
+        Assert.Equal(1, _db.Scalar<int>("SELECT count(*) FROM pgperf.performance_alerts WHERE alert_type = 'slow_query'"));
+        var key = "slow_query:" + first[0].QueryHash;
+        Assert.Equal(key, _db.Scalar<string>("SELECT dedup_key FROM pgperf.performance_alerts WHERE alert_type = 'slow_query' AND resolved_at IS NULL"));
+        Assert.Equal(4, _db.Scalar<int>($"SELECT occurrences FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
+        Assert.Equal(-1800, _db.Scalar<int>($"SELECT extract(epoch FROM first_seen_at - '{hour.UtcDateTime:O}'::timestamptz)::int FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
         Assert.Equal(240, _db.Scalar<int>($"SELECT extract(epoch FROM last_seen_at - '{hour.UtcDateTime:O}'::timestamptz)::int FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
         Assert.Equal("critical", _db.Scalar<string>($"SELECT severity FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
-        Assert.Equal(1, _db.Scalar<int>($"SELECT occurrences FROM pgperf.performance_alerts WHERE dedup_key = 'slow_query:{hash}:{previous.UtcDateTime:yyyy-MM-dd'T'HH}'"));
+        // The subject is the query text (the first batch's slowest), not the hash; the message is the latest batch's.
+        Assert.Equal("SELECT * FROM t WHERE id = 2", _db.Scalar<string>($"SELECT subject FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
+        Assert.StartsWith("SELECT * FROM t WHERE id = 5 ran at or over 500 ms", _db.Scalar<string>($"SELECT message FROM pgperf.performance_alerts WHERE dedup_key = '{key}'"));
+    }
+
+    [Fact]
+    public void A_long_query_text_is_shortened_to_one_line_in_the_alert_subject_and_message()
+    {
+        var text = "SELECT c.id,\n       c.title\n  FROM conversations c\n WHERE c.status = 'open' AND " + string.Join(" AND ", Enumerable.Range(1, 60).Select(i => $"c.col{i} = {i}"));
+        _service.Send(new[] { Entry(text, 700) }, Options, default);
+
+        var subject = _db.Scalar<string>("SELECT subject FROM pgperf.performance_alerts WHERE alert_type = 'slow_query'")!;
+        var message = _db.Scalar<string>("SELECT message FROM pgperf.performance_alerts WHERE alert_type = 'slow_query'")!;
+        // Whitespace folded, cut at 80 characters with the cut's trailing space dropped.
+        Assert.Equal("SELECT c.id, c.title FROM conversations c WHERE c.status = 'open' AND c.col1 =…", subject);
+        Assert.DoesNotContain("\n", subject);
+        Assert.StartsWith(subject[..^1], message);
+        Assert.Contains("…", message);
+        Assert.True(message.Length < text.Length, message);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public static class PgPassText
     }
 
     // The first four fields (everything before the fourth unescaped colon).
-    private static string KeyOf(string line)
+    internal static string KeyOf(string line)
     {
         var colons = 0;
         for (var i = 0; i < line.Length; i++)

@@ -104,6 +104,19 @@ public sealed class PgScheduledTaskManager
         }
     }
 
+    /// <summary>
+    /// The scheduler whose entry -WhatIf shows when <see cref="ResolveScheduler"/> finds the requested one missing here
+    /// (cron not installed, systemd not running): the one asked for, or for Auto the usual one of this OS. Rendering
+    /// needs no scheduler installed. Null for a scheduler this OS never has (Task Scheduler off Windows, cron or systemd
+    /// on Windows): that stays an error.
+    /// </summary>
+    public PgSchedulerKind? PreviewScheduler(PgSchedulerKind requested) => requested switch
+    {
+        PgSchedulerKind.Auto => _env.IsWindows ? PgSchedulerKind.TaskScheduler : PgSchedulerKind.Cron,
+        PgSchedulerKind.TaskScheduler => _env.IsWindows ? requested : null,
+        _ => _env.IsWindows ? null : requested,
+    };
+
     /// <summary>The entry as it would be registered; touches nothing.</summary>
     public PgScheduledTask Render(PgJobEntry entry, PgSchedulerKind scheduler, string? connectionFile)
     {
@@ -245,8 +258,11 @@ public sealed class PgScheduledTaskManager
         return found;
     }
 
-    /// <summary>Removes one registered entry (other crontab lines and other jobs are kept).</summary>
-    public void Unregister(PgScheduledTask task)
+    /// <summary>
+    /// Removes one registered entry (other crontab lines and other jobs are kept), then the pgpass line registration
+    /// wrote for it if no other registered job uses it. Returns the pgpass files a password line was removed from.
+    /// </summary>
+    public IReadOnlyList<string> Unregister(PgScheduledTask task)
     {
         switch (task.Scheduler)
         {
@@ -270,6 +286,7 @@ public sealed class PgScheduledTaskManager
                 Check(_runner.Run("schtasks", PgScheduleRenderer.SchtasksDeleteArguments(task.Job)), "schtasks /Delete");
                 break;
         }
+        return ReleasePassword(task);
     }
 
     /// <summary>The folder for PgPerf's job files: ~/.config/pgperf (User) or /etc/pgperf (System); %APPDATA%\PgPerf on Windows.</summary>
@@ -330,8 +347,12 @@ public sealed class PgScheduledTaskManager
         return (builder.ConnectionString, passFile, writes);
     }
 
-    /// <summary>Adds or replaces the target's line in an owner-only (0600) pgpass file; refuses anything else.</summary>
-    public void WritePassword(PgConnectionInfo target, string passFile)
+    /// <summary>
+    /// Adds or replaces the target's line in an owner-only (0600) pgpass file; refuses anything else. With
+    /// <paramref name="claim"/> (<see cref="PgPassClaims.Of"/>) the line is recorded as used by that job, so
+    /// unregistering the last job that uses it removes it again (<see cref="ReleasePassword"/>).
+    /// </summary>
+    public void WritePassword(PgConnectionInfo target, string passFile, string? claim = null)
     {
         if (_env.IsWindows || OperatingSystem.IsWindows())
             throw new PgPerfException("PgPerf.Schedule.PasswordNotAllowed", PgPerfErrorKind.InvalidArgument,
@@ -341,8 +362,52 @@ public sealed class PgScheduledTaskManager
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var existing = File.Exists(passFile) ? File.ReadAllText(passFile) : "";
-        var text = PgPassText.Upsert(existing, PgPassText.Line(target.Host, target.Port, target.Database, target.Username, target.Password!));
-        // Write a new 0600 file and move it into place, so the password is never in a file others can read.
+        var line = PgPassText.Line(target.Host, target.Port, target.Database, target.Username, target.Password!);
+        WritePrivateFile(passFile, claim is null ? PgPassText.Upsert(existing, line) : PgPassClaims.Claim(existing, line, claim));
+    }
+
+    /// <summary>
+    /// After <paramref name="task"/> is unregistered: takes it off the pgpass lines registration added for it, removes
+    /// those no other registered job uses, and deletes PgPerf's own pgpass file once nothing is left in it. Lines the
+    /// user wrote are kept. Returns the files a password line was removed from.
+    /// </summary>
+    public IReadOnlyList<string> ReleasePassword(PgScheduledTask task)
+    {
+        var removedFrom = new List<string>();
+        if (_env.IsWindows || OperatingSystem.IsWindows())
+            return removedFrom;
+        var claim = PgPassClaims.Of(task.Job, task.Scheduler, task.Scope);
+        var ownFile = Path.GetFullPath(Path.Combine(ConfigDirectory(task.Scope), "pgpass"));
+        var files = new List<string> { ownFile };
+        // A -ConnectionFile given at registration is named in the entry's connection string (Passfile=...).
+        foreach (var text in new[] { task.Command, task.Content })
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(text ?? "", "Passfile=([^;'\"]+)");
+            if (match.Success && Path.IsPathFullyQualified(match.Groups[1].Value))
+                files.Add(Path.GetFullPath(match.Groups[1].Value));
+        }
+
+        foreach (var file in files.Distinct(StringComparer.Ordinal))
+        {
+            if (!File.Exists(file)) continue;
+            var before = File.ReadAllText(file);
+            var after = PgPassClaims.Release(before, claim);
+            if (after == before) continue;
+            if (file == ownFile && PgPassClaims.IsEmpty(after))
+                File.Delete(file);
+            else
+                WritePrivateFile(file, after);
+            // The text also changes when only the comment loses this job (another job still uses the line).
+            if (PgPassClaims.PasswordLines(after) < PgPassClaims.PasswordLines(before))
+                removedFrom.Add(file);
+        }
+        return removedFrom;
+    }
+
+    // Writes a new 0600 file and moves it into place, so a password is never in a file others can read.
+    private static void WritePrivateFile(string passFile, string text)
+    {
+        var folder = Path.GetDirectoryName(passFile)!;
         var temp = passFile + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {

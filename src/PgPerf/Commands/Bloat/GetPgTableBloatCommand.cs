@@ -42,6 +42,10 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
     [Parameter]
     public PgBloatMethod Method { get; set; } = PgBloatMethod.Estimate;
 
+    /// <summary>Also list PgPerf's own tables (schema pgperf), which are left out unless named exactly.</summary>
+    [Parameter]
+    public SwitchParameter IncludePgPerf { get; set; }
+
     protected override void ProcessRecord()
     {
         PgConnectionInfo target;
@@ -81,7 +85,8 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
         var schemas = Patterns(Schema);
         var tables = Patterns(Table);
         var selected = all.Where(r => (schemas.Count == 0 || schemas.Any(p => p.IsMatch(r.Schema)))
-                                      && (tables.Count == 0 || tables.Any(p => p.IsMatch(r.Table)))).ToList();
+                                      && (tables.Count == 0 || tables.Any(p => p.IsMatch(r.Table)))
+                                      && (IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(r.Schema) || NamedExactly(r))).ToList();
 
         // A name without wildcards that matches nothing is a mistake worth an error; a pattern may match nothing.
         foreach (var name in Table ?? Array.Empty<string>())
@@ -95,6 +100,11 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
         }
         return selected;
     }
+
+    // A schema or table given without wildcards is asked for by name, so PgPerf's own tables are not hidden from it.
+    private bool NamedExactly(PgTableBloat row) =>
+        (Schema ?? Array.Empty<string>()).Any(n => !WildcardPattern.ContainsWildcardCharacters(n) && n == row.Schema)
+        || (Table ?? Array.Empty<string>()).Any(n => !WildcardPattern.ContainsWildcardCharacters(n) && n == row.Table);
 
     private List<PgTableBloat> MeasureAll(IBloatService service, List<PgTableBloat> tables)
     {

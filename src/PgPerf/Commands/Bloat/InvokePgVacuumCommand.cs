@@ -53,6 +53,9 @@ public sealed class InvokePgVacuumCommand : PgPerfCmdlet
         foreach (var table in Table)
         {
             var sql = PgVacuumSql.Build(Schema, table, Full, Analyze);
+            // Checked before ShouldProcess, so -WhatIf does not promise to vacuum a table that is not there.
+            if (!TryInvoke(() => service.EnsureTableExists(Schema, table, CancellationToken)))
+                continue;
             if (Full && !_warned)
             {
                 WriteWarning("VACUUM FULL takes an ACCESS EXCLUSIVE lock: reads and writes of the table wait until it finishes, and it needs free disk space for a full copy. Run it in a maintenance window.");

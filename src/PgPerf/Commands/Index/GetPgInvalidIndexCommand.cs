@@ -7,12 +7,17 @@ namespace PgPerf.Commands;
 [OutputType(typeof(PgInvalidIndex))]
 public sealed class GetPgInvalidIndexCommand : PgPerfCmdlet
 {
+    /// <summary>Also list invalid indexes in PgPerf's own schema (pgperf), which are left out by default.</summary>
+    [Parameter]
+    public SwitchParameter IncludePgPerf { get; set; }
+
     protected override void ProcessRecord()
     {
         try
         {
             var target = ResolveConnection();
-            WriteObject(Engine.Get<IIndexService>(target).GetInvalid(CancellationToken), enumerateCollection: true);
+            var invalid = Engine.Get<IIndexService>(target).GetInvalid(CancellationToken);
+            WriteObject(invalid.Where(i => IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(i.Schema)), enumerateCollection: true);
         }
         catch (PgPerfException ex)
         {

@@ -31,12 +31,14 @@ public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
     /// <summary>Only these schemas (wildcards allowed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     /// <summary>Only indexes of these tables (wildcards allowed).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string[]? Table { get; set; }
 

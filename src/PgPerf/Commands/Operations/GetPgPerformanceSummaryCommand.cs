@@ -31,13 +31,17 @@ public sealed class GetPgPerformanceSummaryCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter AsJson { get; set; }
 
+    /// <summary>Also list PgPerf's own tables (schema pgperf) among the bloated tables.</summary>
+    [Parameter]
+    public SwitchParameter IncludePgPerf { get; set; }
+
     protected override void ProcessRecord()
     {
         try
         {
             var target = ResolveConnection();
             var summary = InstalledService<ISummaryService>(target).Get(
-                new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top }, CancellationToken);
+                new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top, IncludePgPerf = IncludePgPerf }, CancellationToken);
             WriteObject(AsJson ? summary.ToJson() : summary);
         }
         catch (PgPerfException ex)

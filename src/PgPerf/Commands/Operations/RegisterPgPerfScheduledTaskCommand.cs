@@ -54,7 +54,17 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
                 Environment.GetEnvironmentVariable("PATH"), OperatingSystem.IsWindows(), File.Exists);
             var target = ResolveConnection();
             var manager = new PgScheduledTaskManager();
-            var scheduler = manager.ResolveScheduler(Scheduler);
+            PgSchedulerKind scheduler;
+            try
+            {
+                scheduler = manager.ResolveScheduler(Scheduler);
+            }
+            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Schedule.SchedulerUnavailable" && IsWhatIf() && manager.PreviewScheduler(Scheduler) is { } preview)
+            {
+                // -WhatIf only shows the entry, and rendering needs no scheduler: show it, and say what registering needs.
+                scheduler = preview;
+                WriteWarning($"{ex.Message} -WhatIf shows the {scheduler} entry anyway; registering it needs that scheduler.");
+            }
             var connectionFile = ConnectionFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConnectionFile);
             var (connectionString, passFile, writesPassword) = manager.PlanConnection(target, connectionFile, Scope);
             var entry = new PgJobEntry
@@ -71,12 +81,16 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
 
             if (writesPassword)
             {
-                manager.WritePassword(target, passFile!);
+                // Recorded as this job's, so Unregister-PgPerfScheduledTask removes it with the last job that uses it.
+                manager.WritePassword(target, passFile!, PgPassClaims.Of(Job, scheduler, Scope));
                 WriteVerbose($"Wrote the password for {target} to {passFile} (mode 0600).");
             }
-            else if (passFile is null)
+            else
             {
-                WriteVerbose("The connection has no password: the job uses the pgpass file of the account that runs it (~/.pgpass), or the server's trust/peer rules.");
+                // A password this job used before (registered with another connection) is let go.
+                manager.ReleasePassword(task);
+                if (passFile is null)
+                    WriteVerbose("The connection has no password: the job uses the pgpass file of the account that runs it (~/.pgpass), or the server's trust/peer rules.");
             }
 
             task = manager.Register(entry, scheduler, passFile);
@@ -93,6 +107,11 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
                 $"Could not write the scheduled entry: {ex.Message}" + (Scope == PgTaskScope.System ? " -Scope System needs root (sudo) or an administrator." : ""), Job, ex));
         }
     }
+
+    private bool IsWhatIf() =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? whatIf is SwitchParameter { IsPresent: true } || whatIf is true
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
     /// <summary>The installed module's manifest, so the entry imports this exact module by path.</summary>
     private string ModuleManifestPath()

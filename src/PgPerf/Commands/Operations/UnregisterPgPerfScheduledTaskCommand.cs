@@ -44,8 +44,10 @@ public sealed class UnregisterPgPerfScheduledTaskCommand : PgPerfCmdletBase
                 continue;
             try
             {
-                manager.Unregister(task);
+                var passFiles = manager.Unregister(task);
                 WriteVerbose($"Removed the PgPerf {task.Job} job from {task.Location}.");
+                foreach (var file in passFiles)
+                    WriteVerbose($"Removed the password line registration wrote for it from {file} (no other PgPerf job uses it).");
             }
             catch (PgPerfException ex)
             {

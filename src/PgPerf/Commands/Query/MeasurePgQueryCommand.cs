@@ -89,7 +89,8 @@ public sealed class MeasurePgQueryCommand : PgPerfCmdlet
         {
             clock.Stop();
             steppable.Dispose();
-            Log(clock.Elapsed.TotalMilliseconds, failed, started, parameters, canWrite: !stopped);
+            // A block that really ran longer than the log accepts is recorded at the maximum rather than lost.
+            Log(Math.Min(clock.Elapsed.TotalMilliseconds, QueryLogRules.MaxDurationMs), failed, started, parameters, canWrite: !stopped);
         }
     }
 
