@@ -230,11 +230,16 @@ internal sealed class IndexService : IIndexService
                     $"Index {ix.Schema}.{ix.Index} enforces {what}{(ix.IsReplicaIdentity && ix.Constraints is not null ? " and is the replica identity" : "")}; " +
                     "Remove-PgIndex does not drop constraint-backed indexes. Drop the constraint with ALTER TABLE ... DROP CONSTRAINT if it is really not needed.", $"{ix.Schema}.{ix.Index}");
             }
+            if (ix.ParentIndex is not null)
+                throw new PgPerfException("PgPerf.Index.AttachedToParent", PgPerfErrorKind.InvalidOperation,
+                    $"Index {ix.Schema}.{ix.Index} is a partition's part of the partitioned index {ix.ParentIndex}; PostgreSQL drops it only with its parent. " +
+                    $"Drop {ix.ParentIndex} instead (Remove-PgIndex -Index on the parent) if the whole index is not needed.", $"{ix.Schema}.{ix.Index}")
+                { ParameterName = "Index" };
             var lockTimeout = $"SET lock_timeout = '{lockTimeoutSeconds}s'";
             return new PgIndexDropPlan
             {
                 Server = Info.Server, Schema = ix.Schema, Table = ix.Table, Index = ix.Index, SizeBytes = ix.SizeBytes,
-                DropSql = ix.DropSql, Sql = $"{lockTimeout}; {ix.DropSql};", RollbackDdl = ToRollback(ix.Definition),
+                DropSql = ix.DropSql, Sql = $"{lockTimeout}; {ix.DropSql};", RollbackDdl = ToRollback(ix),
                 LockTimeoutSeconds = lockTimeoutSeconds,
             };
         }, cancellationToken);
@@ -284,7 +289,12 @@ internal sealed class IndexService : IIndexService
             return result;
         }, cancellationToken);
 
-    /// <summary>pg_get_indexdef always begins "CREATE INDEX" or "CREATE UNIQUE INDEX"; the way back should not block writes either.</summary>
+    /// <summary>
+    /// pg_get_indexdef always begins "CREATE INDEX" or "CREATE UNIQUE INDEX"; the way back should not block writes
+    /// either. A partitioned table's index is built again on every partition, which cannot be concurrent.
+    /// </summary>
+    private static string ToRollback(DropRow ix) => ix.PartitionedDefinition is { } whole ? whole + ";" : ToRollback(ix.Definition);
+
     internal static string ToRollback(string definition)
     {
         const string marker = " INDEX ";
@@ -388,6 +398,8 @@ internal sealed class IndexService : IIndexService
         public long SizeBytes { get; set; }
         public string Definition { get; set; } = "";
         public string DropSql { get; set; } = "";
+        public string? PartitionedDefinition { get; set; }
+        public string? ParentIndex { get; set; }
         public string? Constraints { get; set; }
         public bool IsPrimary { get; set; }
         public bool IsReplicaIdentity { get; set; }
