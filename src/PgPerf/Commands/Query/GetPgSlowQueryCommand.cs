@@ -33,6 +33,7 @@ public sealed class GetPgSlowQueryCommand : PgPerfCmdlet
         {
             var target = ResolveConnection();
             var service = InstalledService<IQueryLogService>(target);
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
             var rows = service.GetSlowQueries(new SlowQueryOptions
             {
                 Hours = Hours,
