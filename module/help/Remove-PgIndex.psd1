@@ -8,6 +8,8 @@ Remove-PgIndex finds the index by its exact schema and name (names with quotes, 
 3. runs DROP INDEX CONCURRENTLY on its own, outside any transaction;
 4. marks the log row dropped, resolves the index's 'unused_index' alert, and returns a PgIndexDropResult with RollbackDdl.
 
+A partitioned table's index cannot be dropped or built concurrently: it is dropped with a plain DROP INDEX (which locks the table and its partitions, still under lock_timeout), and its rollback DDL builds it again on every partition. A partition's index attached to a partitioned index is refused with PgPerf.Index.AttachedToParent, which names the parent index to drop instead.
+
 It takes the rows of Get-PgUnusedIndex, Get-PgDuplicateIndex and Get-PgInvalidIndex from the pipeline (Schema, Index and Connection bind by property name). ConfirmImpact is High, so it asks before each drop; -WhatIf prints the exact SQL and changes nothing. An index that does not exist gives PgPerf.Index.NotFound; a drop that cannot get its lock in time gives PgPerf.LockNotAvailable and the log row is marked failed.
 '@
     Parameters  = @{

@@ -114,13 +114,16 @@ Describe 'Security: "''; DROP TABLE x; --" as a value' -Tag 'Security', 'Integra
     }
 
     It 'filters that get it return nothing and touch nothing' {
-        Get-PgUnusedIndex -Connection $cs -MinDaysUnused 1 -Schema $evil | Should -BeNullOrEmpty
-        Get-PgUnusedIndex -Connection $cs -MinDaysUnused 1 -Table $evil | Should -BeNullOrEmpty
-        Get-PgIndexTrend -Connection $cs -Table x -Index $evil | Should -BeNullOrEmpty
-        Get-PgSlowQuery -Connection $cs -MinDurationMs 0 -Endpoint $evil | Should -BeNullOrEmpty
-        Get-PgSlowQuery -Connection $cs -MinDurationMs 0 -QueryHash $evil | Should -BeNullOrEmpty
-        (Get-PgQueryStat -Connection $cs -Hours 1 -Endpoint $evil).TotalQueries | Should -Be 0
-        Get-PgPerfAlert -Connection $cs -Type $evil | Should -BeNullOrEmpty
+        # "Nothing" must be an empty answer, not a non-terminating error (which also writes no output).
+        $errs = @()
+        Get-PgUnusedIndex -Connection $cs -MinDaysUnused 1 -Schema $evil -ErrorAction SilentlyContinue -ErrorVariable +errs | Should -BeNullOrEmpty
+        Get-PgUnusedIndex -Connection $cs -MinDaysUnused 1 -Table $evil -ErrorAction SilentlyContinue -ErrorVariable +errs | Should -BeNullOrEmpty
+        Get-PgIndexTrend -Connection $cs -Table x -Index $evil -ErrorAction SilentlyContinue -ErrorVariable +errs | Should -BeNullOrEmpty
+        Get-PgSlowQuery -Connection $cs -MinDurationMs 0 -Endpoint $evil -ErrorAction SilentlyContinue -ErrorVariable +errs | Should -BeNullOrEmpty
+        Get-PgSlowQuery -Connection $cs -MinDurationMs 0 -QueryHash $evil -ErrorAction SilentlyContinue -ErrorVariable +errs | Should -BeNullOrEmpty
+        (Get-PgQueryStat -Connection $cs -Hours 1 -Endpoint $evil -ErrorAction SilentlyContinue -ErrorVariable +errs).TotalQueries | Should -Be 0
+        Get-PgPerfAlert -Connection $cs -Type $evil -ErrorAction SilentlyContinue -ErrorVariable +errs | Should -BeNullOrEmpty
+        $errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $_" } | Should -BeNullOrEmpty
         Get-Sentinels | Should -Be '10|10'
     }
 

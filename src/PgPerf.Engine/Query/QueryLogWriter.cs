@@ -16,6 +16,23 @@ internal sealed class QueryLogWriter
 
     private readonly QueryPartitions _partitions;
 
+    /// <summary>Points in <see cref="Write"/> where <see cref="FaultForTests"/> is called.</summary>
+    internal enum WriteStage
+    {
+        /// <summary>The rows are sent, the transaction is still open.</summary>
+        BeforeCommit,
+
+        /// <summary>COMMIT has been acknowledged; the caller has not been told yet (as if the acknowledgement were lost).</summary>
+        AfterCommit,
+    }
+
+    /// <summary>
+    /// Deterministic fault injection for the tests: called at each <see cref="WriteStage"/>; whatever it throws
+    /// goes up as a failure at that point (an NpgsqlException over an IOException is a broken connection).
+    /// Always null in production.
+    /// </summary>
+    internal Action<WriteStage>? FaultForTests { get; set; }
+
     public QueryLogWriter(PgServerContext context)
     {
         _context = context;
@@ -60,7 +77,9 @@ internal sealed class QueryLogWriter
             }
 
             var alerts = alertThresholdMs > 0 ? await RaiseAlertsAsync(connection, transaction, written, alertThresholdMs, cancellationToken).ConfigureAwait(false) : 0;
+            FaultForTests?.Invoke(WriteStage.BeforeCommit);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            FaultForTests?.Invoke(WriteStage.AfterCommit);
             return (written.Count, alerts);
         }, cancellationToken);
     }

@@ -155,7 +155,7 @@ public class IndexUsageStepsTests
         {
             var since = now.AddDays(-sinceDays);
             var fast = service.GetUnusedIndexes(options, since, default);
-            var reference = service.GetUnusedIndexesFromReadings(options, since, default);
+            var reference = UnusedIndexReference.FromReadings(db.ConnectionString, options, since);
             var what = $"since -{sinceDays}d, MinDaysUnused {options.MinDaysUnused}, IgnoreStatsAge {options.IgnoreStatsAge}";
             if (fast.Count != reference.Count || fast.Count == 0)
             {

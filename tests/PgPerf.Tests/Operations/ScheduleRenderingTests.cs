@@ -74,14 +74,13 @@ public class ScheduleRenderingTests
         Assert.Equal("'a‘‘b’’c'", PgScheduleRenderer.PsQuote("a‘b’c"));
     }
 
-    [Theory]
+    [PosixShellTheory]
     [InlineData("plain")]
     [InlineData("it's")]
     [InlineData("$HOME `date` \"x\" \\ ; & | * ?")]
     [InlineData("'; rm -rf / #")]
     public void Shell_quoting_survives_a_real_shell(string value)
     {
-        if (OperatingSystem.IsWindows()) return;
         var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("printf '%s' " + PgScheduleRenderer.ShellQuote(value));

@@ -38,8 +38,8 @@ public sealed class QueryLogServiceTests : IDisposable
         Assert.Equal(0, result.Spooled);
         Assert.Equal(QueryLogDelivery.Written, e.Delivery);
         Assert.Equal(
-            $"select * from conversations where status = ?|{e.QueryHash}|12.5|/api/conversations|user-7|pending_review|true|{e.RecordId}",
-            _db.Scalar<string>("SELECT 'select * from conversations where status = ?' || '|' || query_hash || '|' || duration_ms || '|' || endpoint || '|' || user_id || '|' || (parameters->>'status') || '|' || is_error || '|' || record_id FROM pgperf.query_performance_logs"));
+            $"SELECT * FROM conversations WHERE status = 'x'|{e.QueryHash}|12.5|/api/conversations|user-7|pending_review|true|false|{e.RecordId}",
+            _db.Scalar<string>("SELECT query_text || '|' || query_hash || '|' || duration_ms || '|' || endpoint || '|' || user_id || '|' || (parameters->>'status') || '|' || is_error || '|' || query_truncated || '|' || record_id FROM pgperf.query_performance_logs"));
         Assert.Equal(e.LoggedAt, new DateTimeOffset(_db.Scalar<DateTime>("SELECT logged_at FROM pgperf.query_performance_logs"), TimeSpan.Zero));
     }
 

@@ -36,6 +36,8 @@ public sealed class GetPgPerfAlertCommand : PgPerfCmdlet
         try
         {
             var target = ResolveConnection();
+            // slow_query alerts are raised by the query-log writer.
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
             var filter = new PgAlertFilter
             {
                 Ids = Id,

@@ -40,6 +40,7 @@ public sealed class GetPgPerformanceSummaryCommand : PgPerfCmdlet
         try
         {
             var target = ResolveConnection();
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
             var summary = InstalledService<ISummaryService>(target).Get(
                 new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top, IncludePgPerf = IncludePgPerf }, CancellationToken);
             WriteObject(AsJson ? summary.ToJson() : summary);

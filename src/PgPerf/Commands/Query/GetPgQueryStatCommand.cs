@@ -47,6 +47,7 @@ public sealed class GetPgQueryStatCommand : PgPerfCmdlet
                     $"-Start ({start.ToUniversalTime():u}) must be before -End ({end.ToUniversalTime():u}).") { ParameterName = "Start" };
             var target = ResolveConnection();
             var service = InstalledService<IQueryLogService>(target);
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
             var rows = service.GetQueryStats(new QueryStatOptions
             {
                 Start = start,

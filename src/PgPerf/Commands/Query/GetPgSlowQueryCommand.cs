@@ -44,6 +44,7 @@ public sealed class GetPgSlowQueryCommand : PgPerfCmdlet
         {
             var target = ResolveConnection();
             var service = InstalledService<IQueryLogService>(target);
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
             var top = All || Top == 0 ? (int?)null : Top;
             // Without an explicit -Top, one row more than the default shows whether rows were left out.
             var defaulted = top is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(Top));
