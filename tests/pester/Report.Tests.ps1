@@ -221,3 +221,49 @@ Describe 'Export-PgPerfReport in a real browser' -Tag 'Integration', 'Report', '
         ([regex]::Matches($text, "`f")).Count | Should -BeGreaterOrEqual 1
     }
 }
+
+Describe 'Export-PgPerfMetric' -Tag 'Integration', 'Report' {
+    BeforeAll {
+        $script:promFile = Export-PgPerfMetric -Connection $cs -Path (Join-Path $TestDrive 'pgperf.prom') -Hours 6
+        $script:promText = Get-Content -LiteralPath $promFile.FullName -Raw
+        # name{labels} value -> objects; the exposition format's sample lines.
+        $script:samples = foreach ($line in $promText -split "`n") {
+            if ($line -match '^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)$') {
+                $labels = @{}
+                foreach ($m in [regex]::Matches($Matches.labels ?? '', '(?<k>[a-zA-Z_][a-zA-Z0-9_]*)="(?<v>(\\.|[^"\\])*)"')) { $labels[$m.Groups['k'].Value] = $m.Groups['v'].Value }
+                [pscustomobject]@{ Name = $Matches.name; Labels = $labels; Value = [double]::Parse($Matches.value, [cultureinfo]::InvariantCulture) }
+            }
+        }
+        function Get-Sample([string] $Name, [hashtable] $Where = @{}) {
+            @(foreach ($s in $samples) {
+                if ($s.Name -ne $Name) { continue }
+                if (@($Where.Keys | Where-Object { $s.Labels[$_] -ne $Where[$_] }).Count -gt 0) { continue }
+                $s
+            })
+        }
+    }
+
+    It 'passes promtool''s check of the exposition format and its naming rules' {
+        $promtool = Get-Command promtool -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $promtool) { Set-ItResult -Skipped -Because 'promtool is not installed (.ci/run installs Debian''s prometheus package)'; return }
+        $out = $promText | & $promtool.Source check metrics 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+    }
+
+    It 'gives the figures Get-PgPerformanceSummary and Get-PgQueryStat give for the same window' {
+        $summary = Get-PgPerformanceSummary -Connection $cs -Hours 6
+        (Get-Sample 'pgperf_query_executions').Value | Should -Be $summary.TotalQueries
+        (Get-Sample 'pgperf_query_slow_executions').Value | Should -Be $summary.SlowQueryCount
+        (Get-Sample 'pgperf_query_duration_seconds' @{ percentile = '95' }).Value | Should -Be ($summary.P95DurationMs / 1000)
+        $top = Get-PgQueryStat -Connection $cs -Hours 6 -GroupBy Query | Select-Object -First 1
+        (Get-Sample 'pgperf_top_query_executions' @{ query_hash = $top.QueryHash }).Value | Should -Be $top.TotalQueries
+        @(Get-Sample 'pgperf_top_query_executions').Count | Should -Be @(Get-PgQueryStat -Connection $cs -Hours 6 -GroupBy Query | Select-Object -First 10).Count
+    }
+
+    It 'labels every series with the server and counts open alerts by type and severity' {
+        $server = (Get-PgPerformanceSummary -Connection $cs).Server
+        @($samples | Where-Object { $_.Labels['server'] -ne $server }) | Should -HaveCount 0
+        $open = @(Get-PgPerfAlert -Connection $cs -Open)
+        ((Get-Sample 'pgperf_open_alerts') | Measure-Object Value -Sum).Sum | Should -Be $open.Count
+    }
+}

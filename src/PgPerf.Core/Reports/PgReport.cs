@@ -25,8 +25,14 @@ public interface IReportService
     /// <summary>The self-contained page (styles, scripts, chart library and data inlined). Pure: no I/O.</summary>
     string Render(PgReportData data);
 
-    /// <summary>Writes the page to the path (through a temporary file in the same folder, so a reader never sees half a page).</summary>
-    PgReportFile Write(PgReportData data, string path);
+    /// <summary>The metrics of Export-PgPerfMetric, read through the same calls as the cmdlets.</summary>
+    IReadOnlyList<PgMetric> CollectMetrics(PgMetricOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes text to the path through a temporary file in the same folder and a rename, so a reader (a browser,
+    /// node_exporter's textfile collector) never sees half a file.
+    /// </summary>
+    PgReportFile Write(string content, string path);
 }
 
 /// <summary>Everything the report shows, as the cmdlets return it for the same window.</summary>

@@ -120,25 +120,27 @@ internal sealed class ReportService : IReportService
 
     public string Render(PgReportData data) => ReportHtml.Render(data);
 
-    public PgReportFile Write(PgReportData data, string path)
+    public IReadOnlyList<PgMetric> CollectMetrics(PgMetricOptions options, CancellationToken cancellationToken) =>
+        ReportMetrics.Collect(_context.Info, options, Service<ISummaryService>(), Service<IQueryLogService>(), Service<IAlertService>(), cancellationToken);
+
+    public PgReportFile Write(string content, string path)
     {
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new PgPerfException("PgPerf.Report.InvalidPath", PgPerfErrorKind.InvalidArgument,
                 $"The folder '{folder}' does not exist; create it or give another -Path.", path) { ParameterName = "Path" };
-        var html = Render(data);
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllText(temp, html, new System.Text.UTF8Encoding(false));
+            File.WriteAllText(temp, content, new System.Text.UTF8Encoding(false));
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             File.Delete(temp);
             throw new PgPerfException("PgPerf.Report.WriteFailed", PgPerfErrorKind.InvalidOperation,
-                $"The report could not be written to '{full}': {ex.Message}", path, ex) { ParameterName = "Path" };
+                $"The file could not be written to '{full}': {ex.Message}", path, ex) { ParameterName = "Path" };
         }
         return new PgReportFile { Path = full, Bytes = new FileInfo(full).Length };
     }

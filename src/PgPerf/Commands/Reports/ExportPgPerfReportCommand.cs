@@ -61,7 +61,7 @@ public sealed class ExportPgPerfReportCommand : PgPerfCmdlet
             }, CancellationToken);
             progress.StatusDescription = "Writing";
             WriteProgress(progress);
-            var file = service.Write(data, path);
+            var file = service.Write(service.Render(data), path);
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
             foreach (var note in data.Notes)
