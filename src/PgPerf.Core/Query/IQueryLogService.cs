@@ -25,6 +25,12 @@ public interface IQueryLogService
     IReadOnlyList<PgSlowQuery> GetSlowQueries(SlowQueryOptions options, CancellationToken cancellationToken);
 
     IReadOnlyList<PgQueryStat> GetQueryStats(QueryStatOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each hour of the window (Start and End on whole hours), the rows GetQueryStats returns for [hour, hour + 1),
+    /// in one read: oldest hour first, hours without queries left out. GroupBy None or Query, default slow threshold.
+    /// </summary>
+    IReadOnlyList<PgQueryStat> GetQueryStatsByHour(QueryStatOptions options, CancellationToken cancellationToken);
 }
 
 public sealed record QuerySendOptions

@@ -297,9 +297,7 @@ internal sealed class QueryLogService : IQueryLogService
         {
             var dirty = new List<DateTime>();
             DateTime? firstRolledUpDay = null;
-            await using (var marks = new NpgsqlCommand(
-                "SELECT hour FROM pgperf.query_log_dirty_hours WHERE hour >= @a AND hour < @b UNION SELECT hour FROM pgperf.query_log_rollup_pending WHERE hour >= @a AND hour < @b; " +
-                "SELECT min(day) FROM pgperf.query_log_daily", connection))
+            await using (var marks = new NpgsqlCommand(SqlResources.Get("queries/query_dirty_hours.sql") + ";\n" + SqlResources.Get("queries/query_first_daily_rollup.sql"), connection))
             {
                 marks.Parameters.AddWithValue("a", NpgsqlDbType.TimestampTz, plan.FirstHour);
                 marks.Parameters.AddWithValue("b", NpgsqlDbType.TimestampTz, plan.EndHour);
@@ -315,7 +313,7 @@ internal sealed class QueryLogService : IQueryLogService
             var parts = plan.Split(dirty, useBlocks: !overall, firstRolledUpDay);
 
             var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
-            var groups = new Dictionary<string, (QueryDigest Digest, long Errors, long Slow, string? Sample)>();
+            var groups = new Dictionary<string, QueryStatGroup>();
             var sql = overall ? SqlResources.Get("queries/query_stats_rollup_all.sql") : SqlResources.Get("queries/query_stats_rollup.sql").Replace("{sample}", sampleSql);
             await using (var command = new NpgsqlCommand(sql, connection))
             {
@@ -333,60 +331,101 @@ internal sealed class QueryLogService : IQueryLogService
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var key = byQuery ? reader.GetString(1) : "";
-                    if (!groups.TryGetValue(key, out var g)) g = (new QueryDigest(), 0, 0, null);
-                    long total = reader.GetInt64(2);
-                    if (reader.GetInt32(0) == 2)
-                    {
-                        foreach (var v in reader.GetFieldValue<double[]>(9)) g.Digest.Add(v);
-                        if (!reader.IsDBNull(10)) g.Sample ??= reader.GetString(10);
-                    }
-                    else
-                    {
-                        g.Digest.MergePacked(reader.GetFieldValue<byte[]>(8), total, reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7));
-                    }
-                    g.Errors += reader.GetInt64(3);
-                    g.Slow += reader.GetInt64(4);
-                    groups[key] = g;
+                    if (!groups.TryGetValue(key, out var g)) groups[key] = g = new QueryStatGroup();
+                    g.Add(reader, 0);
                 }
             }
 
             if (byQuery && groups.Count > 0)
             {
-                await using var texts = new NpgsqlCommand("SELECT query_hash, query_text FROM pgperf.query_log_texts WHERE query_hash = ANY (@h)", connection);
-                texts.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Keys.ToArray());
-                await using var reader = await texts.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var g = groups[reader.GetString(0)];
-                    g.Sample = reader.GetString(1);
-                    groups[reader.GetString(0)] = g;
-                }
+                var texts = await ReadSampleTexts(connection, groups.Keys, cancellationToken);
+                foreach (var (hash, text) in texts)
+                    groups[hash].Sample = text;
             }
             if (!byQuery && groups.Count == 0)
-                groups[""] = (new QueryDigest(), 0, 0, null);
+                groups[""] = new QueryStatGroup();
 
             var rows = new List<PgQueryStat>(groups.Count);
             foreach (var (hash, g) in groups)
-            {
-                var d = g.Digest;
-                var row = new PgQueryStat
-                {
-                    Start = options.Start.ToUniversalTime(), End = options.End.ToUniversalTime(), GroupBy = options.GroupBy, SlowThresholdMs = options.SlowThresholdMs,
-                    QueryHash = byQuery && hash.Length > 0 ? hash : null,
-                    QueryText = byQuery ? g.Sample : null,
-                    TotalQueries = d.Count, SlowQueries = g.Slow, ErrorQueries = g.Errors,
-                    AvgDurationMs = d.Count == 0 ? null : d.Sum / d.Count,
-                    P50DurationMs = d.Percentile(0.5), P95DurationMs = d.Percentile(0.95), P99DurationMs = d.Percentile(0.99),
-                    MinDurationMs = d.Count == 0 ? null : d.Min, MaxDurationMs = d.Count == 0 ? null : d.Max,
-                    TotalDurationMs = d.Sum,
-                };
-                row.Status = QueryThresholds.Classify(row.AvgDurationMs);
-                row.From(_context.Info);
-                rows.Add(row);
-            }
+                rows.Add(g.ToStat(options, options.Start, options.End, byQuery ? hash : null, _context.Info));
             rows.Sort((a, b) => b.TotalDurationMs != a.TotalDurationMs ? b.TotalDurationMs.CompareTo(a.TotalDurationMs) : string.CompareOrdinal(a.QueryHash, b.QueryHash));
             return (IReadOnlyList<PgQueryStat>)rows;
         }, cancellationToken);
+
+    public IReadOnlyList<PgQueryStat> GetQueryStatsByHour(QueryStatOptions options, CancellationToken cancellationToken)
+    {
+        var start = options.Start.UtcDateTime;
+        var end = options.End.UtcDateTime;
+        if (start >= end || QueryStatPlan.Floor(start, QueryRollups.Hour) != start || QueryStatPlan.Floor(end, QueryRollups.Hour) != end)
+            throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+                $"Start ({options.Start:u}) and End ({options.End:u}) must be whole hours, Start first.") { ParameterName = "Start" };
+        if (options.GroupBy == QueryStatGroupBy.Endpoint || options.Endpoints is { Length: > 0 } || options.SlowThresholdMs != QueryThresholds.SlowQueryMs)
+            throw new PgPerfException("PgPerf.Query.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+                "Figures per hour are read from the rollups: group by query or not at all, with the default slow threshold.");
+        new SchemaService(_context).EnsureInstalled(cancellationToken);
+        var byQuery = options.GroupBy == QueryStatGroupBy.Query;
+        var overall = !byQuery && options.QueryHashes is not { Length: > 0 };
+        return _context.Run(async connection =>
+        {
+            // Each hour is what GetQueryStats reads for [hour, hour + 1): its hourly rollup row when the hour is clean,
+            // otherwise its raw rows. One dirty hour is one raw range, so every raw row keeps its hour.
+            var dirty = new HashSet<DateTime>();
+            await using (var marks = new NpgsqlCommand(SqlResources.Get("queries/query_dirty_hours.sql"), connection))
+            {
+                marks.Parameters.AddWithValue("a", NpgsqlDbType.TimestampTz, start);
+                marks.Parameters.AddWithValue("b", NpgsqlDbType.TimestampTz, end);
+                await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) dirty.Add(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
+            }
+            var hours = new List<DateTime>();
+            var rawHours = new List<DateTime>();
+            for (var h = start; h < end; h += QueryRollups.Hour)
+                (dirty.Contains(h) ? rawHours : hours).Add(h);
+
+            var groups = new SortedDictionary<(DateTime Hour, string Hash), QueryStatGroup>();
+            await using (var command = new NpgsqlCommand(SqlResources.Get(overall ? "queries/query_stats_by_hour_all.sql" : "queries/query_stats_by_hour.sql"), connection))
+            {
+                command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
+                command.Parameters.AddWithValue("raw_hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawHours.ToArray());
+                if (!overall)
+                    AddArray(command, "hashes", options.QueryHashes);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var key = (DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc), byQuery ? reader.GetString(2) : "");
+                    if (!groups.TryGetValue(key, out var g)) groups[key] = g = new QueryStatGroup();
+                    g.Add(reader, 1);
+                }
+            }
+            var texts = byQuery && groups.Count > 0
+                ? await ReadSampleTexts(connection, groups.Keys.Select(k => k.Hash).Distinct(), cancellationToken)
+                : new Dictionary<string, string>();
+            var rows = new List<PgQueryStat>(groups.Count);
+            foreach (var ((hour, hash), g) in groups)
+            {
+                if (g.Digest.Count == 0)
+                    continue;
+                if (texts.TryGetValue(hash, out var text)) g.Sample = text;
+                var from = new DateTimeOffset(hour, TimeSpan.Zero);
+                rows.Add(g.ToStat(options, from, from.AddHours(1), byQuery ? hash : null, _context.Info));
+            }
+            // Within an hour, as GetQueryStats orders its rows.
+            rows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
+                : b.TotalDurationMs != a.TotalDurationMs ? b.TotalDurationMs.CompareTo(a.TotalDurationMs) : string.CompareOrdinal(a.QueryHash, b.QueryHash));
+            return (IReadOnlyList<PgQueryStat>)rows;
+        }, cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, string>> ReadSampleTexts(NpgsqlConnection connection, IEnumerable<string> hashes, CancellationToken cancellationToken)
+    {
+        var texts = new Dictionary<string, string>();
+        await using var command = new NpgsqlCommand(SqlResources.Get("queries/query_sample_texts.sql"), connection);
+        command.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Text, hashes.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            texts[reader.GetString(0)] = reader.GetString(1);
+        return texts;
+    }
 
     private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

@@ -1,0 +1,2 @@
+-- The oldest daily rollup: rollup blocks never start before it (see QueryStatPlan.Split).
+SELECT min(day) FROM pgperf.query_log_daily

@@ -1,0 +1,2 @@
+-- One sample text per query hash, for rows read from the rollups.
+SELECT query_hash, query_text FROM pgperf.query_log_texts WHERE query_hash = ANY (@h)
