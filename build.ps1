@@ -48,11 +48,11 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
 
 function Invoke-Build {
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'src/PgPerf/PgPerf.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly }
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'src/PgPerf/PgPerf.csproj') -c $Configuration --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
     if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
     $deps = Join-Path $moduleOut 'deps'
     # publish gathers the Engine with every runtime dependency (Npgsql, Dapper, ...) into deps/.
-    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration --no-build -o $deps --nologo -v quiet -clp:ErrorsOnly }
+    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration --no-build -o $deps --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
     # Core must load once, in the default context, next to the cmdlets: it is the shared contract.
     Remove-Item (Join-Path $deps 'PgPerf.Core.*') -Force
     Get-ChildItem $deps -Filter '*.deps.json' | Remove-Item -Force
