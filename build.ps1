@@ -40,6 +40,7 @@ $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'PgPerf'
 $resultsDir = Join-Path $out 'test-results'
 . (Join-Path $root 'tests/server/TestServer.ps1')
+. (Join-Path $root 'tests/tools/TestIsolation.ps1')
 
 function Invoke-Native([string] $What, [scriptblock] $Command) {
     & $Command
@@ -48,11 +49,11 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
 
 function Invoke-Build {
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
-    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'src/PgPerf/PgPerf.csproj') -c $Configuration --nologo -v quiet -clp:ErrorsOnly }
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'src/PgPerf/PgPerf.csproj') -c $Configuration --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
     if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
     $deps = Join-Path $moduleOut 'deps'
     # publish gathers the Engine with every runtime dependency (Npgsql, Dapper, ...) into deps/.
-    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration --no-build -o $deps --nologo -v quiet -clp:ErrorsOnly }
+    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration --no-build -o $deps --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
     # Core must load once, in the default context, next to the cmdlets: it is the shared contract.
     Remove-Item (Join-Path $deps 'PgPerf.Core.*') -Force
     Get-ChildItem $deps -Filter '*.deps.json' | Remove-Item -Force
@@ -139,10 +140,22 @@ switch ($Task) {
         $env:PGPERF_MODULE_PATH = Join-Path $moduleOut 'PgPerf.psd1'
         $env:PGPERF_REPO_ROOT = $root
         $results = [ordered]@{}
-        Use-TestServer {
-            if ($Suite -in 'All', 'Xunit') { $results.xunit = Invoke-XunitSuite }
-            if ($Suite -in 'All', 'Pester') { $results.pester = Invoke-PesterSuite }
+        # The tests get their own spool, config and data folders; the user's own files must be unchanged afterwards.
+        $userState = Get-PgPerfUserState
+        $isolationRoot = Join-Path $out 'test-home'
+        if (Test-Path $isolationRoot) { Remove-Item -Recurse -Force $isolationRoot }
+        $savedEnvironment = Enter-PgPerfTestIsolation -Root $isolationRoot
+        try {
+            Use-TestServer {
+                if ($Suite -in 'All', 'Xunit') { $results.xunit = Invoke-XunitSuite }
+                if ($Suite -in 'All', 'Pester') { $results.pester = Invoke-PesterSuite }
+            }
+        } finally {
+            Exit-PgPerfTestIsolation $savedEnvironment
         }
+        $changes = @(Compare-PgPerfUserState $userState (Get-PgPerfUserState))
+        $changes | ForEach-Object { Write-Host "Isolation check failed: $_" }
+        $results.isolation = @{ Passed = [int]($changes.Count -eq 0); Failed = $changes.Count; Skipped = 0 }
         $passed = 0; $failed = 0; $skipped = 0
         foreach ($name in $results.Keys) {
             $r = $results[$name]

@@ -14,5 +14,5 @@ public sealed class PgSnapshotResult : PgServerRecord
     public double DurationMs { get; init; }
 
     /// <summary>Objects left out, with the reason (for example a table that was dropped meanwhile).</summary>
-    public string[] Skipped { get; init; } = Array.Empty<string>();
+    public PgList<string> Skipped { get; init; } = PgList<string>.None;
 }

@@ -14,10 +14,12 @@ Describe 'Spec examples: query performance service' -Tag 'Integration' {
         Install-PgPerfSchema -Connection $db.ConnectionString | Out-Null
         Connect-PgServer -ConnectionString $db.ConnectionString
         $script:spool = New-SpoolFolder
+        $script:savedSpoolDir = $env:PGPERF_SPOOL_DIR
         $env:PGPERF_SPOOL_DIR = $script:spool
     }
     AfterAll {
-        Remove-Item Env:PGPERF_SPOOL_DIR -ErrorAction SilentlyContinue
+        # Back to the run's own spool folder (build.ps1 sets it), never to the user's.
+        $env:PGPERF_SPOOL_DIR = $script:savedSpoolDir
         Remove-Item -Recurse -Force $script:spool -ErrorAction SilentlyContinue
         Remove-TestDatabase $script:db
     }

@@ -140,7 +140,7 @@ Describe 'Security: no password leaks, whatever its source' -Tag 'Security', 'In
         # The probe really ran: objects, JSON, verbose text, the job's JSON, each kind of error and the spool.
         $dump | Should -Match ([regex]::Escape("${hostName}:$port/$($db.Name)"))
         $dump | Should -Match 'VerboseRecord: '
-        $dump | Should -Match '"Job": \d[\s\S]*"Steps": \['
+        $dump | Should -Match '"Job": "Hourly"[\s\S]*"Steps": \['
         $dump | Should -Match 'PgPerf\.Index\.NotFound'
         $dump | Should -Match 'PgPerf\.Bloat\.TableNotFound'
         $dump | Should -Match 'PgPerf\.Connection\.AuthenticationFailed'

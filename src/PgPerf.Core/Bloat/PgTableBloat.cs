@@ -1,7 +1,7 @@
 namespace PgPerf;
 
 /// <summary>How a bloat figure was measured.</summary>
-public enum PgBloatMethod
+public enum PgBloatMethod : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     /// <summary>From the catalog and pg_stats; reads no table.</summary>
     Estimate,
@@ -12,7 +12,7 @@ public enum PgBloatMethod
 }
 
 /// <summary>The spec's bloat levels: Healthy &lt; 10 %, Monitor 10-20 %, ActionRequired &gt; 20 %, Critical &gt; 50 %.</summary>
-public enum PgBloatStatus
+public enum PgBloatStatus : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Healthy,
     Monitor,
@@ -21,7 +21,7 @@ public enum PgBloatStatus
 }
 
 /// <summary>How far a figure can be trusted; Low and Medium come with Flags saying why.</summary>
-public enum PgBloatConfidence
+public enum PgBloatConfidence : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Low,
     Medium,
@@ -49,7 +49,7 @@ public sealed class PgTableBloat : PgServerRecord
     public PgBloatConfidence Confidence { get; set; }
     /// <summary>Why the figure may be off: NoStats, NoStatsAccess, StaleStats, NameColumns, DroppedColumns,
     /// ToastNeverVacuumed, ToastUnknown, PaddingHeavy, SizeFromCatalog, PartitionedParent.</summary>
-    public string[] Flags { get; set; } = Array.Empty<string>();
+    public PgList<string> Flags { get; set; } = PgList<string>.None;
     public int FillFactor { get; set; } = 100;
     public DateTimeOffset MeasuredAt { get; set; }
 

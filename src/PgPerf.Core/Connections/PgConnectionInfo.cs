@@ -3,7 +3,7 @@ using System.Collections.ObjectModel;
 namespace PgPerf;
 
 /// <summary>Where a connection's settings came from, in the order they are tried.</summary>
-public enum PgConnectionSource
+public enum PgConnectionSource : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Parameter,
     SessionDefault,

@@ -20,6 +20,8 @@ public sealed class PgUnusedIndex : PgServerRecord
     public string Index { get; init; } = "";
     public long SizeBytes { get; init; }
 
+    public override string ToString() => PgIdentifier.Qualify(Schema, Index);
+
     /// <summary>Observed days since the last scan seen (or since observation began when none was seen).</summary>
     public double DaysSinceLastScan { get; init; }
 
@@ -157,7 +159,7 @@ public sealed class PgIndexDropResult : PgServerRecord
 public sealed class PgIndexAlertCheck : PgServerRecord
 {
     /// <summary>Indexes that are ConsiderDropping now; each has one open 'unused_index' alert.</summary>
-    public string[] OpenKeys { get; init; } = Array.Empty<string>();
+    public PgList<string> OpenKeys { get; init; } = PgList<string>.None;
 
     /// <summary>Alerts resolved because their index is used again or gone.</summary>
     public int Resolved { get; init; }

@@ -1,13 +1,13 @@
 namespace PgPerf;
 
 /// <summary>The scheduled jobs of the spec.</summary>
-public enum PgJobKind
+public enum PgJobKind : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Hourly,
     Daily,
 }
 
-public enum PgJobStepStatus
+public enum PgJobStepStatus : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Succeeded,
     Failed,
@@ -48,10 +48,10 @@ public sealed class PgJobResult : PgServerRecord
     /// <summary>True when no step failed (a run skipped because another run holds the lock succeeds).</summary>
     public bool Succeeded => Steps.All(s => s.Status != PgJobStepStatus.Failed);
 
-    public PgJobStep[] Steps { get; set; } = Array.Empty<PgJobStep>();
+    public PgList<PgJobStep> Steps { get; set; } = PgList<PgJobStep>.None;
 
     /// <summary>Things the operator should act on (for example VACUUM due after retention).</summary>
-    public string[] Warnings { get; set; } = Array.Empty<string>();
+    public PgList<string> Warnings { get; set; } = PgList<string>.None;
 
     public override string ToString() => $"{Job} job on {Server}: {(Succeeded ? "succeeded" : "failed")}";
 }

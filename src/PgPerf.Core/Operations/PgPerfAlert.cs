@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace PgPerf;
 
 /// <summary>Alert severities, in the order of urgency (the database stores them lower case).</summary>
-public enum PgAlertSeverity
+public enum PgAlertSeverity : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Info,
     Warning,

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PgPerf;
 
 /// <summary>What Get-PgPerformanceSummary reports (spec: GET /api/performance?metric=...).</summary>
-public enum PgSummaryMetric
+public enum PgSummaryMetric : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Summary,
     SlowQueries,
@@ -44,13 +44,13 @@ public sealed class PgPerformanceSummary : PgServerRecord
     public PgQueryStat? QueryPerformance { get; init; }
 
     /// <summary>Slowest executions in the window, slowest first (Summary and SlowQueries; the spec's JSON has them for slow_queries only).</summary>
-    public PgSlowQuery[] SlowQueries { get; init; } = Array.Empty<PgSlowQuery>();
+    public PgList<PgSlowQuery> SlowQueries { get; init; } = PgList<PgSlowQuery>.None;
 
     /// <summary>Tables at or over the threshold, most wasted bytes first (Summary and Bloat).</summary>
-    public PgTableBloat[] TableBloat { get; init; } = Array.Empty<PgTableBloat>();
+    public PgList<PgTableBloat> TableBloat { get; init; } = PgList<PgTableBloat>.None;
 
     /// <summary>Unused and ConsiderDropping indexes, largest first (Summary only).</summary>
-    public PgUnusedIndex[] UnusedIndexes { get; init; } = Array.Empty<PgUnusedIndex>();
+    public PgList<PgUnusedIndex> UnusedIndexes { get; init; } = PgList<PgUnusedIndex>.None;
 
     public long TotalQueries => QueryPerformance?.TotalQueries ?? 0;
     public long SlowQueryCount => QueryPerformance?.SlowQueries ?? 0;

@@ -71,9 +71,9 @@ public sealed class PgRetentionResult : PgServerRecord
 {
     public DateTimeOffset StartedAt { get; set; }
     public double DurationMs { get; set; }
-    public PgRetentionTable[] Tables { get; set; } = Array.Empty<PgRetentionTable>();
+    public PgList<PgRetentionTable> Tables { get; set; } = PgList<PgRetentionTable>.None;
     public long TotalRowsDeleted => Tables.Sum(t => t.RowsDeleted);
 
     /// <summary>Tables that need a VACUUM, with what to run.</summary>
-    public string[] Warnings { get; set; } = Array.Empty<string>();
+    public PgList<string> Warnings { get; set; } = PgList<string>.None;
 }

@@ -1,7 +1,7 @@
 namespace PgPerf;
 
 /// <summary>How a logged record was delivered.</summary>
-public enum QueryLogDelivery
+public enum QueryLogDelivery : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Pending,
 

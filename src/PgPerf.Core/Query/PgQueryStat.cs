@@ -1,7 +1,7 @@
 namespace PgPerf;
 
 /// <summary>How Get-PgQueryStat groups rows.</summary>
-public enum QueryStatGroupBy
+public enum QueryStatGroupBy : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     None,
     Query,

@@ -16,4 +16,6 @@ public sealed class PgSlowQuery : PgServerRecord
 
     public bool IsError { get; set; }
     public bool QueryTruncated { get; set; }
+
+    public override string ToString() => $"{QueryHash} {DurationMs:0.#} ms";
 }

@@ -1,7 +1,7 @@
 namespace PgPerf;
 
 /// <summary>Health of a group of queries by average duration (spec: Good &lt; 100 ms, Warning 100–500, Critical &gt; 500).</summary>
-public enum QueryStatus
+public enum QueryStatus : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     /// <summary>No query in the window.</summary>
     NoData,

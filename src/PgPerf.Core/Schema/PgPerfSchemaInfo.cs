@@ -27,18 +27,18 @@ public sealed class PgPerfSchemaInfo
     /// <summary>Highest migration this module ships.</summary>
     public int LatestVersion { get; init; }
 
-    public PgMigration[] Pending { get; init; } = Array.Empty<PgMigration>();
+    public PgList<PgMigration> Pending { get; init; } = PgList<PgMigration>.None;
 
     /// <summary>Migrations applied by this call (Install-PgPerfSchema only).</summary>
-    public PgMigration[] AppliedNow { get; init; } = Array.Empty<PgMigration>();
+    public PgList<PgMigration> AppliedNow { get; init; } = PgList<PgMigration>.None;
 
     /// <summary>Applied migrations whose file changed after it was applied (should never happen).</summary>
-    public PgMigration[] Modified { get; init; } = Array.Empty<PgMigration>();
+    public PgList<PgMigration> Modified { get; init; } = PgList<PgMigration>.None;
 
     public string? ServerVersion { get; init; }
 
     /// <summary>What the migrations applied by this call told the installer (roles created or skipped, ...).</summary>
-    public PgMigrationNotice[] Notices { get; init; } = Array.Empty<PgMigrationNotice>();
+    public PgList<PgMigrationNotice> Notices { get; init; } = PgList<PgMigrationNotice>.None;
 }
 
 /// <summary>A NOTICE or WARNING a migration raised while Install-PgPerfSchema applied it.</summary>

@@ -154,7 +154,7 @@ internal sealed class BloatService : IBloatService
                      WHERE id = @id
                     """,
                     new { id, measured.TableBytes, measured.BloatBytes, measured.BloatPercent, measured.LiveTuples, measured.DeadTuples,
-                          Confidence = measured.Confidence.ToString(), measured.Flags }, cancellationToken: cancellationToken)), cancellationToken);
+                          Confidence = measured.Confidence.ToString(), Flags = measured.Flags.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
             }
             catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable" or "PgPerf.Timeout")
             {

@@ -51,11 +51,7 @@ internal sealed class QueryLogSpool
         {
             try
             {
-                return new FileStream(FilePath + ".lock", new FileStreamOptions
-                {
-                    Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None,
-                    UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
+                return new FileStream(FilePath + ".lock", OwnerOnly(FileMode.OpenOrCreate, FileAccess.ReadWrite));
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -70,11 +66,7 @@ internal sealed class QueryLogSpool
         EnsureDirectory();
         // A crash may have left a torn last line: start on a new line so it never swallows a good record.
         var newLine = EndsInsideLine(FilePath);
-        using var stream = new FileStream(FilePath, new FileStreamOptions
-        {
-            Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.None,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+        using var stream = new FileStream(FilePath, OwnerOnly(FileMode.Append, FileAccess.Write));
         using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
         {
             if (newLine)
@@ -121,11 +113,7 @@ internal sealed class QueryLogSpool
     public string KeepDamaged(IEnumerable<string> lines)
     {
         var target = Path.Combine(Directory, $"{Path.GetFileNameWithoutExtension(FilePath)}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.jsonl");
-        using var stream = new FileStream(target, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
+        using var stream = new FileStream(target, OwnerOnly(FileMode.CreateNew, FileAccess.Write));
         using var writer = new StreamWriter(stream, new UTF8Encoding(false));
         foreach (var line in lines)
             writer.Write(line + "\n");
@@ -149,6 +137,18 @@ internal sealed class QueryLogSpool
         var target = Path.Combine(Directory, $"{Path.GetFileNameWithoutExtension(FilePath)}.rejected-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.jsonl");
         File.Move(FilePath, target);
         return target;
+    }
+
+    /// <summary>
+    /// Options for an exclusive spool file that only its owner can read (0600) on Unix. The UnixCreateMode setter
+    /// throws PlatformNotSupportedException on Windows even for null, so it is set only off Windows (CA1416).
+    /// </summary>
+    internal static FileStreamOptions OwnerOnly(FileMode mode, FileAccess access)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
     }
 
     private void EnsureDirectory()

@@ -34,7 +34,7 @@ internal sealed class ReportService : IReportService
             Hours = options.Hours, ThresholdPercent = BloatFloorPercent, Top = options.TopRows,
         }, cancellationToken));
         if (data.Summary is not null)
-            data.TableBloat = data.Summary.TableBloat;
+            data.TableBloat = data.Summary.TableBloat.ToArray();
 
         var queries = Service<IQueryLogService>();
         progress?.Invoke("Queries per hour", 10);

@@ -82,9 +82,10 @@ public static partial class PgScheduleRenderer
 
     public static string SystemdUnitName(PgJobKind job) => "pgperf-" + JobName(job);
 
-    /// <summary>ExecStart= value: every argument double-quoted with \ and " escaped, $ and % doubled.</summary>
+    /// <summary>ExecStart= value: every word double-quoted with \ and " escaped and % doubled; $ is doubled in the
+    /// arguments only, because systemd expands variables in the arguments but never in the program path.</summary>
     public static string SystemdExecStart(PgJobEntry entry) =>
-        string.Join(' ', new[] { entry.PwshPath }.Concat(Arguments(entry)).Select(SystemdQuote));
+        string.Join(' ', new[] { SystemdQuote(entry.PwshPath, isProgram: true) }.Concat(Arguments(entry).Select(a => SystemdQuote(a))));
 
     public static string SystemdService(PgJobEntry entry)
     {
@@ -203,9 +204,12 @@ public static partial class PgScheduleRenderer
     /// <summary>A POSIX shell single-quoted word.</summary>
     public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    public static string SystemdQuote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("%", "%%", StringComparison.Ordinal).Replace("$", "$$", StringComparison.Ordinal) + "\"";
+    public static string SystemdQuote(string value, bool isProgram = false)
+    {
+        var quoted = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("%", "%%", StringComparison.Ordinal);
+        return "\"" + (isProgram ? quoted : quoted.Replace("$", "$$", StringComparison.Ordinal)) + "\"";
+    }
 
     /// <summary>Quotes one argument so CommandLineToArgvW (and pwsh.exe) gives it back unchanged.</summary>
     public static string WindowsQuote(string value)

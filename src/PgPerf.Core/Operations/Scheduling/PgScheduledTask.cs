@@ -1,7 +1,7 @@
 namespace PgPerf;
 
 /// <summary>Which scheduler runs a job; Auto picks one that works on this machine.</summary>
-public enum PgSchedulerKind
+public enum PgSchedulerKind : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     Auto,
     Cron,
@@ -10,7 +10,7 @@ public enum PgSchedulerKind
 }
 
 /// <summary>User: the current user's crontab, user units or tasks. System: /etc/cron.d, system units, SYSTEM tasks.</summary>
-public enum PgTaskScope
+public enum PgTaskScope : long // Int64-based: ConvertTo-Json writes the name, not a number (PgServerRecord).
 {
     User,
     System,

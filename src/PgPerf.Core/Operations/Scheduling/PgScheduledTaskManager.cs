@@ -337,7 +337,7 @@ public sealed class PgScheduledTaskManager
                 throw new PgPerfException("PgPerf.Schedule.ConnectionFileNotFound", PgPerfErrorKind.ObjectNotFound,
                     $"-ConnectionFile '{connectionFile}' does not exist. Create the pgpass file (host:port:database:user:password, chmod 600), or pass a connection with a password (-Credential) and PgPerf writes it there.")
                 { ParameterName = "ConnectionFile" };
-            if (!_env.IsWindows && (File.GetUnixFileMode(passFile) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)) != 0)
+            if (!_env.IsWindows && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(passFile) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)) != 0)
                 throw new PgPerfException("PgPerf.Schedule.ConnectionFileNotPrivate", PgPerfErrorKind.InvalidArgument,
                     $"-ConnectionFile '{connectionFile}' can be read by other users; libpq and PgPerf need it owner-only. Run: chmod 600 '{passFile}'.")
                 { ParameterName = "ConnectionFile" };
@@ -405,6 +405,8 @@ public sealed class PgScheduledTaskManager
     }
 
     // Writes a new 0600 file and moves it into place, so a password is never in a file others can read.
+    // Callers return early on Windows, where the pgpass file lives under the user's own profile instead.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     private static void WritePrivateFile(string passFile, string text)
     {
         var folder = Path.GetDirectoryName(passFile)!;

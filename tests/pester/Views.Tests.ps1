@@ -1,0 +1,247 @@
+# Every default table view in module/formats/*.Format.ps1xml, rendered on real rows from the throwaway server:
+# it fits 80 columns without the table cutting a cell, and every header is a property (or alias) of the type.
+# Every output object also survives ConvertTo-Json and Export-Csv (issue 20, items 2, 3, 4 and one date format).
+# The views are read from the built module, so views added later are checked without touching this file; a view
+# whose type gets no rows below fails and says so.
+
+BeforeDiscovery {
+    $formats = Join-Path (Split-Path $env:PGPERF_MODULE_PATH) '*.Format.ps1xml'
+    $script:tableViews = foreach ($file in Get-ChildItem $formats | Sort-Object Name) {
+        foreach ($view in ([xml](Get-Content $file -Raw)).Configuration.ViewDefinitions.View) {
+            if ($view.TableControl) { @{ File = $file.Name; Name = $view.Name; TypeName = [string]$view.ViewSelectedBy.TypeName } }
+        }
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $script:ModulePath -Force
+    $PSStyle.OutputRendering = 'PlainText'
+    $script:db = New-TestDatabase 'pgperf_views'
+    $script:cs = $db.ConnectionString
+    $script:viewXml = @{}
+    foreach ($file in Get-ChildItem (Join-Path (Split-Path $script:ModulePath) '*.Format.ps1xml')) {
+        foreach ($view in ([xml](Get-Content $file -Raw)).Configuration.ViewDefinitions.View) { $script:viewXml[$view.Name] = $view }
+    }
+
+    # Long names and large numbers, the way a real database has them.
+    $long = 'customer_order_line_items_archive_2024'
+    $produced = [System.Collections.Generic.List[object]]::new()
+    function Add-Rows { foreach ($o in $input) { if ($null -ne $o) { $produced.Add($o) } } }
+
+    Install-PgPerfSchema -Connection $cs | Add-Rows
+    Invoke-TestSql -Database $db.Name @"
+CREATE TABLE $long (id bigint PRIMARY KEY, customer_reference_code text, amount int, note text);
+INSERT INTO $long SELECT g, 'c' || g, g % 100, repeat('x', 200) FROM generate_series(1, 40000) g;
+CREATE INDEX ${long}_customer_reference_idx ON $long (customer_reference_code);
+CREATE INDEX ${long}_customer_ref_copy_idx ON $long (customer_reference_code);
+CREATE INDEX ${long}_amount_note_idx ON $long (amount, note);
+DELETE FROM $long WHERE id % 3 <> 0;
+ANALYZE $long;
+INSERT INTO pgperf.query_performance_logs (logged_at, query_text, query_hash, duration_ms, endpoint)
+    SELECT now() - (g % 3000) * interval '1 second',
+           'SELECT o.id, o.customer_reference_code, o.amount FROM $long o WHERE o.customer_reference_code = `$1 ORDER BY o.amount DESC',
+           'a1b2c3d4e5f60718', 500 + g % 1500, '/api/v2/customers/{id}/order-line-items/archive'
+      FROM generate_series(1, 108546) g;
+"@ | Out-Null
+    Invoke-TestSql -Database $db.Name "CREATE UNIQUE INDEX CONCURRENTLY ${long}_amount_unique_idx ON $long (amount)" -AllowError | Out-Null
+
+    Invoke-PgIndexSnapshot -Connection $cs | Add-Rows
+    Invoke-PgBloatSnapshot -Connection $cs -WarningAction SilentlyContinue | Add-Rows
+    Get-PgTableBloat -Connection $cs | Add-Rows
+    Get-PgUnusedIndex -Connection $cs -IgnoreStatsAge | Add-Rows
+    Get-PgDuplicateIndex -Connection $cs | Add-Rows
+    Get-PgInvalidIndex -Connection $cs | Add-Rows
+    Get-PgIndexTrend -Connection $cs -Table $long | Add-Rows
+    Get-PgSlowQuery -Connection $cs -Hours 24 | Select-Object -First 20 | Add-Rows
+    foreach ($groupBy in 'None', 'Query', 'Endpoint') { Get-PgQueryStat -Connection $cs -Hours 24 -GroupBy $groupBy | Add-Rows }
+    Send-PgQueryLog -Connection $cs -QueryText "SELECT * FROM $long WHERE id = 1" -DurationMs 123456.7 -Endpoint '/api/v2/customers/{id}/order-line-items' -PassThru | Add-Rows
+    Invoke-PgHourlyMonitoring -Connection $cs -WarningAction SilentlyContinue | Add-Rows
+    Get-PgPerfAlert -Connection $cs | Add-Rows
+    Invoke-PgPerfRetention -Connection $cs -Confirm:$false | Add-Rows
+    Invoke-PgVacuum -Connection $cs -Table $long -Full -Analyze -Force -Confirm:$false -WarningAction SilentlyContinue | Add-Rows
+    Remove-PgIndex -Connection $cs -Index "${long}_customer_ref_copy_idx" -Confirm:$false | Add-Rows
+    # A scheduled task as registration renders it (registering would change the user's scheduler).
+    $entry = [PgPerf.PgJobEntry]@{ Job = 'Hourly'; Scope = 'User'; PwshPath = '/opt/microsoft/powershell/7/pwsh'; ModulePath = $script:ModulePath; ConnectionString = $cs }
+    $manager = [PgPerf.PgScheduledTaskManager]::new($null, [PgPerf.PgSchedulerEnvironment]@{ SystemdRunning = $true; XdgConfigHome = "/home/$long/.config" })
+    foreach ($scheduler in 'Cron', 'Systemd') { $manager.Render($entry, $scheduler, $null) | Add-Rows }
+    # Any other Get- cmdlet that needs nothing but a connection adds its rows too (cmdlets added later).
+    foreach ($command in Get-Command -Module PgPerf -Verb Get) {
+        $mandatory = $command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory } }
+        if ($command.Parameters.ContainsKey('Connection') -and -not $mandatory) {
+            & $command -Connection $cs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Select-Object -First 50 | Add-Rows
+        }
+    }
+
+    # Rows nested in others (job steps, retention tables, the connection) count as rows of their own type.
+    $script:rows = @{}
+    $queue = [System.Collections.Generic.Queue[object]]::new($produced)
+    $seen = [System.Collections.Generic.HashSet[object]]::new()
+    while ($queue.Count) {
+        $o = $queue.Dequeue()
+        if (-not $seen.Add($o)) { continue }
+        $type = $o.GetType().FullName
+        if (-not $script:rows[$type]) { $script:rows[$type] = [System.Collections.Generic.List[object]]::new() }
+        $script:rows[$type].Add($o)
+        foreach ($p in $o.GetType().GetProperties()) {
+            if ($p.GetIndexParameters().Count) { continue }
+            foreach ($v in @($p.GetValue($o))) {
+                if ($null -ne $v -and $v.GetType().Namespace -eq 'PgPerf' -and -not $v.GetType().IsEnum) { $queue.Enqueue($v) }
+            }
+        }
+    }
+
+    function Get-HeaderLabel($header, $item) {
+        if ($header['Label']) { $header['Label'].InnerText } else { $item['PropertyName'].InnerText }
+    }
+
+    # The texts that are not found in the line, in this order, each after the one before; nothing when all are.
+    function Find-InOrder([string] $line, [string[]] $texts) {
+        $at = 0
+        foreach ($text in $texts) {
+            if (-not $text) { continue }
+            $found = $line.IndexOf($text, $at, [StringComparison]::Ordinal)
+            if ($found -lt 0) { "'$text'" } else { $at = $found + $text.Length }
+        }
+    }
+
+    # The text a column item shows for a row, worked out without the table formatter.
+    function Get-CellText($row, $item) {
+        $value = if ($item['ScriptBlock']) {
+            $out = @($row | ForEach-Object ([scriptblock]::Create($item['ScriptBlock'].InnerText)))
+            if ($out.Length -eq 1) { $out[0] } elseif ($out.Length -gt 1) { , $out }
+        } else { $row.($item['PropertyName'].InnerText) }
+        if ($null -eq $value) { return '' }
+        if ($value -is [string]) { return $value }
+        if ($value -is [System.Collections.IEnumerable]) { throw "shows a collection ($($value.GetType().Name)); join it into one text in the view" }
+        if ($value -is [System.IFormattable]) { return $value.ToString($null, [cultureinfo]::CurrentCulture) }
+        "$value"
+    }
+}
+
+AfterAll {
+    Remove-TestDatabase $script:db
+}
+
+Describe 'Default table views' -Tag 'Integration', 'Views' {
+    It '<Name> (<File>) fits 80 columns and cuts no cell' -ForEach $tableViews {
+        $rows = @($script:rows[$TypeName])
+        if (-not $rows) { throw "No rows of type $TypeName to render the view $Name ($File) with: make tests/pester/Views.Tests.ps1 produce some (BeforeAll)." }
+        $view = $script:viewXml[$Name]
+        $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+        $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+        $labels = for ($i = 0; $i -lt $items.Count; $i++) { Get-HeaderLabel $headers[$i] $items[$i] }
+
+        $lines = @(($rows | Format-Table -View $Name | Out-String -Width 80) -split "\r?\n" | Where-Object { $_.Trim() })
+        $table = $lines -join "`n"
+        @($lines | Where-Object { $_.Length -gt 80 }) | Should -BeNullOrEmpty -Because "every line of $Name must fit 80 columns:`n$table"
+        $lines.Count | Should -Be ($rows.Count + 2) -Because "each row of $Name is one line (nothing wraps):`n$table"
+        Find-InOrder $lines[0] $labels | Should -BeNullOrEmpty -Because "$Name must show all its columns ($($labels -join ', ')) in 80 columns:`n$table"
+        for ($r = 0; $r -lt $rows.Count; $r++) {
+            $cells = @(for ($c = 0; $c -lt $items.Count; $c++) { try { (Get-CellText $rows[$r] $items[$c]).Trim() } catch { "column $($labels[$c]) $_" } })
+            # Every cell in full and in order; the formatter marks a cell it had to cut with "…", so no "…" but the view's own.
+            Find-InOrder $lines[$r + 2] $cells | Should -BeNullOrEmpty -Because "every column of $Name must show its whole value (row $r):`n$table"
+            $ownEllipses = ($cells -join '').Split([char]0x2026).Count - 1
+            ($lines[$r + 2].Split([char]0x2026).Count - 1) | Should -Be $ownEllipses -Because "the table cut a cell of $Name (row $r):`n$table"
+        }
+    }
+
+    It '<Name> (<File>): every column header is a property or alias of <TypeName>' -ForEach $tableViews {
+        $row = @($script:rows[$TypeName])[0]
+        if ($null -eq $row) { throw "No rows of type $TypeName to check the headers of $Name ($File) with: make tests/pester/Views.Tests.ps1 produce some (BeforeAll)." }
+        $view = $script:viewXml[$Name]
+        $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+        $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+        for ($i = 0; $i -lt $items.Count; $i++) {
+            $label = Get-HeaderLabel $headers[$i] $items[$i]
+            $property = $row.PSObject.Properties[$label]
+            $property | Should -Not -BeNullOrEmpty -Because "header '$label' of $Name must be a property of $TypeName, so Sort-Object $label and Format-Table $label work"
+            $shows = $items[$i]['PropertyName']
+            if ($shows -and $label -ne $shows.InnerText) {
+                # A header that names another property than the column shows would sort by the wrong thing.
+                $property.ReferencedMemberName | Should -Be $shows.InnerText -Because "header '$label' of $Name shows $($shows.InnerText)"
+            }
+        }
+    }
+
+    It 'Sort-Object and Format-Table take the headers: P95Ms sorts by P95DurationMs' {
+        $stats = @($script:rows['PgPerf.PgQueryStat'])
+        $stats.Count | Should -BeGreaterThan 1
+        ($stats | Sort-Object P95Ms).P95DurationMs | Should -Be ($stats | Sort-Object P95DurationMs).P95DurationMs
+        ($stats | Format-Table P95Ms | Out-String) | Should -Match '\d'
+    }
+
+    It 'shows 108,546 slow queries in full, never as …8,546' {
+        $overall = $script:rows['PgPerf.PgQueryStat'] | Where-Object GroupBy -eq 'None' | Select-Object -First 1
+        $overall.SlowQueries | Should -BeGreaterOrEqual 108546
+        ($overall | Out-String -Width 80) | Should -Match ([regex]::Escape([PgPerf.PgDisplay]::Count($overall.SlowQueries)))
+    }
+
+    It 'every time in a view has the one format (yyyy-MM-dd HH:mmZ)' {
+        foreach ($file in Get-ChildItem (Join-Path (Split-Path $script:ModulePath) '*.Format.ps1xml')) {
+            $text = Get-Content $file -Raw
+            # Times are shown only through PgDisplay: no ToString('...') of a date and no raw date property.
+            $text | Should -Not -Match "\.ToString\('[^']*(HH|dd)" -Because "$($file.Name) formats a time itself"
+            $text | Should -Not -Match "\{\d:[^}]*(HH|dd)" -Because "$($file.Name) formats a time itself"
+        }
+        foreach ($type in $script:rows.Keys) {
+            $row = $script:rows[$type][0]
+            $dateProperties = @($row.GetType().GetProperties() | Where-Object { $_.PropertyType -in [DateTimeOffset], [Nullable[DateTimeOffset]], [DateTime], [Nullable[DateTime]] } | ForEach-Object Name)
+            foreach ($view in $script:viewXml.Values | Where-Object { $_.ViewSelectedBy.TypeName -eq $type }) {
+                $shown = @($view.SelectNodes('.//PropertyName') | ForEach-Object InnerText)
+                @($shown | Where-Object { $_ -in $dateProperties }) | Should -BeNullOrEmpty -Because "$($view.Name) shows a time without PgDisplay::Time"
+            }
+        }
+        $t = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [TimeSpan]::FromHours(2))
+        [PgPerf.PgDisplay]::Time($t) | Should -BeExactly '2026-01-02 01:04Z'
+    }
+}
+
+Describe 'Serialized output' -Tag 'Integration', 'Views' {
+    BeforeAll {
+        # A few rows of every output type, whatever produced them.
+        $script:samples = foreach ($type in $script:rows.Keys | Sort-Object) { $script:rows[$type] | Select-Object -First 3 }
+    }
+
+    It 'has rows of every type to check' {
+        @($script:samples).Count | Should -BeGreaterThan 10
+    }
+
+    It 'ConvertTo-Json writes Status-like values (every enum) as their names' {
+        foreach ($row in $script:samples) {
+            $json = $row | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | ConvertFrom-Json
+            foreach ($p in $row.GetType().GetProperties() | Where-Object { $_.PropertyType.IsEnum -and $_.GetMethod.IsPublic }) {
+                $json.($p.Name) | Should -BeOfType [string] -Because "$($row.GetType().Name).$($p.Name) must be text in JSON, not a number (make the enum Int64-based: enum $($p.PropertyType.Name) : long)"
+                $json.($p.Name) | Should -BeExactly $p.GetValue($row).ToString()
+            }
+        }
+    }
+
+    It 'ConvertTo-Json carries the server as one short text, not the Connection object' {
+        $records = @($script:samples | Where-Object { $_ -is [PgPerf.PgServerRecord] })
+        $records.Count | Should -BeGreaterThan 5
+        foreach ($row in $records) {
+            $row.Connection | Should -BeOfType [PgPerf.PgConnectionInfo] -Because 'piping into the next cmdlet binds -Connection from it'
+            $json = $row | ConvertTo-Json -Depth 2 -WarningAction SilentlyContinue | ConvertFrom-Json
+            $json.PSObject.Properties.Name | Should -Not -Contain 'Connection' -Because "$($row.GetType().Name) must not embed the connection"
+            $json.Server | Should -BeExactly $row.Connection.Server
+        }
+    }
+
+    It 'Export-Csv writes lists readably, never as a .NET type name' {
+        $lists = 0
+        foreach ($row in $script:samples) {
+            $exported = $row | ConvertTo-Csv | ConvertFrom-Csv
+            foreach ($p in $row.GetType().GetProperties() | Where-Object { $_.GetMethod.IsPublic -and -not $_.GetIndexParameters() }) {
+                $value = $p.GetValue($row)
+                if ($value -isnot [System.Collections.IEnumerable] -or $value -is [string] -or $value -is [System.Collections.IDictionary]) { continue }
+                $lists++
+                $exported.($p.Name) | Should -Not -MatchExactly '(^|, )(System|PgPerf)\.\w' -Because "$($row.GetType().Name).$($p.Name) must export its items, not a type name"
+            }
+        }
+        $lists | Should -BeGreaterThan 5 -Because 'the rows have lists (Flags, Steps, Tables, Pending, ...)'
+        $bloat = @($script:rows['PgPerf.PgTableBloat'] | Where-Object { $_.Flags.Count -ge 1 })[0]
+        $bloat | Should -Not -BeNullOrEmpty -Because 'a table with flags shows how a list exports'
+        ($bloat | ConvertTo-Csv | ConvertFrom-Csv).Flags | Should -BeExactly ($bloat.Flags -join ', ')
+    }
+}
