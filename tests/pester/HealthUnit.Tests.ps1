@@ -34,7 +34,8 @@ Describe 'Server-right-now types' -Tag 'Unit', 'Health' {
     }
 
     It 'completes -Check with the names in the check list' {
-        $names = (TabExpansion2 -inputScript 'Invoke-PgHealthCheck -Check se' -cursorColumn 31).CompletionMatches.CompletionText
+        $line = 'Invoke-PgHealthCheck -Check se'
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $names | Should -Be @('sequences')
     }
 }
