@@ -10,7 +10,7 @@ SELECT setval('tickets_id_seq', 2050000000);
 # `\! sleep` keeps each session open without finishing its transaction. Both are stopped at the end.
 $demoSessions = foreach ($sql in "BEGIN; UPDATE tickets SET title = 'locked' WHERE id = 1;", 'ALTER TABLE tickets ADD COLUMN closed_at timestamptz;') {
     $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-demo-{0}.sql" -f [guid]::NewGuid().ToString('N'))
-    Set-Content -Path $file -Value "$sql`n\! sleep 60`n"
+    Set-Content -Path $file -Value "$sql`n\! sleep 600`n"
     $info = [System.Diagnostics.ProcessStartInfo]::new('psql')
     foreach ($a in '-X', '-q', '-h', $admin.Host, '-p', "$($admin.Port)", '-U', $admin.Username, '-d', 'pgperf_demo', '-f', $file) { $info.ArgumentList.Add($a) }
     $info.Environment['PGAPPNAME'] = 'billing-worker'
@@ -33,9 +33,6 @@ try {
 
     Write-Host 'Invoke-PgHealthCheck -BlockingWarningSeconds 1 -LongTransactionWarningSeconds 1 (thresholds lowered so the two-second-old situation shows):'
     Invoke-PgHealthCheck -BlockingWarningSeconds 1 -LongTransactionWarningSeconds 1 | Format-Table | Out-Host
-    Write-Host 'Invoke-PgHourlyMonitoring raises the sequence_exhaustion alert (default thresholds):'
-    (Invoke-PgHourlyMonitoring).Steps | Where-Object Name -eq 'health alerts' | Format-Table | Out-Host
-    Get-PgPerfAlert -Open -Type sequence_exhaustion, blocking, long_transaction | Format-Table | Out-Host
 
     Write-Host 'Get-PgBlocking | Stop-PgSession -Terminate -WhatIf, then for real:'
     Get-PgBlocking | Stop-PgSession -Terminate -WhatIf
@@ -44,6 +41,9 @@ try {
     Write-Host 'Get-PgBlocking afterwards (empty: the ALTER went through):'
     @(Get-PgBlocking).Count | Out-Host
 
+    Write-Host 'Invoke-PgHourlyMonitoring raises the sequence_exhaustion alert (default thresholds), after the chain is gone:'
+    (Invoke-PgHourlyMonitoring).Steps | Where-Object Name -eq 'health alerts' | Format-Table | Out-Host
+    Get-PgPerfAlert -Open -Type sequence_exhaustion, blocking, long_transaction | Format-Table | Out-Host
     Write-Host 'A scheduled entry that fails on Critical: Invoke-PgHealthCheck -FailOnCritical (the sequence is Critical):'
     try {
         Invoke-PgHealthCheck -Check sequences, blocking -FailOnCritical -OutVariable checked | Out-Null
