@@ -32,9 +32,10 @@ internal static class HealthAlertStep
             }
         }
         step.Message = "open alerts: " + string.Join(", ", summary);
+        // The first failure's id (PgPerf.Connection.Failed when the server is down), with every check's message.
         if (failures.Count > 0)
-            throw new PgPerfException("PgPerf.Health.CheckFailed", failures[0].Kind,
-                string.Join(" ", failures.Select(f => f.Message)), failures[0].Target, failures[0]);
+            throw new PgPerfException(failures[0].ErrorId, failures[0].Kind,
+                string.Join(" ", failures.Select(f => f.Message).Distinct()), failures[0].Target, failures[0]);
         return open;
     }
 }
