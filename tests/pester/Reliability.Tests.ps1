@@ -135,19 +135,19 @@ try {
         $run = Invoke-FreshPwsh $script
         Confirm-ServerUp
         $r = ConvertFrom-LastJsonLine $run.Output
-        $r.Before | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'job failure alerts=Succeeded')
+        $r.Before | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
 
-        $r.Down.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'job failure alerts')
+        $r.Down.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'health alerts', 'job failure alerts')
         foreach ($step in $r.Down) {
             $step.Status | Should -Be 'Failed'
             $step.ErrorId | Should -Be 'PgPerf.Connection.Failed'
             $step.Error | Should -Match ([regex]::Escape((Get-TestConnectionPart 'Host')) + ':' + (Get-TestConnectionPart 'Port'))
         }
         $r.DownOk | Should -BeFalse
-        @($r.DownErrors | Where-Object { $_ -like 'PgPerf.Job.StepFailed,*' }).Count | Should -Be 6
+        @($r.DownErrors | Where-Object { $_ -like 'PgPerf.Job.StepFailed,*' }).Count | Should -Be 7
 
         # No cleanup in between: the same process's next run captures again.
-        $r.After | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'job failure alerts=Succeeded')
+        $r.After | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
         $r.AfterOk | Should -BeTrue
         Invoke-TestSql -Database $db.Name 'SELECT count(DISTINCT captured_at) FROM pgperf.index_usage_snapshots' | Should -Be '2'
     }

@@ -187,7 +187,7 @@ Describe 'Security: pgperf_monitor runs snapshots, reports and jobs without supe
 
     It 'runs the hourly and daily jobs and retention with every step succeeding' {
         $hourly = Invoke-PgHourlyMonitoring -Connection $monitor.ConnectionString
-        $hourly.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'job failure alerts=Succeeded')
+        $hourly.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
         $daily = Invoke-PgDailyMaintenance -Connection $monitor.ConnectionString
         $daily.Steps | ForEach-Object { "$($_.Name)=$($_.Status)" } | Should -Be @('unused indexes=Succeeded', 'high bloat=Succeeded', 'retention=Succeeded', 'job failure alerts=Succeeded')
         Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.query_performance_logs (logged_at, query_text, duration_ms) VALUES (now() - interval '90 days', 'ancient', 1)" | Out-Null
