@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace PgPerf.Engine;
@@ -22,6 +23,12 @@ public sealed class PgServerContext
     /// <summary>Set once EnsureInstalled has succeeded, so later calls skip the catalog check.</summary>
     internal bool SchemaVerified { get; set; }
 
+    /// <summary>
+    /// Backend pids of the sessions this process opened to the target, so Get-PgActivity leaves PgPerf's own
+    /// sessions out and Stop-PgSession refuses them.
+    /// </summary>
+    internal ConcurrentDictionary<int, byte> OwnBackendPids { get; } = new();
+
     /// <summary>server_version_num, for example 150018; features are chosen by it, never assumed.</summary>
     public int ServerVersionNum => _serverVersionNum;
 
@@ -34,6 +41,7 @@ public sealed class PgServerContext
             if (_serverVersionNum == 0)
                 _serverVersionNum = connection.PostgreSqlVersion.Major * 10000 + Math.Max(connection.PostgreSqlVersion.Minor, 0);
             Info.ServerVersion ??= connection.PostgreSqlVersion.ToString();
+            OwnBackendPids.TryAdd(connection.ProcessID, 0);
             return connection;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -25,6 +25,8 @@ internal static class JobSteps
         // Rebuilds the hourly/daily rollups of the hours whose rows changed; Get-PgQueryStat reads them.
         new("query rollups", s => new PgPerf.Engine.Query.QueryRollups(s.Server).Refresh(s.Cancellation)),
         new("query performance", QueryPerformanceCheck.Run),
+        // Blocking, long transactions, wraparound and sequences (PgHealthChecks entries with an AlertType).
+        new("health alerts", PgPerf.Engine.Health.HealthAlertStep.Run),
     };
 
     // Spec: unused-index detection, high-bloat identification, retention.

@@ -1,0 +1,36 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>Lists the server's sessions (pg_stat_activity) with what they wait for and who blocks them.</summary>
+[Cmdlet(VerbsCommon.Get, "PgActivity")]
+[OutputType(typeof(PgSessionActivity))]
+public sealed class GetPgActivityCommand : PgPerfCmdlet
+{
+    /// <summary>Only sessions this long in their current state or their open transaction (the larger of the two).</summary>
+    [Parameter]
+    [ValidateRange(0, double.MaxValue)]
+    public double MinDurationSeconds { get; set; }
+
+    [Parameter]
+    [ValidateSet("active", "idle", "idle in transaction", "idle in transaction (aborted)", "fastpath function call", "disabled")]
+    public string[]? State { get; set; }
+
+    /// <summary>Idle sessions are left out unless asked for (here or with -State idle).</summary>
+    [Parameter]
+    public SwitchParameter IncludeIdle { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var target = ResolveConnection();
+            var options = new PgActivityOptions { MinDurationSeconds = MinDurationSeconds, States = State, IncludeIdle = IncludeIdle.IsPresent };
+            WriteObject(Engine.Get<IHealthService>(target).GetActivity(options, CancellationToken), enumerateCollection: true);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>Lists every session waiting for a lock, with the session it waits for and the root of its chain.</summary>
+[Cmdlet(VerbsCommon.Get, "PgBlocking")]
+[OutputType(typeof(PgBlockingSession))]
+public sealed class GetPgBlockingCommand : PgPerfCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var target = ResolveConnection();
+            WriteObject(Engine.Get<IHealthService>(target).GetBlocking(CancellationToken), enumerateCollection: true);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+        }
+    }
+}

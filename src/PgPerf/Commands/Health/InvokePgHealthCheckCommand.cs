@@ -1,0 +1,116 @@
+using System.Collections;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Runs the health checks of PgHealthChecks.All: one row per check with its Status, worst value and target.
+/// Each check's thresholds are parameters of this cmdlet, taken from the check list (so a new check brings its
+/// own). -FailOnCritical ends with a terminating error when a check is Critical or could not run, so a
+/// scheduled `pwsh -Command` exits with 1.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "PgHealthCheck")]
+[OutputType(typeof(PgHealthCheckResult))]
+public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameters
+{
+    private const int ProgressId = 1515;
+    private RuntimeDefinedParameterDictionary? _thresholds;
+
+    /// <summary>The checks to run (all by default).</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PgHealthCheckNameCompleter))]
+    public string[]? Check { get; set; }
+
+    /// <summary>End with a terminating error (PgPerf.Health.Critical) when any check is Critical or fails.</summary>
+    [Parameter]
+    public SwitchParameter FailOnCritical { get; set; }
+
+    /// <summary>One double parameter per threshold of every check, with the check list's range.</summary>
+    public object GetDynamicParameters()
+    {
+        if (_thresholds is not null)
+            return _thresholds;
+        _thresholds = new RuntimeDefinedParameterDictionary();
+        foreach (var threshold in PgHealthChecks.All.SelectMany(c => c.Thresholds))
+        {
+            if (_thresholds.ContainsKey(threshold.Parameter))
+                continue;
+            var attributes = new Collection<Attribute>
+            {
+                new ParameterAttribute(),
+                new ValidateRangeAttribute(threshold.Minimum, threshold.Maximum),
+            };
+            _thresholds.Add(threshold.Parameter, new RuntimeDefinedParameter(threshold.Parameter, typeof(double), attributes));
+        }
+        return _thresholds;
+    }
+
+    protected override void ProcessRecord()
+    {
+        PgConnectionInfo target;
+        List<PgHealthCheckDefinition> checks;
+        try
+        {
+            target = ResolveConnection();
+            checks = SelectChecks();
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+            return;
+        }
+
+        var thresholds = (_thresholds ?? new RuntimeDefinedParameterDictionary()).Values
+            .Where(p => p.IsSet)
+            .ToDictionary(p => p.Name, p => Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
+        var service = Engine.Get<IHealthCheckService>(target);
+        var failing = new List<string>();
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var check = checks[i];
+            WriteProgress(new ProgressRecord(ProgressId, "Invoke-PgHealthCheck", $"{check.Name} on {target.Server}")
+            {
+                PercentComplete = i * 100 / checks.Count,
+            });
+            var ok = TryInvoke(() =>
+            {
+                var result = service.Run(check, thresholds, CancellationToken);
+                if (result.Status == PgHealthStatus.Critical)
+                    failing.Add($"{check.Name} is Critical ({result.Detail})");
+                WriteObject(result);
+            });
+            if (!ok)
+                failing.Add($"{check.Name} could not run");
+        }
+        WriteProgress(new ProgressRecord(ProgressId, "Invoke-PgHealthCheck", "done") { RecordType = ProgressRecordType.Completed });
+
+        if (FailOnCritical && failing.Count > 0)
+            ThrowTerminating(new PgPerfException("PgPerf.Health.Critical", PgPerfErrorKind.InvalidOperation,
+                $"Health check on {target.Server} failed: {string.Join("; ", failing)}.", target.Server));
+    }
+
+    private List<PgHealthCheckDefinition> SelectChecks()
+    {
+        if (Check is null)
+            return PgHealthChecks.All.ToList();
+        var unknown = Check.Where(name => PgHealthChecks.All.All(c => !string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0)
+            throw new PgPerfException("PgPerf.Health.UnknownCheck", PgPerfErrorKind.InvalidArgument,
+                $"No health check named {string.Join(", ", unknown)}. The checks are: {string.Join(", ", PgHealthChecks.All.Select(c => c.Name))}.", unknown[0])
+            { ParameterName = "Check" };
+        return PgHealthChecks.All.Where(c => Check.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+    }
+}
+
+/// <summary>Completes -Check of Invoke-PgHealthCheck with the names in the check list.</summary>
+public sealed class PgHealthCheckNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        PgHealthChecks.All.Select(c => c.Name)
+            .Where(name => name.StartsWith(wordToComplete.Trim('\'', '"'), StringComparison.OrdinalIgnoreCase))
+            .Select(name => new CompletionResult(name));
+}
