@@ -39,15 +39,18 @@ col AS (
     SELECT x.oid, a.attnum, a.attlen::int AS len,
            CASE a.attalign WHEN 'd' THEN 8 WHEN 'i' THEN 4 WHEN 's' THEN 2 ELSE 1 END AS align,
            x.indkey[a.attnum - 1] = 0 AS is_expression,
-           s.avg_width::float8 AS avg_width, coalesce(s.null_frac, 0)::float8 AS null_frac, s.n_distinct::float8 AS n_distinct
+           coalesce(st.avg_width, se.avg_width)::float8 AS avg_width,
+           coalesce(st.null_frac, se.null_frac, 0)::float8 AS null_frac,
+           coalesce(st.n_distinct, se.n_distinct)::float8 AS n_distinct
     FROM ix x
     JOIN pg_attribute a ON a.attrelid = x.oid AND a.attnum > 0
     LEFT JOIN pg_attribute ta ON ta.attrelid = x.table_oid AND ta.attnum = x.indkey[a.attnum - 1] AND x.indkey[a.attnum - 1] <> 0
-    LEFT JOIN pg_stats s ON s.schemaname = x.schemaname AND NOT s.inherited
-                        AND ((ta.attname IS NOT NULL AND s.tablename = x.tablename AND s.attname = ta.attname)
-                          OR (x.indkey[a.attnum - 1] = 0 AND s.tablename = x.indexname AND s.attname = a.attname))
+    -- two equality joins (a table column, or the index's own statistics of an expression) so both can be hashed
+    LEFT JOIN pg_stats st ON st.schemaname = x.schemaname AND st.tablename = x.tablename AND st.attname = ta.attname AND NOT st.inherited
+    LEFT JOIN pg_stats se ON x.indkey[a.attnum - 1] = 0 AND se.schemaname = x.schemaname AND se.tablename = x.indexname
+                         AND se.attname = a.attname AND NOT se.inherited
 )
-SELECT x.oid::bigint AS oid, x.schemaname, x.tablename, x.indexname, x.is_unique, x.is_partial, x.key_columns,
+SELECT x.oid::bigint AS oid, x.schemaname, x.tablename, x.indexname, x.is_unique, x.is_partial, x.key_columns, x.all_columns,
        x.fillfactor, x.deduplicate, x.is_locked, x.index_bytes, x.can_read,
        -- index reltuples is -1 until the first VACUUM or ANALYZE (PostgreSQL 14+; 0 before)
        CASE WHEN x.index_reltuples >= 0 THEN x.index_reltuples END AS index_tuples,
@@ -61,6 +64,6 @@ SELECT x.oid::bigint AS oid, x.schemaname, x.tablename, x.indexname, x.is_unique
        (array_agg(c.n_distinct ORDER BY c.attnum))[1] AS first_n_distinct
 FROM ix x
 JOIN col c ON c.oid = x.oid
-GROUP BY x.oid, x.schemaname, x.tablename, x.indexname, x.is_unique, x.is_partial, x.key_columns, x.fillfactor, x.deduplicate,
+GROUP BY x.oid, x.schemaname, x.tablename, x.indexname, x.is_unique, x.is_partial, x.key_columns, x.all_columns, x.fillfactor, x.deduplicate,
          x.is_locked, x.index_bytes, x.can_read, x.index_reltuples, x.table_mod, x.table_live, x.table_dead
 ORDER BY x.schemaname, x.tablename, x.indexname

@@ -176,6 +176,38 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
         $slotRow.Status | Should -Be 'Warning'
     }
 
+    It 'Invoke-PgHealthCheck and the hourly job: replication_lag and inactive_slot alerts open while the standby is stopped and resolve once it streams again' {
+        $checks = Invoke-PgHealthCheck -Connection $onPrimary -Check replication_lag, inactive_slot
+        $lag = $checks | Where-Object Check -eq 'replication_lag'
+        $lag.Status | Should -Be 'Critical'
+        $lag.Target | Should -Be "standby slot $slot"
+        $lag.Unit | Should -Be 'bytes'
+        $lag.Value | Should -BeGreaterThan 0
+        $inactive = $checks | Where-Object Check -eq 'inactive_slot'
+        $inactive.Status | Should -Be 'Warning'
+        $inactive.Target | Should -Be "slot $slot"
+        (Invoke-PgHealthCheck -Connection $onPrimary -Check inactive_slot -SlotCriticalMB 0.001).Status | Should -Be 'Critical'
+
+        $job = Invoke-PgHourlyMonitoring -Connection $onPrimary -ErrorAction SilentlyContinue
+        ($job.Steps | Where-Object Name -eq 'health alerts').Status | Should -Be 'Succeeded'
+        $open = Get-PgPerfAlert -Connection $onPrimary -Open | Where-Object Type -in 'replication_lag', 'inactive_slot'
+        @($open).Count | Should -Be 2
+        ($open | Where-Object Type -eq 'replication_lag').DedupKey | Should -Be "replication_lag:$slot"
+        "$(($open | Where-Object Type -eq 'replication_lag').Severity)" | Should -Be 'Critical'
+        ($open | Where-Object Type -eq 'inactive_slot').DedupKey | Should -Be "inactive_slot:$slot"
+
+        # A second run keeps the same two alerts (deduplicated) ...
+        Invoke-PgHourlyMonitoring -Connection $onPrimary -ErrorAction SilentlyContinue | Out-Null
+        @(Get-PgPerfAlert -Connection $onPrimary -Open | Where-Object Type -in 'replication_lag', 'inactive_slot').Count | Should -Be 2
+        # ... and once the standby streams again, the next run resolves both.
+        Resume-PgPerfTestStandby $standby
+        Wait-Until { (Invoke-NodeSql $primary 'SELECT replay_lsn = pg_current_wal_lsn() FROM pg_stat_replication') -eq 't' } -What 'the standby to catch up'
+        Invoke-PgHourlyMonitoring -Connection $onPrimary -ErrorAction SilentlyContinue | Out-Null
+        Get-PgPerfAlert -Connection $onPrimary -Open | Where-Object Type -in 'replication_lag', 'inactive_slot' | Should -BeNullOrEmpty
+        @(Get-PgPerfAlert -Connection $onPrimary | Where-Object Type -in 'replication_lag', 'inactive_slot').Count | Should -Be 2
+        (Invoke-PgHealthCheck -Connection $onPrimary -Check replication_lag).Status | Should -Be 'Ok'
+    }
+
     It 'rejects a warning threshold above its critical one' {
         { Get-PgReplicationStatus -Connection $onPrimary -LagWarningSeconds 600 -LagCriticalSeconds 60 -ErrorAction Stop } |
             Should -Throw -ErrorId 'PgPerf.Replication.InvalidThreshold,*'

@@ -69,3 +69,8 @@ function Get-PgPerfTestStandbySkipReason {
     if (-not (Test-Path (Join-Path $bin 'pg_basebackup'))) { return "no pg_basebackup in $bin" }
     $null
 }
+
+# Starts a stopped test standby again; it resumes streaming from its slot.
+function Resume-PgPerfTestStandby([Parameter(Mandatory)] [object] $Standby) {
+    Invoke-PgBinary (Join-Path $Standby.BinDir 'pg_ctl') @('-D', $Standby.DataDir, '-l', $Standby.LogFile, '-o', $Standby.ServerOptions, '-w', '-t', '60', 'start')
+}

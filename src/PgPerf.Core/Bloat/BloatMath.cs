@@ -138,7 +138,7 @@ public static class BloatMath
 
     /// <summary>Ok below this index bloat percentage.</summary>
     public const double IndexWarningPercent = 30;
-    /// <summary>Critical above this index bloat percentage.</summary>
+    /// <summary>Critical at or above this index bloat percentage.</summary>
     public const double IndexCriticalPercent = 50;
     /// <summary>B-tree default leaf fillfactor (internal pages are always built 70 % full).</summary>
     public const int BtreeDefaultFillFactor = 90;
@@ -149,14 +149,12 @@ public static class BloatMath
 
     /// <summary>
     /// Index bloat Status. A B-tree that grows by random inserts settles near 70 % full, about 22 % more pages than
-    /// a REINDEX builds at fillfactor 90, so Warning starts above that: Ok &lt; 30 %, Warning 30-50 %, Critical &gt; 50 %.
+    /// a REINDEX builds at fillfactor 90, so Warning starts above that: Ok under 30 %, Warning from 30 %, Critical from 50 %.
+    /// Sizes move by whole pages, so an index that would give back a single page (a tiny or empty index is two pages,
+    /// a rebuilt empty one one) is Ok whatever its percentage.
     /// </summary>
-    public static string IndexStatus(double bloatPercent) => bloatPercent switch
-    {
-        > IndexCriticalPercent => "Critical",
-        >= IndexWarningPercent => "Warning",
-        _ => "Ok",
-    };
+    public static string IndexStatus(double bloatPercent, long bloatBytes) =>
+        bloatBytes <= BlockSize ? PgHealthStatus.Ok : PgHealthStatus.AtLeast(bloatPercent, IndexWarningPercent, IndexCriticalPercent);
 
     /// <summary>Bytes of a B-tree page available to entries (page header and the B-tree special space removed).</summary>
     public static int BtreePageCapacity => BlockSize - PageHeader - BtreePageSpecial;
@@ -232,6 +230,29 @@ public static class BloatMath
         var leaves = Math.Max(1, (long)Math.Ceiling(used / BtreeFillBytes(fillFactor)));
         var pivot = entryBytes is > 0 ? entryBytes.Value : IndexTupleHeader + MaxAlign + LinePointer;
         return 1 + leaves + BtreeInternalPages(leaves, pivot, fixedWidth: false);
+    }
+
+    /// <summary>
+    /// A B-tree build (PostgreSQL 13+) stores equal keys of a non-unique index once, as posting-list tuples: the
+    /// key tuple followed by 6-byte heap TIDs, each posting tuple at most a tenth of a page (nbtsort.c's
+    /// maxpostingsize). Turns entries of groups equal keys (plain entries of entryBytes with their line pointer)
+    /// into the posting tuples a rebuild writes: how many, and their average bytes with line pointer. Groups of
+    /// one key are left as plain entries.
+    /// </summary>
+    public static (double Entries, double EntryBytes) DeduplicatedEntries(double entries, double groups, double entryBytes)
+    {
+        if (entries <= 0 || groups <= 0 || entryBytes <= 0) return (entries, entryBytes);
+        var perGroup = entries / Math.Min(groups, entries);
+        if (perGroup < 2) return (entries, entryBytes);
+        const int HeapTid = 6;
+        var keyTuple = entryBytes - LinePointer;
+        var maxPostingBytes = Math.Floor(BlockSize * 10 / 100.0 / MaxAlign) * MaxAlign - LinePointer;
+        var tidsPerTuple = Math.Max(2, Math.Floor((maxPostingBytes - keyTuple) / HeapTid));
+        var tuplesPerGroup = Math.Ceiling(perGroup / tidsPerTuple);
+        // Each posting tuple: the key tuple, its TIDs, half an alignment unit on average, a line pointer.
+        var bytesPerGroup = tuplesPerGroup * (keyTuple + (MaxAlign - 1) / 2.0 + LinePointer) + perGroup * HeapTid;
+        var groupCount = entries / perGroup;
+        return (groupCount * tuplesPerGroup, bytesPerGroup / tuplesPerGroup);
     }
 
     private static long BtreeInternalPages(long leaves, double pivotBytes, bool fixedWidth)

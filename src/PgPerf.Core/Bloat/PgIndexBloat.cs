@@ -15,7 +15,7 @@ public sealed class PgIndexBloat : PgServerRecord
     public long IndexBytes { get; set; }
     /// <summary>The size a REINDEX would build: IndexBytes - BloatBytes.</summary>
     public long ExpectedBytes { get; set; }
-    /// <summary>Ok below 30 %, Warning 30-50 %, Critical above 50 %.</summary>
+    /// <summary>Ok below 30 %, Warning from 30 %, Critical from 50 % (BloatMath.IndexStatus).</summary>
     public string Status { get; set; } = "Ok";
     /// <summary>Estimate (catalog and pg_stats) or Exact (pgstatindex).</summary>
     public PgBloatMethod Method { get; set; }
@@ -56,4 +56,19 @@ public interface IIndexBloatService
     /// hold one): PgPerf.LockNotAvailable then.
     /// </summary>
     PgIndexBloat Measure(PgIndexBloat index, int lockTimeoutMs, CancellationToken cancellationToken);
+}
+
+/// <summary>The index_bloat health check: indexes wasting at least a floor, judged by their bloat percentage.</summary>
+public static class IndexBloatFindings
+{
+    /// <summary>Indexes that would give back less than this are not worth a REINDEX, whatever their percentage.</summary>
+    public const double DefaultMinWastedMB = 100;
+
+    public static IEnumerable<PgHealthFinding> Find(IEnumerable<PgIndexBloat> indexes, double warningPercent, double criticalPercent, long minWastedBytes) =>
+        (indexes ?? throw new ArgumentNullException(nameof(indexes)))
+            .Where(i => i.BloatBytes >= minWastedBytes && i.BloatBytes > 0)
+            .OrderByDescending(i => i.BloatPercent).ThenByDescending(i => i.BloatBytes)
+            .Select(i => new PgHealthFinding(i.QualifiedName, i.BloatPercent, PgHealthStatus.AtLeast(i.BloatPercent, warningPercent, criticalPercent),
+                $"index {i.QualifiedName} on {i.Table}: a REINDEX would give back {i.BloatBytes / 1048576.0:0.#} MB of {i.IndexBytes / 1048576.0:0.#} MB ({i.BloatPercent:0.#} %, estimate, confidence {i.Confidence})",
+                i.QualifiedName));
 }

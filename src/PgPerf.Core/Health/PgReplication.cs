@@ -6,7 +6,7 @@ public abstract class PgReplicationRow : PgServerRecord
     /// <summary>Standby (a walsender on this server, or a physical slot nobody streams from), Slot, or Receiver (this server is a standby).</summary>
     public abstract string Kind { get; }
     /// <summary>Ok, Warning or Critical.</summary>
-    public string Status { get; set; } = ReplicationRules.Ok;
+    public string Status { get; set; } = PgHealthStatus.Ok;
     /// <summary>Why the status is not Ok (empty when it is).</summary>
     public string Reason { get; set; } = "";
     public DateTimeOffset MeasuredAt { get; set; }

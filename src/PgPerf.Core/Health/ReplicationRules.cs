@@ -7,10 +7,6 @@ namespace PgPerf;
 /// </summary>
 public static class ReplicationRules
 {
-    public const string Ok = "Ok";
-    public const string Warning = "Warning";
-    public const string Critical = "Critical";
-
     public const double DefaultLagWarningSeconds = 60;
     public const double DefaultLagCriticalSeconds = 300;
     public const long DefaultLagWarningBytes = 128L * 1024 * 1024;
@@ -25,11 +21,11 @@ public static class ReplicationRules
         ArgumentNullException.ThrowIfNull(standby);
         ArgumentNullException.ThrowIfNull(limits);
         if (standby.State == "disconnected")
-            return (Critical, $"no standby streams from physical slot {standby.SlotName}: it is stopped or cut off, and the slot keeps {Bytes(standby.ReplayLagBytes ?? 0)} of WAL for it");
+            return (PgHealthStatus.Critical, $"no standby streams from physical slot {standby.SlotName}: it is stopped or cut off, and the slot keeps {Bytes(standby.ReplayLagBytes ?? 0)} of WAL for it");
         var lag = Lag(standby.ReplayLagSeconds, standby.ReplayLagBytes, limits, "replay lag");
-        if (lag.Status != Ok || standby.State == "streaming")
+        if (lag.Status != PgHealthStatus.Ok || standby.State == "streaming")
             return lag;
-        return (Warning, $"state is {standby.State}, not streaming");
+        return (PgHealthStatus.Warning, $"state is {standby.State}, not streaming");
     }
 
     /// <summary>Status of a replication slot: an inactive slot keeping WAL is flagged, one about to lose (or that lost) its WAL is Critical.</summary>
@@ -39,14 +35,14 @@ public static class ReplicationRules
         ArgumentNullException.ThrowIfNull(limits);
         var owner = slot.Active ? "active" : "inactive";
         if (slot.WalStatus == "lost")
-            return (Critical, $"{owner} slot lost WAL its consumer still needs (wal_status lost): the consumer cannot resume from it");
+            return (PgHealthStatus.Critical, $"{owner} slot lost WAL its consumer still needs (wal_status lost): the consumer cannot resume from it");
         if (slot.WalStatus == "unreserved")
-            return (Critical, $"{owner} slot is past max_slot_wal_keep_size (wal_status unreserved): its WAL goes at the next checkpoint");
+            return (PgHealthStatus.Critical, $"{owner} slot is past max_slot_wal_keep_size (wal_status unreserved): its WAL goes at the next checkpoint");
         if (slot.RetainedWalBytes >= limits.SlotCriticalBytes)
-            return (Critical, $"{owner} slot keeps {Bytes(slot.RetainedWalBytes)} of WAL (critical at {Bytes(limits.SlotCriticalBytes)})");
+            return (PgHealthStatus.Critical, $"{owner} slot keeps {Bytes(slot.RetainedWalBytes)} of WAL (critical at {Bytes(limits.SlotCriticalBytes)})");
         if (!slot.Active && slot.RestartLsn is not null && slot.RetainedWalBytes >= limits.SlotWarningBytes)
-            return (Warning, $"inactive slot keeps {Bytes(slot.RetainedWalBytes)} of WAL and nothing consumes it");
-        return (Ok, "");
+            return (PgHealthStatus.Warning, $"inactive slot keeps {Bytes(slot.RetainedWalBytes)} of WAL and nothing consumes it");
+        return (PgHealthStatus.Ok, "");
     }
 
     /// <summary>Status of this server as a standby: not streaming is Critical, paused replay a Warning, then its lag.</summary>
@@ -55,15 +51,15 @@ public static class ReplicationRules
         ArgumentNullException.ThrowIfNull(receiver);
         ArgumentNullException.ThrowIfNull(limits);
         if (receiver.State != "streaming")
-            return (Critical, $"the WAL receiver is {receiver.State}: this standby does not stream from its primary");
+            return (PgHealthStatus.Critical, $"the WAL receiver is {receiver.State}: this standby does not stream from its primary");
         var behind = receiver.ReceiveLagBytes is null && receiver.ReplayLagBytes is null
             ? (long?)null
             : (receiver.ReceiveLagBytes ?? 0) + (receiver.ReplayLagBytes ?? 0);
         var lag = Lag(receiver.ReplayLagSeconds, behind, limits, "behind its primary");
-        if (lag.Status == Ok && receiver.LastMessageAgeSeconds >= limits.LagWarningSeconds)
-            lag = (Warning, $"no message from the primary for {receiver.LastMessageAgeSeconds:0} s");
-        if (lag.Status == Ok && receiver.ReplayPaused)
-            return (Warning, "replay is paused (pg_wal_replay_resume() resumes it)");
+        if (lag.Status == PgHealthStatus.Ok && receiver.LastMessageAgeSeconds >= limits.LagWarningSeconds)
+            lag = (PgHealthStatus.Warning, $"no message from the primary for {receiver.LastMessageAgeSeconds:0} s");
+        if (lag.Status == PgHealthStatus.Ok && receiver.ReplayPaused)
+            return (PgHealthStatus.Warning, "replay is paused (pg_wal_replay_resume() resumes it)");
         return lag;
     }
 
@@ -73,17 +69,11 @@ public static class ReplicationRules
         ArgumentNullException.ThrowIfNull(limits);
         var text = $"{what} {(seconds is { } s ? $"{s:0.#} s" : "unknown time")}, {(bytes is { } b ? Bytes(b) : "unknown bytes")}";
         if (seconds >= limits.LagCriticalSeconds || bytes >= limits.LagCriticalBytes)
-            return (Critical, $"{text} (critical at {limits.LagCriticalSeconds:0} s or {Bytes(limits.LagCriticalBytes)})");
+            return (PgHealthStatus.Critical, $"{text} (critical at {limits.LagCriticalSeconds:0} s or {Bytes(limits.LagCriticalBytes)})");
         if (seconds >= limits.LagWarningSeconds || bytes >= limits.LagWarningBytes)
-            return (Warning, $"{text} (warning at {limits.LagWarningSeconds:0} s or {Bytes(limits.LagWarningBytes)})");
-        return (Ok, "");
+            return (PgHealthStatus.Warning, $"{text} (warning at {limits.LagWarningSeconds:0} s or {Bytes(limits.LagWarningBytes)})");
+        return (PgHealthStatus.Ok, "");
     }
-
-    /// <summary>The worst of several statuses (Critical over Warning over Ok).</summary>
-    public static string Worst(IEnumerable<string> statuses) =>
-        (statuses ?? throw new ArgumentNullException(nameof(statuses))).MaxBy(Rank) is { } worst && Rank(worst) > 0 ? worst : Ok;
-
-    private static int Rank(string status) => status switch { Critical => 2, Warning => 1, _ => 0 };
 
     internal static string Bytes(long bytes) => bytes switch
     {
@@ -92,4 +82,30 @@ public static class ReplicationRules
         >= 1024 => $"{bytes / 1024.0:0.#} kB",
         _ => $"{bytes} bytes",
     };
+
+    /// <summary>replication_lag: every standby seen from this server and, on a standby, its own receiver; value = bytes behind.</summary>
+    public static IEnumerable<PgHealthFinding> LagFindings(PgReplicationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (report.Receiver is { } r)
+            yield return new PgHealthFinding($"this standby (from {r.SenderHost}:{r.SenderPort})", (r.ReceiveLagBytes ?? 0) + (r.ReplayLagBytes ?? 0), r.Status,
+                r.Status == PgHealthStatus.Ok ? $"this standby streams; {r.ReplayLagSeconds:0.#} s of replay lag" : $"this standby: {r.Reason}", "receiver");
+        foreach (var s in report.Standbys.OrderByDescending(s => s.ReplayLagBytes))
+        {
+            var name = s.State == "disconnected" ? $"slot {s.SlotName}" : $"{s.ApplicationName}@{s.ClientAddress ?? "local"}";
+            yield return new PgHealthFinding($"standby {name}", s.ReplayLagBytes, s.Status,
+                s.Status == PgHealthStatus.Ok ? $"standby {name} {s.State}, replay lag {s.ReplayLagSeconds:0.#} s" : $"standby {name}: {s.Reason}",
+                // The slot survives reconnects; a standby without one is known by its name and address.
+                s.SlotName ?? name);
+        }
+    }
+
+    /// <summary>inactive_slot: every replication slot; value = the WAL it keeps.</summary>
+    public static IEnumerable<PgHealthFinding> SlotFindings(PgReplicationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return report.Slots.OrderByDescending(s => s.RetainedWalBytes).Select(s => new PgHealthFinding($"slot {s.SlotName}", s.RetainedWalBytes, s.Status,
+            s.Status == PgHealthStatus.Ok ? $"slot {s.SlotName} ({s.SlotType}, {(s.Active ? "active" : "inactive")}) keeps {Bytes(s.RetainedWalBytes)} of WAL" : $"slot {s.SlotName} ({s.SlotType}): {s.Reason}",
+            s.SlotName));
+    }
 }

@@ -85,14 +85,24 @@ internal sealed class IndexBloatService : IIndexBloatService
             flags.Add("DeadEntries");
         if (r.is_locked)
             flags.Add("SizeFromCatalog");
-        if (Duplicated(r))
+        if (Groups(r) is not null)
             flags.Add("Deduplicated");
         var distinctFlags = flags.Distinct().ToArray();
 
         // Without a size per entry or an entry count there is nothing to compare with: report no bloat, Low confidence.
-        var expected = entryBytes is { } bytes && r.index_tuples is { } entries
-            ? BloatMath.BtreePagesNeeded(entries, bytes, r.fillfactor, fixedWidth) * BloatMath.BlockSize
-            : r.index_bytes;
+        var expected = r.index_bytes;
+        if (entryBytes is { } bytes && r.index_tuples is { } entries)
+        {
+            // Repeated keys: a rebuild stores each group once (posting lists).
+            double stored = entries, storedBytes = bytes;
+            var sameSize = fixedWidth;
+            if (Groups(r) is { } groups)
+            {
+                (stored, storedBytes) = BloatMath.DeduplicatedEntries(entries, groups, bytes);
+                sameSize = false;
+            }
+            expected = BloatMath.BtreePagesNeeded(stored, storedBytes, r.fillfactor, sameSize) * BloatMath.BlockSize;
+        }
         var record = Figures(new PgIndexBloat
         {
             Schema = r.schemaname, Table = r.tablename, Index = r.indexname, IsUnique = r.is_unique, FillFactor = r.fillfactor,
@@ -102,14 +112,16 @@ internal sealed class IndexBloatService : IIndexBloatService
         return record;
     }
 
-    // Duplicate keys of a non-unique single-column index are stored once per group by REINDEX (deduplication,
-    // PostgreSQL 13+), which the estimate does not model: it overstates the size a rebuild needs.
-    private static bool Duplicated(EstimateRow r)
+    // Repeated keys of a non-unique single-column index are stored once per group by a rebuild (deduplication,
+    // PostgreSQL 13+). The groups come from pg_stats.n_distinct (negative: a share of the rows); null when the
+    // index is not deduplicated or has no repeated keys. Several columns: their combined distinct count is unknown.
+    private static double? Groups(EstimateRow r)
     {
-        if (r.is_unique || !r.deduplicate || r.key_columns != 1 || r.first_n_distinct is not { } distinct || r.index_tuples is not { } entries || entries <= 0)
-            return false;
+        if (r.is_unique || !r.deduplicate || r.key_columns != 1 || r.all_columns != 1 || r.first_n_distinct is not { } distinct
+            || r.index_tuples is not { } entries || entries <= 0 || distinct == 0)
+            return null;
         var groups = distinct < 0 ? -distinct * entries : distinct;
-        return groups > 0 && entries / groups >= 2;
+        return groups > 0 && entries / groups >= 2 ? groups : null;
     }
 
     private PgIndexBloat Figures(PgIndexBloat source, long indexBytes, long expectedBytes, PgBloatMethod method, string[] flags)
@@ -121,7 +133,7 @@ internal sealed class IndexBloatService : IIndexBloatService
             Schema = source.Schema, Table = source.Table, Index = source.Index, IsUnique = source.IsUnique, FillFactor = source.FillFactor,
             Entries = source.Entries, EntryBytes = source.EntryBytes, IndexOid = source.IndexOid, FixedWidth = source.FixedWidth,
             IndexBytes = indexBytes, BloatBytes = bloat, ExpectedBytes = indexBytes - bloat, BloatPercent = percent,
-            Status = BloatMath.IndexStatus(percent), Method = method, Flags = flags, Confidence = BloatMath.Confidence(flags),
+            Status = BloatMath.IndexStatus(percent, bloat), Method = method, Flags = flags, Confidence = BloatMath.Confidence(flags),
             MeasuredAt = method == PgBloatMethod.Estimate ? source.MeasuredAt : DateTimeOffset.UtcNow,
         };
         record.From(_context.Info);
@@ -143,6 +155,7 @@ internal sealed class IndexBloatService : IIndexBloatService
         public bool is_unique { get; set; }
         public bool is_partial { get; set; }
         public int key_columns { get; set; }
+        public int all_columns { get; set; }
         public int fillfactor { get; set; }
         public bool deduplicate { get; set; }
         public bool is_locked { get; set; }

@@ -8,9 +8,16 @@ public class IndexBloatMathTests
     [InlineData(0, "Ok")]
     [InlineData(29.99, "Ok")]
     [InlineData(30, "Warning")]
-    [InlineData(50, "Warning")]
-    [InlineData(50.01, "Critical")]
-    public void Index_status_bands(double percent, string expected) => Assert.Equal(expected, BloatMath.IndexStatus(percent));
+    [InlineData(49.99, "Warning")]
+    [InlineData(50, "Critical")]
+    public void Index_status_bands(double percent, string expected) => Assert.Equal(expected, BloatMath.IndexStatus(percent, 1024 * 1024));
+
+    [Fact]
+    public void A_single_page_to_give_back_is_not_bloat()
+    {
+        Assert.Equal("Ok", BloatMath.IndexStatus(50, 8192));
+        Assert.Equal("Critical", BloatMath.IndexStatus(50, 16384));
+    }
 
     // Entry sizes from PostgreSQL's layout: an 8-byte IndexTupleData header (16 with a NULL bitmap), keys aligned,
     // the tuple MAXALIGNed to 8, plus a 4-byte line pointer.
@@ -70,4 +77,16 @@ public class IndexBloatMathTests
     [Fact]
     public void Rejects_a_fillfactor_outside_10_to_100() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => BloatMath.BtreePagesNeeded(10, 20, 5, true));
+
+    [Fact]
+    public void Repeated_keys_become_posting_lists_of_six_bytes_per_row()
+    {
+        // 40000 int4 entries in 200 groups of 200: each group fits in two posting tuples of at most 812 bytes.
+        var (entries, bytes) = BloatMath.DeduplicatedEntries(40_000, 200, 20);
+        Assert.Equal(400, entries);
+        var total = entries * bytes;
+        Assert.InRange(total / 40_000, 6, 6.5);
+        // Unique keys stay plain entries.
+        Assert.Equal((1000.0, 20.0), BloatMath.DeduplicatedEntries(1000, 1000, 20));
+    }
 }

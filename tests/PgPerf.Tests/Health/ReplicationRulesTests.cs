@@ -72,12 +72,4 @@ public class ReplicationRulesTests
         Assert.Equal("Warning", behind.Status);
         Assert.Equal("Warning", ReplicationRules.Judge(new PgReplicationReceiver { State = "streaming", LastMessageAgeSeconds = 90 }, Defaults).Status);
     }
-
-    [Fact]
-    public void Worst_orders_critical_over_warning_over_ok()
-    {
-        Assert.Equal("Ok", ReplicationRules.Worst(Array.Empty<string>()));
-        Assert.Equal("Warning", ReplicationRules.Worst(new[] { "Ok", "Warning", "Ok" }));
-        Assert.Equal("Critical", ReplicationRules.Worst(new[] { "Warning", "Critical", "Ok" }));
-    }
 }
