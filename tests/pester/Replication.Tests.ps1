@@ -189,7 +189,8 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
         (Invoke-PgHealthCheck -Connection $onPrimary -Check inactive_slot -SlotCriticalMB 0.001).Status | Should -Be 'Critical'
 
         $job = Invoke-PgHourlyMonitoring -Connection $onPrimary -ErrorAction SilentlyContinue
-        ($job.Steps | Where-Object Name -eq 'health alerts').Status | Should -Be 'Succeeded'
+        # Each check's alerts are applied on their own (another check failing does not stop them).
+        ($job.Steps | Where-Object Name -eq 'health alerts').Message | Should -Match 'replication_lag 1, inactive_slot 1'
         $open = Get-PgPerfAlert -Connection $onPrimary -Open | Where-Object Type -in 'replication_lag', 'inactive_slot'
         @($open).Count | Should -Be 2
         ($open | Where-Object Type -eq 'replication_lag').DedupKey | Should -Be "replication_lag:$slot"
