@@ -98,6 +98,11 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
         foreach ($p in $set.Parameters | Where-Object Name -notin $skip) {
             Write-Parameter $p $p $paramText $command.Name
         }
+        # Dynamic parameters (Invoke-PgHealthCheck's thresholds) are in Parameters but not in the sets' lists.
+        $inSet = @($set.Parameters.Name)
+        foreach ($p in $command.Parameters.Values | Where-Object { $_.IsDynamic -and $_.Name -notin $inSet -and $_.Name -notin $skip }) {
+            Write-Parameter $p ($p.ParameterSets.Values | Select-Object -First 1) $paramText $command.Name
+        }
         $w.WriteEndElement()
     }
     $w.WriteEndElement()

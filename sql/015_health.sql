@@ -10,11 +10,13 @@ RETURNS TABLE (seq_oid oid, last_value bigint)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT c.oid, pg_sequence_last_value(c.oid)
-      FROM pg_class c
-     WHERE c.relkind = 'S'
-       AND NOT pg_is_other_temp_schema(c.relnamespace)    -- other sessions' temporary sequences cannot be read
-       AND has_sequence_privilege(c.oid, 'SELECT,USAGE')  -- what the installer itself may read
+    -- pg_sequence holds sequences only: has_sequence_privilege raises an error for any other relation, and
+    -- the planner may test conditions in any order, so it must never see one.
+    SELECT s.seqrelid, pg_sequence_last_value(s.seqrelid)
+      FROM pg_sequence s
+      JOIN pg_class c ON c.oid = s.seqrelid
+     WHERE has_sequence_privilege(s.seqrelid, 'SELECT,USAGE')  -- what the installer itself may read
+       AND NOT pg_is_other_temp_schema(c.relnamespace)       -- other sessions' temporary sequences cannot be read
 $$;
 
 REVOKE ALL ON FUNCTION pgperf.sequence_last_values() FROM PUBLIC;

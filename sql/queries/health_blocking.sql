@@ -26,12 +26,18 @@ WITH RECURSIVE waiting AS (
       FROM pg_locks l
      WHERE NOT l.granted AND l.pid IN (SELECT pid FROM waiting)
      ORDER BY l.pid
+), named AS (
+    -- Of several blockers, name one that is not itself waiting (the holder) when there is one.
+    SELECT w.pid, w.blockers,
+           coalesce((SELECT b FROM unnest(w.blockers) b
+                      WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.blocked = b) ORDER BY b LIMIT 1),
+                    w.blockers[1]) AS blocking_pid
+      FROM waiting w
+     WHERE cardinality(w.blockers) > 0
 )
-SELECT w.pid                                         AS blocked_pid,
-       -- Of several blockers, name one that is not itself waiting (the holder) when there is one.
-       coalesce((SELECT b FROM unnest(w.blockers) b WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.blocked = b) ORDER BY b LIMIT 1),
-                w.blockers[1])                       AS blocking_pid,
-       w.blockers                                    AS blocking_pids,
+SELECT n.pid                                         AS blocked_pid,
+       n.blocking_pid,
+       n.blockers                                    AS blocking_pids,
        r.root                                        AS root_blocking_pid,
        coalesce(r.depth, 1)                          AS chain_depth,
        extract(epoch FROM now() - coalesce(aw.waitstart, blocked.state_change))::float8 AS wait_seconds,
@@ -47,11 +53,9 @@ SELECT w.pid                                         AS blocked_pid,
        blocking.query                                AS blocking_query,
        blocking.state                                AS blocking_state,
        extract(epoch FROM now() - blocking.xact_start)::float8 AS blocking_transaction_seconds
-  FROM waiting w
-  JOIN pg_stat_activity blocked ON blocked.pid = w.pid
-  LEFT JOIN roots r ON r.blocked = w.pid
-  LEFT JOIN awaited aw ON aw.pid = w.pid
-  LEFT JOIN pg_stat_activity blocking ON blocking.pid = coalesce(
-        (SELECT b FROM unnest(w.blockers) b WHERE NOT EXISTS (SELECT 1 FROM edges e WHERE e.blocked = b) ORDER BY b LIMIT 1), w.blockers[1])
- WHERE cardinality(w.blockers) > 0
- ORDER BY wait_seconds DESC, w.pid
+  FROM named n
+  JOIN pg_stat_activity blocked ON blocked.pid = n.pid
+  LEFT JOIN roots r ON r.blocked = n.pid
+  LEFT JOIN awaited aw ON aw.pid = n.pid
+  LEFT JOIN pg_stat_activity blocking ON blocking.pid = n.blocking_pid
+ ORDER BY wait_seconds DESC, n.pid

@@ -1,5 +1,6 @@
--- Get-PgWraparoundRisk: every database, then the current database's oldest tables (a table's age is the older
--- of its heap and its TOAST table). The freeze limits in effect: the server's settings, or a table's smaller
+-- Get-PgWraparoundRisk: every database, then the current database's tables, oldest first (a table's age is the
+-- older of its heap and its TOAST table). The Engine keeps the oldest @top_tables and any other table whose
+-- status is not Ok (a small per-table autovacuum_freeze_max_age can put a young table past its limit). The freeze limits in effect: the server's settings, or a table's smaller
 -- autovacuum_freeze_max_age / autovacuum_multixact_freeze_max_age reloption (larger ones are ignored).
 -- The percentages and statuses are worked out by PgHealthRules.
 WITH settings AS (
@@ -23,8 +24,6 @@ WITH settings AS (
      CROSS JOIN settings s
      WHERE c.relkind IN ('r', 'm')
        AND NOT pg_is_other_temp_schema(c.relnamespace)
-     ORDER BY 5 DESC, 6 DESC
-     LIMIT @top_tables::int
 )
 SELECT * FROM databases
 UNION ALL

@@ -67,40 +67,49 @@ AfterAll {
 
 Describe 'Get-PgBlocking and Stop-PgSession' -Tag 'Health', 'Integration' {
     It 'shows a holder and two sessions waiting behind it; -WhatIf stops nothing; piped, the holder is terminated once' {
-        $holder = Start-Session 'BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE;' -Application "holder_$script:suffix"
-        $holderPid = Wait-Backend "holder_$script:suffix" "state = 'idle in transaction'"
-        $w1 = Start-Session 'SELECT count(*) FROM accounts;' -Application "waiter_$script:suffix"
-        $w2 = Start-Session 'UPDATE accounts SET balance = 0 WHERE id = 1;' -Application "waiter_$script:suffix"
-        $deadline = (Get-Date).AddSeconds(20)
-        while (@(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name).Count -lt 2 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $holder = $w1 = $w2 = $null
+        try {
+            $holder = Start-Session 'BEGIN; LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE;' -Application "holder_$script:suffix"
+            $holderPid = Wait-Backend "holder_$script:suffix" "state = 'idle in transaction'"
+            $w1 = Start-Session 'SELECT count(*) FROM accounts;' -Application "waiter_$script:suffix"
+            $w2 = Start-Session 'UPDATE accounts SET balance = 0 WHERE id = 1;' -Application "waiter_$script:suffix"
+            $deadline = (Get-Date).AddSeconds(20)
+            while (@(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name).Count -lt 2 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
 
-        $rows = @(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name)
-        $rows.Count | Should -Be 2
-        $rows.BlockingPid | Should -Be @($holderPid, $holderPid)
-        $rows.RootBlockingPid | Should -Be @($holderPid, $holderPid)
-        $rows.BlockingState | Should -Be @('idle in transaction', 'idle in transaction')
-        ($rows.LockMode | Sort-Object) | Should -Be @('AccessShareLock', 'RowExclusiveLock')
-        $rows.Relation | Should -Be @('accounts', 'accounts')
-        $rows[0].BlockingQuery | Should -Match 'LOCK TABLE accounts'
+            $rows = @(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name)
+            $rows.Count | Should -Be 2
+            $rows.BlockingPid | Should -Be @($holderPid, $holderPid)
+            $rows.RootBlockingPid | Should -Be @($holderPid, $holderPid)
+            $rows.BlockingState | Should -Be @('idle in transaction', 'idle in transaction')
+            ($rows.LockMode | Sort-Object) | Should -Be @('AccessShareLock', 'RowExclusiveLock')
+            $rows.Relation | Should -Be @('accounts', 'accounts')
+            $rows[0].BlockingQuery | Should -Match 'LOCK TABLE accounts'
 
-        $activity = @(Get-PgActivity -Connection $db.ConnectionString | Where-Object Pid -eq $holderPid)
-        $activity.State | Should -Be 'idle in transaction'
+            $activity = @(Get-PgActivity -Connection $db.ConnectionString | Where-Object Pid -eq $holderPid)
+            $activity.State | Should -Be 'idle in transaction'
 
-        $whatIf = $rows | Stop-PgSession -Terminate -WhatIf 6>&1 | Out-String
-        $whatIf | Should -Match "SELECT pg_terminate_backend\($holderPid\)"
-        Test-Backend $holderPid | Should -BeTrue
+            # -WhatIf writes to the host: a transcript catches it.
+            $transcript = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-health-whatif-$script:suffix.txt"
+            Start-Transcript -Path $transcript | Out-Null
+            try { $whatIfOutput = @($rows | Stop-PgSession -Terminate -WhatIf) } finally { Stop-Transcript | Out-Null }
+            $whatIfOutput.Count | Should -Be 0
+            Get-Content $transcript -Raw | Should -Match "What if: .*SELECT pg_terminate_backend\($holderPid\).*idle in transaction: LOCK TABLE accounts"
+            Remove-Item $transcript
+            Test-Backend $holderPid | Should -BeTrue
 
-        $stopped = @($rows | Stop-PgSession -Terminate -Confirm:$false)
-        $stopped.Count | Should -Be 1                 # two rows named the same blocker
-        $stopped[0].Pid | Should -Be $holderPid
-        $stopped[0].Action | Should -Be 'Terminate'
-        $stopped[0].Signalled | Should -BeTrue
-        $stopped[0].State | Should -Be 'idle in transaction'
-        $holder.WaitForExit(20000) | Out-Null           # psql notices the lost connection at its next command
-        $deadline = (Get-Date).AddSeconds(20)
-        while (@(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name).Count -gt 0 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        @(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name).Count | Should -Be 0
-        foreach ($w in $w1, $w2) { $w.Kill($true) }
+            $stopped = @($rows | Stop-PgSession -Terminate -Confirm:$false)
+            $stopped.Count | Should -Be 1                 # two rows named the same blocker
+            $stopped[0].Pid | Should -Be $holderPid
+            $stopped[0].Action | Should -Be 'Terminate'
+            $stopped[0].Signalled | Should -BeTrue
+            $stopped[0].State | Should -Be 'idle in transaction'
+            $deadline = (Get-Date).AddSeconds(20)
+            while (@(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name).Count -gt 0 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            @(Get-PgBlocking -Connection $db.ConnectionString | Where-Object Database -eq $db.Name).Count | Should -Be 0
+        } finally {
+            # A failed assertion must not leave the lock behind for the next tests.
+            foreach ($p in $holder, $w1, $w2) { if ($p -and -not $p.HasExited) { $p.Kill($true) } }
+        }
     }
 
     It 'terminates idle-in-transaction sessions piped from Get-PgActivity' {
@@ -122,7 +131,7 @@ Describe 'Get-PgBlocking and Stop-PgSession' -Tag 'Health', 'Integration' {
         $attribute.SupportsShouldProcess | Should -BeTrue
 
         Get-PgActivity -Connection $db.ConnectionString | Out-Null
-        $own = [int]@(Invoke-TestSql "SELECT pid FROM pg_stat_activity WHERE datname = '$($db.Name)' AND application_name = 'PgPerf'")[0]
+        $own = [int]@(Invoke-TestSql "SELECT pid FROM pg_stat_activity WHERE datname = '$($db.Name)' AND application_name = 'PgPerf' AND usename = '$(Get-TestConnectionPart 'Username')'")[0]
         Get-PgActivity -Connection $db.ConnectionString -IncludeIdle | Where-Object Pid -eq $own | Should -BeNullOrEmpty
         Stop-PgSession -Connection $db.ConnectionString -Pid $own -Terminate -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $refused[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Session.OwnSession*'
@@ -202,20 +211,23 @@ Describe 'Invoke-PgHealthCheck' -Tag 'Health', 'Integration' {
         { Invoke-PgHealthCheck -Connection $db.ConnectionString -SequenceWarningPercent 101 } | Should -Throw
         (Get-Command Invoke-PgHealthCheck).Parameters.Keys | Should -Contain 'BlockingCriticalSeconds'
 
-        Invoke-PgHealthCheck -Connection $db.ConnectionString -Check nonsense -ErrorVariable bad -ErrorAction SilentlyContinue
-        $bad[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Health.UnknownCheck*'
+        $bad = $null
+        try { Invoke-PgHealthCheck -Connection $db.ConnectionString -Check nonsense } catch { $bad = $_ }
+        $bad.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Health.UnknownCheck*'
+        $bad.Exception.Message | Should -Match 'The checks are: connections, cache_hit'
     }
 
     It 'makes pwsh -Command exit with 1 on Critical with -FailOnCritical, and 0 when all is well' {
         $exe = [Environment]::ProcessPath
         $pre = @(); if ((Split-Path $exe -Leaf) -like 'dotnet*') { $pre += [System.Reflection.Assembly]::GetEntryAssembly().Location }
         $import = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$script:ModulePath'; "
-        $critical = & $exe @pre -NoProfile -NonInteractive -Command ($import + "Invoke-PgHealthCheck -Connection '$($db.ConnectionString)' -FailOnCritical | Format-Table Check, Status") 2>&1 | Out-String
+        $critical = & $exe @pre -NoProfile -NonInteractive -Command ($import + "Invoke-PgHealthCheck -Connection '$($db.ConnectionString)' -FailOnCritical | ForEach-Object { `$_.Check + '=' + `$_.Status }") 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 1
-        $critical | Should -Match 'sequences\s+Critical'
+        $critical | Should -Match 'sequences=Critical'
+        $critical | Should -Match 'vacuum=Ok'          # every row is written before the error
         $critical | Should -Match 'PgPerf.Health.Critical|sequences is Critical'
-        $fine = & $exe @pre -NoProfile -NonInteractive -Command ($import + "Invoke-PgHealthCheck -Connection '$($db.ConnectionString)' -Check connections, blocking -FailOnCritical | Format-Table Check, Status") 2>&1 | Out-String
+        $fine = & $exe @pre -NoProfile -NonInteractive -Command ($import + "Invoke-PgHealthCheck -Connection '$($db.ConnectionString)' -Check connections, blocking -FailOnCritical | ForEach-Object { `$_.Check + '=' + `$_.Status }") 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0
-        $fine | Should -Match 'connections\s+Ok'
+        $fine | Should -Match 'connections=Ok'
     }
 }

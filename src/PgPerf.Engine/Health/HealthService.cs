@@ -134,7 +134,7 @@ internal sealed class HealthService : IHealthService
     public IReadOnlyList<PgWraparoundRisk> GetWraparoundRisk(PgWraparoundOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Query("health_wraparound.sql", new { top_tables = options.TopTables }, cancellationToken).Select(r =>
+        var rows = Query("health_wraparound.sql", null, cancellationToken).Select(r =>
         {
             var xidAge = Get<long>(r, "xid_age");
             var mxidAge = Get<long>(r, "mxid_age");
@@ -157,6 +157,12 @@ internal sealed class HealthService : IHealthService
                 Status = PgHealthRules.WraparoundStatus(toWraparound, ofFreezeMaxAge, options.WarningPercent, options.CriticalPercent, options.FreezeMaxAgeWarningPercent),
             });
         }).ToList();
+        // Databases, the oldest tables, and every other table that is past a threshold (worst first by age).
+        var tables = rows.Where(r => r.Scope == "Table").ToList();
+        return rows.Where(r => r.Scope == "Database")
+            .Concat(tables.Take(options.TopTables))
+            .Concat(tables.Skip(options.TopTables).Where(r => r.Status != PgHealthStatus.Ok))
+            .ToList();
     }
 
     public IReadOnlyList<PgSequenceRisk> GetSequenceRisk(PgSequenceRiskOptions options, CancellationToken cancellationToken)
@@ -168,7 +174,8 @@ internal sealed class HealthService : IHealthService
                 .Cast<IDictionary<string, object?>>().ToList();
             var lastValues = await LastValuesAsync(connection, cancellationToken);
             return (IReadOnlyList<PgSequenceRisk>)rows.Select(r => ToSequenceRisk(r, lastValues, options))
-                .OrderByDescending(s => s.PercentUsed ?? double.MaxValue).ThenBy(s => s.QualifiedName, StringComparer.Ordinal).ToList();
+                .OrderByDescending(s => PgHealthStatus.Rank(s.Status)).ThenByDescending(s => s.PercentUsed ?? -1)
+                .ThenBy(s => s.QualifiedName, StringComparer.Ordinal).ToList();
         }, cancellationToken);
     }
 

@@ -70,16 +70,17 @@ public class SequenceRiskTests
         Assert.Equal(0, untouched.PercentUsed);
         Assert.Equal(PgHealthStatus.Ok, untouched.Status);
 
-        // Most used first; thresholds are parameters.
-        Assert.Equal("by_identity_id_seq", engine.Get<IHealthService>(db.Info).GetSequenceRisk(new PgSequenceRiskOptions(), default)[0].Sequence);
+        // At risk first, most used first (the cycling sequence at 99 % is Ok); thresholds are parameters.
+        Assert.Equal(new[] { "countdown", "by_identity_id_seq", "wide", "by_serial_id_seq", "wheel" },
+            engine.Get<IHealthService>(db.Info).GetSequenceRisk(new PgSequenceRiskOptions(), default).Take(5).Select(r => r.Sequence));
         var strict = engine.Get<IHealthService>(db.Info).GetSequenceRisk(new PgSequenceRiskOptions { WarningPercent = 50, CriticalPercent = 79 }, default).ToDictionary(r => r.Sequence);
         Assert.Equal(PgHealthStatus.Critical, strict["by_serial_id_seq"].Status);
 
         // The sequences check: worst first, one finding per sequence at risk.
         var check = engine.Get<IHealthCheckService>(db.Info).Run(PgHealthChecks.All.Single(c => c.Name == "sequences"), new Dictionary<string, double>(), default);
         Assert.Equal(PgHealthStatus.Critical, check.Status);
-        Assert.Equal("public.by_identity_id_seq", check.Target);
-        Assert.Equal(new[] { "public.by_identity_id_seq", "public.countdown", "public.wide", "public.by_serial_id_seq" }, check.Findings.Select(f => f.Key));
+        Assert.Equal("public.countdown", check.Target);
+        Assert.Equal(new[] { "public.countdown", "public.by_identity_id_seq", "public.wide", "public.by_serial_id_seq" }, check.Findings.Select(f => f.Key));
     }
 }
 
@@ -130,7 +131,11 @@ public class WraparoundRiskTests
         var critical = health.GetWraparoundRisk(new PgWraparoundOptions { WarningPercent = 0, CriticalPercent = database.PercentToWraparound * 0.99 }, default);
         Assert.Equal(PgHealthStatus.Critical, critical.Single(r => r.Scope == "Database" && r.Database == db.Name).Status);
         Assert.Equal(PgHealthStatus.Warning, health.GetWraparoundRisk(new PgWraparoundOptions { WarningPercent = 0 }, default).Single(r => r.Database == db.Name && r.Scope == "Database").Status);
-        Assert.Empty(health.GetWraparoundRisk(new PgWraparoundOptions { TopTables = 0 }, default).Where(r => r.Scope == "Table"));
+        Assert.DoesNotContain(health.GetWraparoundRisk(new PgWraparoundOptions { TopTables = 0 }, default), r => r.Scope == "Table");
+        // A table past a threshold is listed even when it is not among the oldest.
+        var onlyAtRisk = health.GetWraparoundRisk(new PgWraparoundOptions { TopTables = 0, FreezeMaxAgeWarningPercent = underFreeze }, default);
+        Assert.Contains(onlyAtRisk, r => r.Table == "young");
+        Assert.All(onlyAtRisk.Where(r => r.Scope == "Table"), r => Assert.NotEqual(PgHealthStatus.Ok, r.Status));
 
         // The wraparound check lists the table past its own freeze limit as a finding of its own.
         var check = engine.Get<IHealthCheckService>(db.Info).Run(PgHealthChecks.All.Single(c => c.Name == "wraparound"),

@@ -63,7 +63,7 @@ internal sealed class TestSessions : IDisposable
 public class BlockingAndActivityTests
 {
     [Fact]
-    public void A_chain_of_two_waiters_resolves_to_its_root_and_stopping_the_root_frees_it()
+    public async Task A_chain_of_two_waiters_resolves_to_its_root_and_stopping_the_root_frees_it()
     {
         using var db = new TestDatabase();
         db.Execute("CREATE TABLE orders (id int PRIMARY KEY, status text); INSERT INTO orders VALUES (1, 'new')");
@@ -128,13 +128,13 @@ public class BlockingAndActivityTests
         var cancelled = health.StopSession(reader.ProcessID, terminate: false, default);
         Assert.True(cancelled.Signalled);
         Assert.Equal("Cancel", cancelled.Action);
-        var cancel = Assert.Throws<PostgresException>(() => reading.GetAwaiter().GetResult());
+        var cancel = await Assert.ThrowsAsync<PostgresException>(() => reading);
         Assert.Equal("57014", cancel.SqlState);
         var terminated = health.StopSession(holder.ProcessID, terminate: true, default);
         Assert.True(terminated.Signalled);
         Assert.Equal("idle in transaction", terminated.State);
-        Assert.True(altering.Wait(TimeSpan.FromSeconds(15)), "the ALTER finished once its blocker was gone");
-        Assert.Empty(health.GetBlocking(default).Where(r => r.Database == db.Name));
+        await altering.WaitAsync(TimeSpan.FromSeconds(15));   // the ALTER finishes once its blocker is gone
+        Assert.DoesNotContain(health.GetBlocking(default), r => r.Database == db.Name);
     }
 
     [Fact]

@@ -25,7 +25,13 @@ public sealed class GetPgActivityCommand : PgPerfCmdlet
         try
         {
             var target = ResolveConnection();
-            var options = new PgActivityOptions { MinDurationSeconds = MinDurationSeconds, States = State, IncludeIdle = IncludeIdle.IsPresent };
+            var options = new PgActivityOptions
+            {
+                MinDurationSeconds = MinDurationSeconds,
+                // ValidateSet ignores case; pg_stat_activity's states are lower case.
+                States = State?.Select(s => s.ToLowerInvariant()).ToArray(),
+                IncludeIdle = IncludeIdle.IsPresent,
+            };
             WriteObject(Engine.Get<IHealthService>(target).GetActivity(options, CancellationToken), enumerateCollection: true);
         }
         catch (PgPerfException ex)
