@@ -10,7 +10,7 @@ Describe 'Get-PgIndexBloat: parameters' -Tag 'Unit' {
     }
     It 'binds Schema, Table and Index from the pipeline by property name' {
         $p = (Get-Command Get-PgIndexBloat).Parameters
-        foreach ($name in 'Schema', 'Table', 'Index') { $p[$name].Attributes.ValueFromPipelineByPropertyName | Should -Contain $true }
+        foreach ($name in 'Schema', 'Table', 'Index') { ($p[$name].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }).ValueFromPipelineByPropertyName | Should -Contain $true }
     }
 }
 
