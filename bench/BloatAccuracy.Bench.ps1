@@ -70,21 +70,9 @@ function Get-SetupSql([ValidateSet('Workload', 'Vacuum', 'Analyze')] [string] $P
 if ($EmitSql) { return 'Workload', 'Vacuum', 'Analyze' | ForEach-Object { Get-SetupSql $_; "-- phase end" } }
 
 # ---- run it -------------------------------------------------------------------------------------------------
-$parts = @{}
-foreach ($pair in $ConnectionString -split ';') { $k, $v = $pair -split '=', 2; if ($k) { $parts[$k.Trim()] = $v } }
+. (Join-Path $PSScriptRoot 'BloatBench.Common.ps1')
 $dbName = 'pgperf_bench_bloat'
 $benchCs = ($ConnectionString -replace 'Database=[^;]*', '').TrimEnd(';') + ";Database=$dbName"
-
-function Invoke-Psql([string] $Database, [string] $Sql, [string] $File) {
-    $env:PGPASSWORD = $parts['Password']
-    try {
-        $arguments = @('-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', $parts['Host'], '-p', $parts['Port'], '-U', $parts['Username'], '-d', $Database)
-        $arguments += if ($File) { @('-f', $File) } else { @('-c', $Sql) }
-        $out = & psql @arguments 2>&1
-        if ($LASTEXITCODE) { throw "psql failed: $out" }
-        $out | Where-Object { $_ -notmatch '^NOTICE' }
-    } finally { Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue }
-}
 
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 Invoke-Psql postgres "DROP DATABASE IF EXISTS $dbName WITH (FORCE)" | Out-Null

@@ -5,12 +5,14 @@ Invoke-PgHealthCheck runs each check and returns one PgHealthCheckResult per che
 
 connections: client sessions as a percentage of max_connections (Warning 80, Critical 95). cache_hit: shared-buffer hit ratio over all databases since the statistics reset (Warning below 99, Critical at or below 90; Ok with fewer than 10000 block accesses). blocking: per root blocker, the longest lock wait behind it in seconds (Warning 30, Critical 300). long_transaction: client sessions with a transaction open, in seconds (Warning 300, Critical 3600). wraparound: every database (and tables past a threshold) as in Get-PgWraparoundRisk (Warning 50 % of 2^31 or 150 % of autovacuum_freeze_max_age, Critical 75 %). sequences: as in Get-PgSequenceRisk (Warning 75 %, Critical 90 %). vacuum: tables whose dead rows reached the overdue factor times their autovacuum threshold (Warning at 2).
 
-Every threshold is a parameter. The hourly job (Invoke-PgHourlyMonitoring, step "health alerts") runs the checks that have an alert type with the default thresholds and keeps one alert per finding open (blocking, long_transaction, wraparound, sequence_exhaustion), resolving each when it clears. The checks themselves work as a member of pg_monitor without the pgperf schema.
+replication_lag: every standby of this server (and, on a standby, its own receive and replay lag) as in Get-PgReplicationStatus, valued in bytes behind (Warning at 60 s or 128 MB, Critical at 300 s or 1024 MB; a physical slot without its standby is Critical). inactive_slot: every replication slot, valued in bytes of WAL kept (an inactive slot that reserves WAL is Warning, one keeping 5120 MB or more, or whose wal_status is unreserved or lost, Critical). index_bloat: B-tree indexes a REINDEX would shrink by at least IndexBloatMinWastedMB (default 100), by the Get-PgIndexBloat estimate (Warning from 30 %, Critical from 50 %; no alert).
+
+Every threshold is a parameter. The hourly job (Invoke-PgHourlyMonitoring, step "health alerts") runs the checks that have an alert type with the default thresholds and keeps one alert per finding open (blocking, long_transaction, wraparound, sequence_exhaustion, replication_lag, inactive_slot), resolving each when it clears. The checks themselves work as a member of pg_monitor without the pgperf schema.
 
 For a scheduled job or a monitoring agent, -FailOnCritical ends the command with a terminating error (PgPerf.Health.Critical) after writing every row when a check is Critical or could not run, so pwsh -Command exits with code 1 (see the examples).
 '@
     Parameters  = @{
-        Check                          = 'The checks to run, by name: connections, cache_hit, blocking, long_transaction, wraparound, sequences, vacuum. Default: all.'
+        Check                          = 'The checks to run, by name: connections, cache_hit, blocking, long_transaction, wraparound, sequences, vacuum, replication_lag, inactive_slot, index_bloat. Default: all.'
         FailOnCritical                 = 'After writing every row, end with a terminating error (PgPerf.Health.Critical) when a check is Critical or could not run. pwsh -Command then exits with code 1.'
         ConnectionsWarningPercent      = 'connections: Warning when client connections reach this percentage of max_connections. Default 80.'
         ConnectionsCriticalPercent     = 'connections: Critical at this percentage of max_connections. Default 95.'
@@ -26,6 +28,15 @@ For a scheduled job or a monitoring agent, -FailOnCritical ends the command with
         SequenceWarningPercent         = 'sequences: Warning when a sequence has used this percentage of its usable range. Default 75.'
         SequenceCriticalPercent        = 'sequences: Critical at this percentage. Default 90.'
         VacuumOverdueFactor            = 'vacuum: Warning when a table''s dead rows reach this multiple of its autovacuum threshold. Default 2.'
+        ReplicationLagWarningSeconds   = 'replication_lag: Warning when a standby''s replay lag reaches this many seconds. Default 60.'
+        ReplicationLagCriticalSeconds  = 'replication_lag: Critical at this many seconds. Default 300.'
+        ReplicationLagWarningMB        = 'replication_lag: Warning when a standby is this many megabytes of WAL behind. Default 128.'
+        ReplicationLagCriticalMB       = 'replication_lag: Critical at this many megabytes behind. Default 1024.'
+        SlotWarningMB                  = 'inactive_slot: Warning when an inactive slot keeps this many megabytes of WAL. Default 0 (every inactive slot that reserves WAL).'
+        SlotCriticalMB                 = 'inactive_slot: Critical when a slot, active or not, keeps this many megabytes of WAL. Default 5120.'
+        IndexBloatWarningPercent       = 'index_bloat: Warning when a REINDEX would shrink an index by this percentage. Default 30.'
+        IndexBloatCriticalPercent      = 'index_bloat: Critical from this percentage. Default 50.'
+        IndexBloatMinWastedMB          = 'index_bloat: only indexes a REINDEX would shrink by at least this many megabytes count. Default 100.'
     }
     Examples    = @(
         @{
@@ -39,5 +50,5 @@ For a scheduled job or a monitoring agent, -FailOnCritical ends the command with
             Remarks = 'Exits with code 1 when a check is Critical or could not run (so cron mail, systemd OnFailure= or a monitoring agent notices), 0 otherwise; the rows are printed either way.'
         }
     )
-    Links       = @('Get-PgActivity', 'Get-PgBlocking', 'Get-PgWraparoundRisk', 'Get-PgSequenceRisk', 'Get-PgVacuumHealth', 'Invoke-PgHourlyMonitoring')
+    Links       = @('Get-PgActivity', 'Get-PgBlocking', 'Get-PgWraparoundRisk', 'Get-PgSequenceRisk', 'Get-PgVacuumHealth', 'Get-PgReplicationStatus', 'Get-PgIndexBloat', 'Invoke-PgHourlyMonitoring')
 }

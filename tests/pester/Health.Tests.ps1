@@ -168,7 +168,7 @@ Describe 'Least privilege: a login that is only pg_monitor or pgperf_monitor' -T
 
         $checks = @(Invoke-PgHealthCheck -Connection $cs -ErrorVariable failed -ErrorAction SilentlyContinue)
         $failed | Should -BeNullOrEmpty
-        $checks.Check | Should -Be @('connections', 'cache_hit', 'blocking', 'long_transaction', 'wraparound', 'sequences', 'vacuum')
+        $checks.Check | Should -Be @('connections', 'cache_hit', 'blocking', 'long_transaction', 'wraparound', 'sequences', 'vacuum', 'replication_lag', 'inactive_slot', 'index_bloat')
         ($checks | Where-Object Check -eq 'sequences').Detail | Should -Match 'cannot read the last value'
 
         # Signalling another user's session needs pg_signal_backend, which pg_monitor does not have.
@@ -197,7 +197,7 @@ Describe 'Least privilege: a login that is only pg_monitor or pgperf_monitor' -T
 Describe 'Invoke-PgHealthCheck' -Tag 'Health', 'Integration' {
     It 'returns one row per check and takes each threshold as a parameter' {
         $rows = @(Invoke-PgHealthCheck -Connection $db.ConnectionString)
-        $rows.Check | Should -Be @('connections', 'cache_hit', 'blocking', 'long_transaction', 'wraparound', 'sequences', 'vacuum')
+        $rows.Check | Should -Be @('connections', 'cache_hit', 'blocking', 'long_transaction', 'wraparound', 'sequences', 'vacuum', 'replication_lag', 'inactive_slot', 'index_bloat')
         $sequences = $rows | Where-Object Check -eq 'sequences'
         $sequences.Status | Should -Be 'Critical'
         $sequences.Target | Should -Be 'public.invoices_id_seq'

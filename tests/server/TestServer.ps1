@@ -14,6 +14,7 @@ $script:ContainerScript = Join-Path $PSScriptRoot 'Container.ps1'
 $script:TestServerSettings = @('autovacuum=off', 'max_connections=200')
 $script:FastSettings = @('fsync=off', 'synchronous_commit=off', 'full_page_writes=off')
 if (Test-Path $script:ContainerScript) { . $script:ContainerScript }
+. (Join-Path $PSScriptRoot 'Standby.ps1')
 
 function Get-FreeTcpPort {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -191,6 +192,7 @@ function Stop-PgPerfTestServer {
         if ($Server.Kind -eq 'Container') {
             if (Get-Command Stop-PgContainerServer -ErrorAction SilentlyContinue) { Stop-PgContainerServer -Server $Server }
         } elseif ($Server.DataDir -and (Test-Path (Join-Path $Server.DataDir 'postmaster.pid'))) {
+            Stop-PgPerfTestStandbys $Server
             Invoke-PgBinary (Join-Path $Server.BinDir 'pg_ctl') @('-D', $Server.DataDir, '-m', 'immediate', '-w', 'stop')
         }
     } catch {

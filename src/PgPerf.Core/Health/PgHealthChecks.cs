@@ -116,6 +116,47 @@ public static class PgHealthChecks
         new("vacuum", null, "factor",
             new[] { new PgHealthThreshold("VacuumOverdueFactor", PgHealthDefaults.VacuumOverdueFactor, 1, 1000) },
             c => PgHealthFindings.Vacuum(c.Health.GetVacuumHealth(new PgVacuumHealthOptions { OverdueFactor = c["VacuumOverdueFactor"] }, c.Cancellation))),
+
+        new("replication_lag", "replication_lag", "bytes",
+            new[]
+            {
+                new PgHealthThreshold("ReplicationLagWarningSeconds", ReplicationRules.DefaultLagWarningSeconds, 0, 31_536_000),
+                new PgHealthThreshold("ReplicationLagCriticalSeconds", ReplicationRules.DefaultLagCriticalSeconds, 0, 31_536_000),
+                new PgHealthThreshold("ReplicationLagWarningMB", ReplicationRules.DefaultLagWarningBytes / Megabyte, 0, 100_000_000),
+                new PgHealthThreshold("ReplicationLagCriticalMB", ReplicationRules.DefaultLagCriticalBytes / Megabyte, 0, 100_000_000),
+            },
+            c => ReplicationRules.LagFindings(c.Service<IReplicationService>().Read(ReplicationThresholds(c), c.Cancellation))),
+
+        new("inactive_slot", "inactive_slot", "bytes",
+            new[]
+            {
+                new PgHealthThreshold("SlotWarningMB", ReplicationRules.DefaultSlotWarningBytes / Megabyte, 0, 100_000_000),
+                new PgHealthThreshold("SlotCriticalMB", ReplicationRules.DefaultSlotCriticalBytes / Megabyte, 0, 100_000_000),
+            },
+            c => ReplicationRules.SlotFindings(c.Service<IReplicationService>().Read(ReplicationThresholds(c), c.Cancellation))),
+
+        new("index_bloat", null, "percent",
+            new[]
+            {
+                new PgHealthThreshold("IndexBloatWarningPercent", BloatMath.IndexWarningPercent, 0, 100),
+                new PgHealthThreshold("IndexBloatCriticalPercent", BloatMath.IndexCriticalPercent, 0, 100),
+                new PgHealthThreshold("IndexBloatMinWastedMB", IndexBloatFindings.DefaultMinWastedMB, 0, 100_000_000),
+            },
+            c => IndexBloatFindings.Find(c.Service<IIndexBloatService>().Estimate(c.Cancellation),
+                c["IndexBloatWarningPercent"], c["IndexBloatCriticalPercent"], (long)(c["IndexBloatMinWastedMB"] * Megabyte))),
+    };
+
+    private const double Megabyte = 1024 * 1024;
+
+    // Both replication checks read with every replication threshold (a check uses the statuses it reports).
+    private static PgReplicationThresholds ReplicationThresholds(PgHealthCheckContext c) => new()
+    {
+        LagWarningSeconds = c["ReplicationLagWarningSeconds"],
+        LagCriticalSeconds = c["ReplicationLagCriticalSeconds"],
+        LagWarningBytes = (long)(c["ReplicationLagWarningMB"] * Megabyte),
+        LagCriticalBytes = (long)(c["ReplicationLagCriticalMB"] * Megabyte),
+        SlotWarningBytes = (long)(c["SlotWarningMB"] * Megabyte),
+        SlotCriticalBytes = (long)(c["SlotCriticalMB"] * Megabyte),
     };
 
     /// <summary>The threshold with this parameter name in any check, or null.</summary>

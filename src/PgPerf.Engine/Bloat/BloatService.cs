@@ -224,19 +224,19 @@ internal sealed class BloatService : IBloatService
             JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf
             """, new { name = table.QualifiedName }, cancellationToken: cancellationToken))).ToHashSet(), cancellationToken);
 
-    private string? ExtensionSchema(CancellationToken cancellationToken) =>
+    internal string? ExtensionSchema(CancellationToken cancellationToken) =>
         _context.Run(async connection => await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pgstattuple'", cancellationToken: cancellationToken)), cancellationToken)
         ?.Trim('"');
 
-    private PgPerfException ExtensionMissing() =>
+    internal PgPerfException ExtensionMissing() =>
         new(ExtensionErrorId, PgPerfErrorKind.NotInstalled,
             $"-Method Approx and Exact need the pgstattuple extension, which is not installed in database {_context.Info.Database ?? "(default)"} on {_context.Info.Endpoint}. " +
             "Install it once as a superuser: CREATE EXTENSION pgstattuple; then let the monitoring role use it: GRANT pg_stat_scan_tables TO <role>; " +
             "(or use -Method Estimate, which needs no extension).", _context.Info.Server)
         { ParameterName = "Method" };
 
-    private PgPerfException PermissionHint(PgPerfException ex) =>
+    internal PgPerfException PermissionHint(PgPerfException ex) =>
         new("PgPerf.Bloat.PermissionDenied", PgPerfErrorKind.PermissionDenied,
             $"The role '{_context.Info.Username ?? "(default)"}' on {_context.Info.Server} may not run pgstattuple: {ex.Message} Grant it with: GRANT pg_stat_scan_tables TO <role>;",
             ex.Target, ex);

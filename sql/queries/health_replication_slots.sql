@@ -1,0 +1,22 @@
+-- Replication slots and the WAL each keeps on this server (current position minus restart_lsn; the last
+-- received position when this server is itself a standby). wal_status and safe_wal_size exist from
+-- PostgreSQL 13. A slot that reserves nothing yet (restart_lsn NULL) keeps nothing.
+WITH here AS (
+    SELECT CASE WHEN pg_is_in_recovery() THEN coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())
+                ELSE pg_current_wal_lsn() END AS lsn
+)
+SELECT s.slot_name::text AS slot_name,
+       s.slot_type AS slot_type,
+       s.plugin::text AS plugin,
+       s.database::text AS database,
+       s.active AS active,
+       s.active_pid AS active_pid,
+       s.temporary AS temporary,
+       s.restart_lsn::text AS restart_lsn,
+       s.confirmed_flush_lsn::text AS confirmed_flush_lsn,
+       coalesce(greatest(pg_wal_lsn_diff(h.lsn, s.restart_lsn), 0), 0)::bigint AS retained_wal_bytes,
+       s.wal_status AS wal_status,
+       s.safe_wal_size AS safe_wal_bytes
+FROM pg_replication_slots s
+CROSS JOIN here h
+ORDER BY s.slot_name
