@@ -9,7 +9,7 @@
 --                        by UTC day, dropped whole by retention);
 --   statement_snapshots  one row per snapshot: when, the interval it closes, and what happened in it (a reset
 --                        of the statistics, evicted entries, a server restart);
---   statement_texts      the query text, once per queryid (read only for queryids not seen before).
+--   statement_texts      the query text, once per queryid (read only for queryids that have history and no text yet).
 -- The first snapshot is the baseline: it fills statement_last and writes no history (the counters since the
 -- entries began belong to no known interval).
 
@@ -73,7 +73,7 @@ CREATE TABLE pgperf.statement_last (
     wal_bytes           numeric NOT NULL,
     jit_time            double precision,
     PRIMARY KEY (dbid, userid, queryid, toplevel)
-);
+) WITH (fillfactor = 70);  -- updated every snapshot, never in a key column: room on the page keeps the updates HOT
 
 -- What changed per entry between two snapshots (the interval ends at captured_at). Times in milliseconds.
 CREATE TABLE pgperf.statement_history (
@@ -348,13 +348,14 @@ BEGIN
         )
         -- (upsert and gone run whether read or not: data-modifying WITH clauses always run once)
         SELECT (SELECT count(*) FROM cur)::integer, (SELECT count(*) FROM hist)::integer,
+               -- texts are needed only for statements with history: the baseline reads none
                ARRAY(SELECT DISTINCT c.queryid FROM changed c
-                      WHERE NOT EXISTS (SELECT 1 FROM pgperf.statement_texts t WHERE t.queryid = c.queryid))
+                      WHERE NOT $2 AND NOT EXISTS (SELECT 1 FROM pgperf.statement_texts t WHERE t.queryid = c.queryid))
     $q$, pgperf.statement_read_sql(v, src.extension_schema))
     INTO n_entries, n_written, new_ids
     USING snap_at, baseline, global_reset;
 
-    -- Texts only for queryids never seen: pg_stat_statements(true) reads the whole text file, so only then.
+    -- Texts only for queryids with history and no text yet: pg_stat_statements(true) reads the whole text file.
     IF cardinality(new_ids) > 0 THEN
         EXECUTE format(
             'INSERT INTO pgperf.statement_texts (queryid, query, first_seen_at) '

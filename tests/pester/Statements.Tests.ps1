@@ -66,13 +66,22 @@ ANALYZE stmt_items;
         Invoke-TestSql -Database $db.Name "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'" | Should -Be '1'
     }
 
-    It 'takes the first snapshot as the baseline: no history, every text once' {
+    It 'takes the first snapshot as the baseline: counters remembered, no history, no text read' {
         $baseline.Kind | Should -Be 'Statement'
         $baseline.Count | Should -Be 0
         $baseline.Skipped -join ' ' | Should -Match 'baseline'
         Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.statement_history' | Should -Be '0'
-        Invoke-TestSql -Database $db.Name 'SELECT count(*) = count(DISTINCT queryid) AND count(*) > 0 FROM pgperf.statement_texts' | Should -Be 't'
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.statement_texts' | Should -Be '0'
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) > 0 FROM pgperf.statement_last' | Should -Be 't'
         Invoke-TestSql -Database $db.Name 'SELECT is_baseline FROM pgperf.statement_snapshots' | Should -Be 't'
+    }
+
+    It 'stores each text once per queryid, only for statements with history' {
+        Invoke-Workload 'SELECT id FROM stmt_items WHERE v = ''text once''' 2
+        Invoke-PgStatementSnapshot -Connection $cs | Out-Null
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) = count(DISTINCT queryid) AND count(*) > 0 FROM pgperf.statement_texts' | Should -Be 't'
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.statement_history h WHERE NOT EXISTS (SELECT 1 FROM pgperf.statement_texts t WHERE t.queryid = h.queryid)' | Should -Be '0'
+        Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.statement_texts t WHERE NOT EXISTS (SELECT 1 FROM pgperf.statement_history h WHERE t.queryid = h.queryid)' | Should -Be '0'
     }
 
     It 'stores the calls since the previous snapshot, only for statements that ran, and never resets the statistics' {
@@ -220,6 +229,12 @@ VALUES (now() - interval '3 days', $dbid, $userid, $qid, true, 100, 100, 100, 0,
         $open | Should -HaveCount 1
         $open[0].Occurrences | Should -Be 2
         $open[0].Message | Should -Match "Statement $qid in database $($db.Name)"
+        # The summary shows it too, with the server's top statements; its JSON keeps the spec's shape.
+        $summary = Get-PgPerformanceSummary -Connection $cs
+        $summary.StatementRegressions.QueryId | Should -Contain $qid
+        $summary.TopStatements.Count | Should -BeGreaterThan 0
+        (Get-PgPerformanceSummary -Connection $cs -AsJson | ConvertFrom-Json).PSObject.Properties.Name | Sort-Object |
+            Should -Be @('generated_at', 'query_performance', 'table_bloat', 'unused_indexes')
 
         # It recovers: the slow hour is gone from the current window.
         Invoke-TestSql -Database $db.Name "DELETE FROM pgperf.statement_history WHERE queryid = $qid AND captured_at > now() - interval '24 hours'" | Out-Null
