@@ -73,7 +73,7 @@ END `$`$;
     Write-Host ("{0} statements tracked in the bench database ({1} on the server)" -f $tracked, (Invoke-BenchSql $db 'SELECT count(*) FROM pg_stat_statements'))
 
     $baseline = Invoke-PgStatementSnapshot -Connection $cs
-    Write-Host ("Baseline snapshot (every text read): {0:n0} ms" -f $baseline.DurationMs)
+    Write-Host ("Baseline snapshot (counters remembered, no text read): {0:n0} ms" -f $baseline.DurationMs)
 
     $results = foreach ($case in @(
         @{ Name = 'nothing changed'; Before = { } }
@@ -100,12 +100,12 @@ INSERT INTO pgperf.statement_history (captured_at, dbid, userid, queryid, toplev
 SELECT h, l.dbid, l.userid, l.queryid, l.toplevel, 10 + (l.queryid & 15), 5.0 + (l.queryid & 7), 40.0, 0, 10, 100, l.queryid & 3, 0, 0, 0, 0, 0, 0, 0, 0, NULL
   FROM generate_series(date_trunc('hour', now()) - interval '$HistoryDays days' + interval '1 hour', date_trunc('hour', now()), interval '1 hour') h
  CROSS JOIN (SELECT * FROM pgperf.statement_last WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT $Statements) l;
-VACUUM ANALYZE pgperf.statement_history;
 "@ | Out-Null
+    Invoke-BenchSql $db 'VACUUM ANALYZE pgperf.statement_history' | Out-Null
     $rows = [long](Invoke-BenchSql $db 'SELECT count(*) FROM pgperf.statement_history')
     $perDay = Invoke-BenchSql $db "SELECT pg_total_relation_size(format('pgperf.%I', partition_name)::regclass) || ' ' || (SELECT count(*) FROM pgperf.statement_history WHERE captured_at >= day AND captured_at < day + 1) FROM pgperf.statement_history_partitions() WHERE day = (now() AT TIME ZONE 'UTC')::date - 2"
     $bytes, $dayRows = $perDay -split ' '
-    Write-Host ("Loaded {0:n0} history rows in {1:n1} s; one full day: {2:n0} rows, {3:n1} MB with its index ({4:n0} bytes per row)" -f $rows, $setup.Elapsed.TotalSeconds, [long]$dayRows, [long]$bytes / 1MB, [long]$bytes / [long]$dayRows)
+    Write-Host ("Loaded {0:n0} history rows in {1:n1} s; one full day: {2:n0} rows, {3:n1} MB with its index ({4:n0} bytes per row)" -f $rows, $setup.Elapsed.TotalSeconds, [long]$dayRows, ([long]$bytes / 1MB), ([long]$bytes / [long]$dayRows))
 
     Get-PgTopStatement -Connection $cs | Out-Null   # warm the pool and caches
     $results += foreach ($hours in 24, (24 * $HistoryDays)) {
