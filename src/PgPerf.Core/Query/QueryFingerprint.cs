@@ -67,8 +67,8 @@ public static class QueryFingerprint
 
     /// <summary>
     /// Comments and whitespace folded, literals (numbers, strings, dollar quotes, E'' strings, booleans, typed
-    /// literals and casts of literals) replaced by ?, IN/VALUES/ARRAY lists of literals or parameters folded to
-    /// one ?, unquoted words lower-cased, $n parameters kept. A logical name (one word, no spaces) is kept as is.
+    /// literals, casts of literals, and parameters: $n, ?) replaced by ?, IN/VALUES/ARRAY lists of literals folded
+    /// to one ?, unquoted words lower-cased. A logical name (one word, no spaces) is kept as is.
     /// </summary>
     public static string Normalize(string text)
     {
@@ -149,7 +149,7 @@ public static class QueryFingerprint
         return text.Contains('.') || text.Contains('/') || text.Contains(':') || text.Contains('-');
     }
 
-    internal enum Kind { Word, Ident, Const, Param, Op, Punct, Cast }
+    internal enum Kind { Word, Ident, Const, Op, Punct, Cast }
 
     internal readonly record struct Token(Kind Kind, string Text, bool WasString = false);
 
@@ -203,9 +203,12 @@ public static class QueryFingerprint
             {
                 if (char.IsAsciiDigit(At(s, i + 1)))
                 {
-                    var start = i++;
+                    // A parameter ($1) is a literal: prepared-statement SQL, literal SQL and pg_stat_statements'
+                    // normalized text meet on one hash. It may stand for a string, so it completes a typed
+                    // literal (interval $1) like a quoted one.
+                    i++;
                     while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
-                    tokens.Add(new Token(Kind.Param, s[start..i]));
+                    tokens.Add(new Token(Kind.Const, "?", WasString: true));
                     continue;
                 }
                 var tagEnd = i + 1;
@@ -435,7 +438,7 @@ public static class QueryFingerprint
         {
             var item = o[j];
             var expectItem = (j - open) % 2 == 1;
-            if (expectItem ? !(item.Kind is Kind.Const or Kind.Param || item is { Kind: Kind.Word, Text: "null" or "default" })
+            if (expectItem ? !(item.Kind == Kind.Const || item is { Kind: Kind.Word, Text: "null" or "default" })
                            : item is not { Kind: Kind.Punct, Text: "," })
                 return;
         }

@@ -17,7 +17,7 @@ public class QueryFingerprintTests
         { "SELECT * FROM t WHERE id IN ($1, $2, $3)", "select * from t where id in (?)" },
         { "SELECT * FROM t WHERE id IN (SELECT id FROM u WHERE k = 5)", "select * from t where id in (select id from u where k = ?)" },
         { "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, NULL)", "insert into t(a, b) values (?)" },
-        { "SELECT * FROM t WHERE id = $1 AND name = $2", "select * from t where id = $1 and name = $2" },
+        { "SELECT * FROM t WHERE id = $1 AND name = $2", "select * from t where id = ? and name = ?" },
         { "SELECT * FROM t -- trailing comment\nWHERE a = 1", "select * from t where a = ?" },
         { "SELECT /* hint /* nested */ still */ a FROM t", "select a from t" },
         { "SELECT $$it's quoted$$, $tag$x$tag$ FROM t", "select ?, ? from t" },
@@ -34,7 +34,7 @@ public class QueryFingerprintTests
         { "SELECT \"MixedCase\".\"Col\" FROM \"MixedCase\"", "select \"MixedCase\".\"Col\" from \"MixedCase\"" },
         { "SELECT count(*) FROM T WHERE A=1;", "select count(*) from t where a = ?" },
         { "SELECT * FROM t WHERE status = ?", "select * from t where status = ?" },
-        { "UPDATE t SET a = 3, b = 'z' WHERE id = $1", "update t set a = ?, b = ? where id = $1" },
+        { "UPDATE t SET a = 3, b = 'z' WHERE id = $1", "update t set a = ?, b = ? where id = ?" },
         { "SELECT x'1F', b'101' FROM t", "select ?, ? from t" },
         { "SELECT a FROM t LIMIT 10 OFFSET 20", "select a from t limit ? offset ?" },
         { "SELECT * FROM t WHERE a >= 1 AND b <> 2", "select * from t where a >= ? and b <> ?" },
@@ -75,7 +75,6 @@ public class QueryFingerprintTests
         { "SELECT * FROM t WHERE a = 1", "SELECT * FROM t WHERE a > 1" },
         { "SELECT * FROM t WHERE a = 1", "SELECT * FROM t WHERE a <> 1" },
         { "SELECT a FROM t", "SELECT a, b FROM t" },
-        { "SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE id = $2" },
         { "SELECT * FROM \"T\"", "SELECT * FROM t" },
         { "SELECT * FROM t WHERE a IS NULL", "SELECT * FROM t WHERE a = 1" },
         { "conversations.list", "conversations.get" },
@@ -88,6 +87,30 @@ public class QueryFingerprintTests
     [MemberData(nameof(DifferentHash))]
     public void Different_statements_hash_differently(string a, string b) =>
         Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
+    // Issue 13, item 3: placeholders and literals are one thing everywhere, so an application that logs prepared-statement
+    // SQL, one that logs literal SQL and pg_stat_statements' normalized text (which has $n) meet on one hash.
+    public static TheoryData<string, string> PlaceholdersAndLiterals => new()
+    {
+        { "SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE id = 5" },
+        { "SELECT $1", "SELECT 1" },
+        { "SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE id = $2" },
+        { "SELECT * FROM t WHERE id = ?", "SELECT * FROM t WHERE id = $1" },
+        { "SELECT * FROM t WHERE a = $1 AND b = $2 ORDER BY c LIMIT $3 OFFSET $4", "select * from t where a = 'x' and b = 2.5 order by c limit 10 offset 20" },
+        { "UPDATE t SET a = $1 WHERE id = $2 RETURNING a", "UPDATE t SET a = 'new' WHERE id = 7 RETURNING a" },
+        { "SELECT * FROM t WHERE d > now() - $1::interval", "SELECT * FROM t WHERE d > now() - interval '1 day'" },
+        { "SELECT * FROM t WHERE d > now() - interval $1", "SELECT * FROM t WHERE d > now() - interval '1 day'" },
+        { "SELECT CAST($1 AS integer) FROM t", "SELECT CAST('5' AS integer) FROM t" },
+        { "SELECT * FROM t WHERE id IN ($1)", "SELECT * FROM t WHERE id IN (1)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PlaceholdersAndLiterals))]
+    public void Placeholders_and_literals_hash_the_same(string withPlaceholders, string withLiterals)
+    {
+        Assert.Equal(QueryFingerprint.Normalize(withLiterals), QueryFingerprint.Normalize(withPlaceholders));
+        Assert.Equal(QueryFingerprint.HashOf(withLiterals), QueryFingerprint.HashOf(withPlaceholders));
+    }
 
     [Fact]
     public void Hash_is_short_stable_and_hex()
