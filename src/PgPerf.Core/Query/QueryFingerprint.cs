@@ -343,6 +343,8 @@ public static class QueryFingerprint
 
     private static List<Token> Rewrite(List<Token> input, List<Token> o)
     {
+        // The last row of the VALUES list being read (indexes of its parentheses in o).
+        (int Start, int End) lastRow = (-1, -1);
         for (var i = 0; i < input.Count; i++)
         {
             var t = input[i];
@@ -383,8 +385,16 @@ public static class QueryFingerprint
             // CAST(? AS type) folds to ?.
             if (t is { Kind: Kind.Punct, Text: ")" })
                 FoldCast(o);
-            if (t is { Kind: Kind.Punct, Text: ")" or "]" })
-                FoldList(o);
+            if (o[^1] is { Kind: Kind.Punct, Text: ")" or "]" } close)
+            {
+                var open = MatchingOpen(o, close.Text == ")" ? "(" : "[", close.Text);
+                if (open < 1) continue;
+                var valuesRow = close.Text == ")" && (o[open - 1] is { Kind: Kind.Word, Text: "values" }
+                    || (o[open - 1] is { Kind: Kind.Punct, Text: "," } && lastRow.End >= 0 && open - 2 == lastRow.End && lastRow.End < o.Count));
+                FoldList(o, open, valuesRow);
+                if (valuesRow)
+                    lastRow = KeepValuesRow(o, open, lastRow);
+            }
         }
         while (o.Count > 0 && o[^1] is { Kind: Kind.Punct, Text: ";" })
             o.RemoveAt(o.Count - 1);
@@ -428,12 +438,11 @@ public static class QueryFingerprint
         o.Add(new Token(Kind.Const, "?"));
     }
 
-    // o ends with a list of only literals/parameters after IN, VALUES or ARRAY: fold it to one ?.
-    private static void FoldList(List<Token> o)
+    // o ends with a list of only literals after IN or ARRAY, or a VALUES row of only literals: fold it to one ?.
+    private static void FoldList(List<Token> o, int open, bool valuesRow)
     {
-        var close = o[^1].Text;
-        var open = MatchingOpen(o, close == ")" ? "(" : "[", close);
-        if (open < 1) return;
+        if (o.Count - open < 3 || (o.Count - open) % 2 != 1) return; // empty list or a dangling comma
+        if (!(valuesRow || o[open - 1] is { Kind: Kind.Word, Text: "in" or "array" })) return;
         for (var j = open + 1; j < o.Count - 1; j++)
         {
             var item = o[j];
@@ -442,22 +451,30 @@ public static class QueryFingerprint
                            : item is not { Kind: Kind.Punct, Text: "," })
                 return;
         }
-        if (o.Count - open < 3 || (o.Count - open) % 2 != 1) return; // empty list or a dangling comma
-        var before = o[open - 1];
-        var isValuesRow = before is { Kind: Kind.Word, Text: "values" } || (before is { Kind: Kind.Punct, Text: "," } && IsValuesTail(o, open - 1));
-        if (!(before is { Kind: Kind.Word, Text: "in" or "array" } || isValuesRow)) return;
+        var close = o[^1];
         o.RemoveRange(open + 1, o.Count - open - 1);
         o.Add(new Token(Kind.Const, "?"));
-        o.Add(new Token(Kind.Punct, close));
-        // VALUES (?), (?) -> VALUES (?)
-        if (before is { Kind: Kind.Punct, Text: "," })
-            o.RemoveRange(open - 1, 4);
+        o.Add(close);
     }
 
-    // True when o[comma] follows "values (?)" (possibly already folded rows).
-    private static bool IsValuesTail(List<Token> o, int comma) =>
-        comma >= 4 && o[comma - 1] is { Kind: Kind.Punct, Text: ")" } && o[comma - 2] is { Kind: Kind.Const }
-        && o[comma - 3] is { Kind: Kind.Punct, Text: "(" } && o[comma - 4] is { Kind: Kind.Word, Text: "values" };
+    // o ends with a VALUES row starting at open. A row equal to the one before it goes (VALUES (?, now()), (?, now())
+    // is VALUES (?, now())), so every batch size of a multi-row insert is one statement. Returns the list's last row.
+    private static (int Start, int End) KeepValuesRow(List<Token> o, int open, (int Start, int End) lastRow)
+    {
+        var end = o.Count - 1;
+        if (o[open - 1].Kind == Kind.Punct && end - open == lastRow.End - lastRow.Start)
+        {
+            var same = true;
+            for (var k = 0; same && k <= end - open; k++)
+                same = o[open + k] == o[lastRow.Start + k];
+            if (same)
+            {
+                o.RemoveRange(open - 1, o.Count - open + 1);
+                return lastRow;
+            }
+        }
+        return (open, end);
+    }
 
     private static int MatchingOpen(List<Token> o, string open, string close)
     {

@@ -112,6 +112,31 @@ public class QueryFingerprintTests
         Assert.Equal(QueryFingerprint.HashOf(withLiterals), QueryFingerprint.HashOf(withPlaceholders));
     }
 
+    // Issue 13, item 1: lists of cast parameters fold like lists of cast literals, and a multi-row VALUES is one
+    // statement whatever the batch size, also when its rows hold casts or expressions.
+    public static TheoryData<string, string> ListsOfAnySize => new()
+    {
+        { "SELECT * FROM x WHERE y IN ($1::uuid)", "SELECT * FROM x WHERE y IN ($1::uuid, $2::uuid, $3::uuid)" },
+        { "SELECT * FROM x WHERE y IN ('a'::uuid, 'b'::uuid)", "SELECT * FROM x WHERE y IN ($1::uuid, $2::uuid, $3::uuid)" },
+        { "SELECT * FROM x WHERE y = ANY(ARRAY[$1::int])", "SELECT * FROM x WHERE y = ANY(ARRAY[$1::int, $2::int])" },
+        { "INSERT INTO t (a, b) VALUES ($1::int, $2::text)", "INSERT INTO t (a, b) VALUES ($1::int, $2::text), ($3::int, $4::text)" },
+        { "INSERT INTO t (a, b) VALUES ($1::int, $2::text), ($3::int, $4::text)", "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y'), (3, 'z')" },
+        { "INSERT INTO t (a, b) VALUES ($1, now())", "INSERT INTO t (a, b) VALUES ($1, now()), ($2, now()), ($3, now())" },
+        { "INSERT INTO t VALUES (nextval($1), $2), (nextval($3), $4)", "INSERT INTO t VALUES (nextval('s'), 'x')" },
+        { "INSERT INTO t (a) VALUES (ARRAY[1, 2]), (ARRAY[3])", "INSERT INTO t (a) VALUES (ARRAY[$1])" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ListsOfAnySize))]
+    public void Lists_and_rows_of_any_size_hash_the_same(string a, string b) =>
+        Assert.Equal(QueryFingerprint.Normalize(a), QueryFingerprint.Normalize(b));
+
+    [Theory]
+    [InlineData("INSERT INTO t (a, b) VALUES ($1, now()), ($2, 'x')", "INSERT INTO t (a, b) VALUES ($1, now())")]
+    [InlineData("SELECT * FROM (VALUES (1, 2)) v (a, b), (SELECT 1, 2) w", "SELECT * FROM (VALUES (1, 2)) v (a, b)")]
+    public void Rows_that_differ_are_kept(string a, string b) =>
+        Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
     [Fact]
     public void Hash_is_short_stable_and_hex()
     {
