@@ -226,7 +226,10 @@ public static class QueryFingerprint
             {
                 var start = i;
                 i = SkipQuoted(s, i, backslash: false, quote: '"');
-                tokens.Add(new Token(Kind.Ident, s[start..i]));
+                // "a" is the name a: PostgreSQL folds unquoted names to lower case. "A", "my table" and "user" (a
+                // reserved word, another thing unquoted) stay quoted.
+                var name = IsPlainName(s, start + 1, i - 1) ? LowerWord(s, start + 1, i - 1 - (start + 1)) : null;
+                tokens.Add(name is not null && !QuotedOnly.Words.Contains(name) ? new Token(Kind.Word, name) : new Token(Kind.Ident, s[start..i]));
                 continue;
             }
             if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(At(s, i + 1))))
@@ -278,6 +281,35 @@ public static class QueryFingerprint
             i++;
         }
         return tokens;
+    }
+
+    // s[start..end) is a lower-case name that means the same written without quotes.
+    private static bool IsPlainName(string s, int start, int end)
+    {
+        if (end <= start || end > s.Length || !(char.IsAsciiLetterLower(s[start]) || s[start] == '_')) return false;
+        for (var k = start + 1; k < end; k++)
+            if (!(char.IsAsciiLetterLower(s[k]) || char.IsAsciiDigit(s[k]) || s[k] is '_' or '$')) return false;
+        return true;
+    }
+
+    // Words that mean something else unquoted: PostgreSQL's reserved key words (also those that can be a function or
+    // type name) and the words this normalizer reads (typed literal types, list and value words). In a class of its
+    // own so it is built after Keywords and TypedLiteralTypes.
+    private static class QuotedOnly
+    {
+        public static readonly HashSet<string> Words = new(new[]
+        {
+            "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate",
+            "column", "constraint", "create", "current_catalog", "current_date", "current_role", "current_time", "current_timestamp",
+            "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
+            "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit", "localtime",
+            "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary", "references", "returning",
+            "select", "session_user", "some", "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique",
+            "user", "using", "variadic", "when", "where", "window", "with",
+            "authorization", "binary", "collation", "concurrently", "cross", "current_schema", "freeze", "full", "ilike", "inner", "is",
+            "isnull", "join", "left", "like", "natural", "notnull", "outer", "overlaps", "right", "similar", "tablesample", "verbose",
+            "values", "double", "character", "bit", "precision", "varying",
+        }.Concat(Keywords).Concat(TypedLiteralTypes), StringComparer.Ordinal);
     }
 
     private static char At(string s, int i) => i < s.Length ? s[i] : '\0';

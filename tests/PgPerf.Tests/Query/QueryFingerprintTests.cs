@@ -32,6 +32,7 @@ public class QueryFingerprintTests
         { "SELECT '1.5'::double precision", "select ?" },
         { "SELECT * FROM t WHERE id = ANY(ARRAY[1,2,3])", "select * from t where id = any (array[?])" },
         { "SELECT \"MixedCase\".\"Col\" FROM \"MixedCase\"", "select \"MixedCase\".\"Col\" from \"MixedCase\"" },
+        { "SELECT \"lower\".\"col\", \"user\" FROM \"lower\"", "select lower.col, \"user\" from lower" },
         { "SELECT count(*) FROM T WHERE A=1;", "select count(*) from t where a = ?" },
         { "SELECT * FROM t WHERE status = ?", "select * from t where status = ?" },
         { "UPDATE t SET a = 3, b = 'z' WHERE id = $1", "update t set a = ?, b = ? where id = ?" },
@@ -135,6 +136,24 @@ public class QueryFingerprintTests
     [InlineData("INSERT INTO t (a, b) VALUES ($1, now()), ($2, 'x')", "INSERT INTO t (a, b) VALUES ($1, now())")]
     [InlineData("SELECT * FROM (VALUES (1, 2)) v (a, b), (SELECT 1, 2) w", "SELECT * FROM (VALUES (1, 2)) v (a, b)")]
     public void Rows_that_differ_are_kept(string a, string b) =>
+        Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
+    // Issue 13, item 4: a quoted name equal to the folded unquoted one is the same name.
+    [Theory]
+    [InlineData("SELECT \"a\" FROM \"t\"", "SELECT a FROM t")]
+    [InlineData("SELECT \"t\".\"user_id\" FROM public.\"t\" WHERE \"t\".\"id\" = 1", "SELECT T.User_Id FROM PUBLIC.t WHERE t.id = 2")]
+    [InlineData("SELECT \"col_2$\" FROM t", "SELECT col_2$ FROM t")]
+    public void Quoted_name_equal_to_the_folded_one_is_the_same_name(string quoted, string plain) =>
+        Assert.Equal(QueryFingerprint.HashOf(plain), QueryFingerprint.HashOf(quoted));
+
+    [Theory]
+    [InlineData("SELECT \"A\" FROM t", "SELECT a FROM t")]
+    [InlineData("SELECT \"A\" FROM t", "SELECT A FROM t")]
+    [InlineData("SELECT \"user\" FROM t", "SELECT user FROM t")]
+    [InlineData("SELECT * FROM \"order\"", "SELECT * FROM \"Order\"")]
+    [InlineData("SELECT \"my col\" FROM t", "SELECT my_col FROM t")]
+    [InlineData("SELECT \"é\" FROM t", "SELECT \"É\" FROM t")]
+    public void Quoted_name_that_differs_from_the_folded_one_is_another_name(string a, string b) =>
         Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
 
     [Fact]
