@@ -161,6 +161,7 @@ public static class QueryFingerprint
     private static List<Token> Tokenize(string s, List<Token> tokens)
     {
         var i = 0;
+        var statementStart = 0; // index in tokens of the current statement's first token
         while (i < s.Length)
         {
             var c = s[i];
@@ -183,8 +184,11 @@ public static class QueryFingerprint
             }
             if (c == '\'')
             {
+                var start = i;
                 i = SkipQuoted(s, i, backslash: false);
-                tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                tokens.Add(IsCodeBody(tokens, statementStart)
+                    ? CodeBody(s[(start + 1)..Math.Max(start + 1, i - 1)].Replace("''", "'"))
+                    : new Token(Kind.Const, "?", WasString: true));
                 continue;
             }
             if (c is 'e' or 'E' or 'b' or 'B' or 'x' or 'X' or 'n' or 'N' && At(s, i + 1) == '\'' && !PrevIsWordChar(s, i))
@@ -217,8 +221,11 @@ public static class QueryFingerprint
                 {
                     var tag = s[i..(tagEnd + 1)];
                     var close = s.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
+                    var bodyEnd = close < 0 ? s.Length : close;
                     i = close < 0 ? s.Length : close + tag.Length;
-                    tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                    tokens.Add(IsCodeBody(tokens, statementStart)
+                        ? CodeBody(s[(tagEnd + 1)..bodyEnd])
+                        : new Token(Kind.Const, "?", WasString: true));
                     continue;
                 }
             }
@@ -279,8 +286,30 @@ public static class QueryFingerprint
             }
             tokens.Add(new Token(Kind.Punct, CharText(c)));
             i++;
+            if (c == ';') statementStart = tokens.Count;
         }
         return tokens;
+    }
+
+    // True when a string starting now is the code of DO [LANGUAGE x] or of CREATE [OR REPLACE] FUNCTION|PROCEDURE ... AS.
+    private static bool IsCodeBody(List<Token> tokens, int statementStart)
+    {
+        var n = tokens.Count;
+        if (n <= statementStart || tokens[statementStart].Kind != Kind.Word) return false;
+        var first = tokens[statementStart].Text;
+        if (first == "do")
+            return n == statementStart + 1 || (n == statementStart + 3 && tokens[statementStart + 1] is { Kind: Kind.Word, Text: "language" });
+        if (first != "create" || tokens[^1] is not { Kind: Kind.Word, Text: "as" }) return false;
+        var k = statementStart + 1;
+        if (k + 1 < n && tokens[k] is { Kind: Kind.Word, Text: "or" } && tokens[k + 1] is { Kind: Kind.Word, Text: "replace" }) k += 2;
+        return k < n && tokens[k] is { Kind: Kind.Word, Text: "function" or "procedure" };
+    }
+
+    // A body is code, not a value: it counts, normalized like the statement around it (literals folded, names lower-cased).
+    private static Token CodeBody(string body)
+    {
+        var normalized = Render(Rewrite(Tokenize(body, new List<Token>()), new List<Token>()));
+        return new Token(Kind.Ident, "$$" + normalized + "$$");
     }
 
     // s[start..end) is a lower-case name that means the same written without quotes.

@@ -156,6 +156,26 @@ public class QueryFingerprintTests
     public void Quoted_name_that_differs_from_the_folded_one_is_another_name(string a, string b) =>
         Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
 
+    // Issue 13, item 2: the body of DO and CREATE FUNCTION/PROCEDURE is code, not a literal: it counts, normalized.
+    [Theory]
+    [InlineData("DO $$BEGIN PERFORM pg_sleep(1); END$$", "DO $$BEGIN DELETE FROM t; END$$")]
+    [InlineData("DO LANGUAGE plpgsql $$BEGIN PERFORM 1; END$$", "DO LANGUAGE plpgsql $$BEGIN PERFORM a; END$$")]
+    [InlineData("DO 'BEGIN PERFORM 1; END'", "DO 'BEGIN PERFORM a; END'")]
+    [InlineData("CREATE FUNCTION f() RETURNS int AS $$ SELECT a FROM t $$ LANGUAGE sql", "CREATE FUNCTION f() RETURNS int AS $$ SELECT b FROM t $$ LANGUAGE sql")]
+    [InlineData("CREATE OR REPLACE FUNCTION f() RETURNS int AS $body$ SELECT a FROM t $body$ LANGUAGE sql", "CREATE OR REPLACE FUNCTION f() RETURNS int AS $body$ SELECT a FROM u $body$ LANGUAGE sql")]
+    [InlineData("CREATE PROCEDURE p() LANGUAGE sql AS 'INSERT INTO t VALUES (1)'", "CREATE PROCEDURE p() LANGUAGE sql AS 'DELETE FROM t'")]
+    [InlineData("SELECT 1; DO $$BEGIN PERFORM 1; END$$", "SELECT 1; DO $$BEGIN PERFORM a; END$$")]
+    public void Code_bodies_count(string a, string b) =>
+        Assert.NotEqual(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
+    [Theory]
+    [InlineData("DO $$BEGIN PERFORM pg_sleep(1); END$$", "do $x$\n  begin\n    perform PG_SLEEP(2); -- wait\n  end $x$;")]
+    [InlineData("CREATE FUNCTION f() RETURNS int AS $$ SELECT a FROM t WHERE b = 'x' $$ LANGUAGE sql", "CREATE FUNCTION f() RETURNS int AS 'SELECT a FROM t WHERE b = ''y''' LANGUAGE sql")]
+    [InlineData("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "INSERT INTO t VALUES (2) ON CONFLICT DO NOTHING")]
+    [InlineData("SELECT $$abc$$", "SELECT $q$def$q$")]
+    public void Code_bodies_are_normalized_and_other_strings_stay_literals(string a, string b) =>
+        Assert.Equal(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
     [Fact]
     public void Hash_is_short_stable_and_hex()
     {
