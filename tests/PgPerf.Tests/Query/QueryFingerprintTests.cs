@@ -176,6 +176,27 @@ public class QueryFingerprintTests
     public void Code_bodies_are_normalized_and_other_strings_stay_literals(string a, string b) =>
         Assert.Equal(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
 
+    // Issue 13, item 5: a one-element list and a longer one are one statement (as libpg_query and pg_query decide).
+    // PostgreSQL 18's pg_stat_statements keeps a one-element list apart (IN ($1)) from a squashed one
+    // (IN ($1 /*, ... */)), and before 18 keeps one entry per list length: all of them meet the application's text on
+    // one QueryHash, so a join to pg_stat_statements sums several of its rows into one PgPerf statement.
+    public static TheoryData<string, string> OneElementAndLongerLists => new()
+    {
+        { "SELECT * FROM t WHERE id IN (1)", "SELECT * FROM t WHERE id IN (1, 2, 3)" },
+        { "SELECT * FROM t WHERE id IN (1, 2, 3)", "SELECT * FROM t WHERE id IN (1)" },
+        { "SELECT * FROM t WHERE id IN ($1)", "SELECT * FROM t WHERE id IN ($1 /*, ... */)" },
+        { "SELECT * FROM t WHERE id IN ($1 /*, ... */)", "SELECT * FROM t WHERE id IN (4, 5)" },
+        { "SELECT * FROM t WHERE id IN ($1, $2, $3, $4, $5)", "SELECT * FROM t WHERE id IN (7)" },
+        { "SELECT ARRAY[$1]", "SELECT ARRAY[$1 /*, ... */]" },
+        { "SELECT ARRAY[1, 2, 3]", "SELECT ARRAY[1]" },
+        { "SELECT * FROM t WHERE id IN ($1 /*, ... */) AND data IN ($2 /*, ... */)", "SELECT * FROM t WHERE id IN (1) AND data IN (1, 2, 3, 4, 5, 6, 7, 8, 9)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OneElementAndLongerLists))]
+    public void One_element_and_longer_lists_are_one_statement(string a, string b) =>
+        Assert.Equal(QueryFingerprint.HashOf(a), QueryFingerprint.HashOf(b));
+
     [Fact]
     public void Hash_is_short_stable_and_hex()
     {
