@@ -84,8 +84,9 @@ public class RetentionServiceTests
         var retention = engine.Get<IRetentionService>(db.Info);
 
         var plan = retention.Plan(new PgRetentionOptions(), default);
-        Assert.Equal(new long?[] { 2500, 5, 1, 1 }, plan.Select(p => p.RowsToDelete));
-        Assert.Equal(new[] { 30, 90, 90, 180 }, plan.Select(p => p.KeepDays));
+        // Tables: query log, index snapshots, bloat snapshots, statement history (none seeded), alerts.
+        Assert.Equal(new long?[] { 2500, 5, 1, 0, 1 }, plan.Select(p => p.RowsToDelete));
+        Assert.Equal(new[] { 30, 90, 90, 90, 180 }, plan.Select(p => p.KeepDays));
 
         var result = retention.Run(new PgRetentionOptions { BatchSize = 1000 }, default);
         var log = result.Tables.Single(t => t.Table == "pgperf.query_performance_logs");
