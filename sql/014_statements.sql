@@ -184,8 +184,11 @@ $$;
 
 -- Whether pg_stat_statements can be read here, and if not, what to do. The one place that decides it:
 -- capture_statement_snapshot raises the reason, the module turns it into PgPerf.Statements.NotAvailable.
--- p_preload is the server's shared_preload_libraries (a parameter so that the rule can be tested).
-CREATE FUNCTION pgperf.statement_source(p_preload text DEFAULT current_setting('shared_preload_libraries'))
+-- Whether the library is preloaded is read from pg_settings: pg_stat_statements defines its settings
+-- (pg_stat_statements.max, ...) only when loaded through shared_preload_libraries, and pg_settings shows them to
+-- every role, whereas shared_preload_libraries itself needs pg_read_all_settings. p_preload, when given, is a
+-- shared_preload_libraries value to judge instead (so that the rule can be tested).
+CREATE FUNCTION pgperf.statement_source(p_preload text DEFAULT NULL)
 RETURNS TABLE (available boolean, preloaded boolean, extension_schema name, reason text)
 LANGUAGE sql STABLE
 AS $$
@@ -198,7 +201,9 @@ AS $$
                      'the pg_stat_statements extension is not created in database ' || quote_ident(current_database())
                      || ': run CREATE EXTENSION pg_stat_statements as a superuser (Install-PgPerfSchema does it when the installer may)'
            END
-      FROM (SELECT 'pg_stat_statements' = ANY (string_to_array(replace(coalesce(p_preload, ''), ' ', ''), ',')) AS preloaded) x
+      FROM (SELECT CASE WHEN p_preload IS NULL
+                        THEN EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pg_stat_statements.max')
+                        ELSE 'pg_stat_statements' = ANY (string_to_array(replace(p_preload, ' ', ''), ',')) END AS preloaded) x
       LEFT JOIN (SELECT n.nspname AS nsp FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
                   WHERE x.extname = 'pg_stat_statements') e ON true
 $$;

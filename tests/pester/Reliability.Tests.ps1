@@ -135,7 +135,7 @@ try {
         $run = Invoke-FreshPwsh $script
         Confirm-ServerUp
         $r = ConvertFrom-LastJsonLine $run.Output
-        $r.Before | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'job failure alerts=Succeeded')
+        $r.Before | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'statement snapshot=Succeeded', 'statement regressions=Succeeded', 'job failure alerts=Succeeded')
 
         $r.Down.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'job failure alerts')
         foreach ($step in $r.Down) {
