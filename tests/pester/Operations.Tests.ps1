@@ -142,7 +142,7 @@ Describe 'Invoke-PgHourlyMonitoring and Invoke-PgDailyMaintenance' -Tag 'Integra
         Invoke-TestSql -Database $db.Name 'CREATE TABLE IF NOT EXISTS app_orders (id int PRIMARY KEY, note text); CREATE INDEX IF NOT EXISTS app_orders_note ON app_orders (note); INSERT INTO app_orders SELECT g, md5(g::text) FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING; ANALYZE app_orders' | Out-Null
         $hourly = Invoke-PgHourlyMonitoring -Connection $cs
         $hourly.Succeeded | Should -BeTrue
-        $hourly.Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'health alerts', 'job failure alerts')
+        $hourly.Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'statement snapshot', 'statement regressions', 'health alerts', 'job failure alerts')
         $indexRows = ($hourly.Steps | Where-Object Name -eq 'index snapshot').Count
         $indexRows | Should -BeGreaterOrEqual 2
         Invoke-TestSql -Database $db.Name 'SELECT count(*) FROM pgperf.index_usage_snapshots WHERE captured_at = (SELECT max(captured_at) FROM pgperf.index_usage_snapshots)' | Should -Be "$indexRows"

@@ -135,9 +135,9 @@ try {
         $run = Invoke-FreshPwsh $script
         Confirm-ServerUp
         $r = ConvertFrom-LastJsonLine $run.Output
-        $r.Before | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
+        $r.Before | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'statement snapshot=Succeeded', 'statement regressions=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
 
-        $r.Down.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'health alerts', 'job failure alerts')
+        $r.Down.Name | Should -Be @('index snapshot', 'bloat snapshot', 'query partitions', 'query rollups', 'query performance', 'statement snapshot', 'statement regressions', 'health alerts', 'job failure alerts')
         foreach ($step in $r.Down) {
             $step.Status | Should -Be 'Failed'
             $step.ErrorId | Should -Be 'PgPerf.Connection.Failed'
@@ -147,7 +147,7 @@ try {
         @($r.DownErrors | Where-Object { $_ -like 'PgPerf.Job.StepFailed,*' }).Count | Should -Be 7
 
         # No cleanup in between: the same process's next run captures again.
-        $r.After | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
+        $r.After | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'statement snapshot=Succeeded', 'statement regressions=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')
         $r.AfterOk | Should -BeTrue
         Invoke-TestSql -Database $db.Name 'SELECT count(DISTINCT captured_at) FROM pgperf.index_usage_snapshots' | Should -Be '2'
     }

@@ -52,6 +52,12 @@ public sealed class PgPerformanceSummary : PgServerRecord
     /// <summary>Unused and ConsiderDropping indexes, largest first (Summary only).</summary>
     public PgList<PgUnusedIndex> UnusedIndexes { get; init; } = PgList<PgUnusedIndex>.None;
 
+    /// <summary>The server's most expensive statements in the window, from pg_stat_statements snapshots (Summary only; not in the spec's JSON).</summary>
+    public PgStatementStat[] TopStatements { get; init; } = Array.Empty<PgStatementStat>();
+
+    /// <summary>Statements slower in the last 24 h than in the 7 days before (Summary only; not in the spec's JSON).</summary>
+    public PgStatementRegression[] StatementRegressions { get; init; } = Array.Empty<PgStatementRegression>();
+
     public long TotalQueries => QueryPerformance?.TotalQueries ?? 0;
     public long SlowQueryCount => QueryPerformance?.SlowQueries ?? 0;
     public double? AvgDurationMs => QueryPerformance?.AvgDurationMs;

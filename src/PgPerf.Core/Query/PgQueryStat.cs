@@ -44,4 +44,12 @@ public sealed class PgQueryStat : PgServerRecord
     public double TotalDurationMs { get; set; }
 
     public QueryStatus Status { get; set; }
+
+    // The server's pg_stat_statements figures for the same QueryHash in the same window (grouped by query;
+    // null when no snapshot saw the statement). See Get-PgTopStatement.
+    public long? ServerCalls { get; set; }
+    public double? ServerMeanTimeMs { get; set; }
+    public long? ServerRows { get; set; }
+    public long? ServerSharedBlocksRead { get; set; }
+    public double? ServerSharedHitRatio { get; set; }
 }

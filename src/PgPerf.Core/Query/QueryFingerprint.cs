@@ -67,8 +67,8 @@ public static class QueryFingerprint
 
     /// <summary>
     /// Comments and whitespace folded, literals (numbers, strings, dollar quotes, E'' strings, booleans, typed
-    /// literals and casts of literals) replaced by ?, IN/VALUES/ARRAY lists of literals or parameters folded to
-    /// one ?, unquoted words lower-cased, $n parameters kept. A logical name (one word, no spaces) is kept as is.
+    /// literals, casts of literals, and parameters: $n, ?) replaced by ?, IN/VALUES/ARRAY lists of literals folded
+    /// to one ?, unquoted words lower-cased. A logical name (one word, no spaces) is kept as is.
     /// </summary>
     public static string Normalize(string text)
     {
@@ -149,7 +149,7 @@ public static class QueryFingerprint
         return text.Contains('.') || text.Contains('/') || text.Contains(':') || text.Contains('-');
     }
 
-    internal enum Kind { Word, Ident, Const, Param, Op, Punct, Cast }
+    internal enum Kind { Word, Ident, Const, Op, Punct, Cast }
 
     internal readonly record struct Token(Kind Kind, string Text, bool WasString = false);
 
@@ -161,6 +161,7 @@ public static class QueryFingerprint
     private static List<Token> Tokenize(string s, List<Token> tokens)
     {
         var i = 0;
+        var statementStart = 0; // index in tokens of the current statement's first token
         while (i < s.Length)
         {
             var c = s[i];
@@ -183,8 +184,11 @@ public static class QueryFingerprint
             }
             if (c == '\'')
             {
+                var start = i;
                 i = SkipQuoted(s, i, backslash: false);
-                tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                tokens.Add(IsCodeBody(tokens, statementStart)
+                    ? CodeBody(s[(start + 1)..Math.Max(start + 1, i - 1)].Replace("''", "'"))
+                    : new Token(Kind.Const, "?", WasString: true));
                 continue;
             }
             if (c is 'e' or 'E' or 'b' or 'B' or 'x' or 'X' or 'n' or 'N' && At(s, i + 1) == '\'' && !PrevIsWordChar(s, i))
@@ -203,9 +207,12 @@ public static class QueryFingerprint
             {
                 if (char.IsAsciiDigit(At(s, i + 1)))
                 {
-                    var start = i++;
+                    // A parameter ($1) is a literal: prepared-statement SQL, literal SQL and pg_stat_statements'
+                    // normalized text meet on one hash. It may stand for a string, so it completes a typed
+                    // literal (interval $1) like a quoted one.
+                    i++;
                     while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
-                    tokens.Add(new Token(Kind.Param, s[start..i]));
+                    tokens.Add(new Token(Kind.Const, "?", WasString: true));
                     continue;
                 }
                 var tagEnd = i + 1;
@@ -214,8 +221,11 @@ public static class QueryFingerprint
                 {
                     var tag = s[i..(tagEnd + 1)];
                     var close = s.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
+                    var bodyEnd = close < 0 ? s.Length : close;
                     i = close < 0 ? s.Length : close + tag.Length;
-                    tokens.Add(new Token(Kind.Const, "?", WasString: true));
+                    tokens.Add(IsCodeBody(tokens, statementStart)
+                        ? CodeBody(s[(tagEnd + 1)..bodyEnd])
+                        : new Token(Kind.Const, "?", WasString: true));
                     continue;
                 }
             }
@@ -223,7 +233,10 @@ public static class QueryFingerprint
             {
                 var start = i;
                 i = SkipQuoted(s, i, backslash: false, quote: '"');
-                tokens.Add(new Token(Kind.Ident, s[start..i]));
+                // "a" is the name a: PostgreSQL folds unquoted names to lower case. "A", "my table" and "user" (a
+                // reserved word, another thing unquoted) stay quoted.
+                var name = IsPlainName(s, start + 1, i - 1) ? LowerWord(s, start + 1, i - 1 - (start + 1)) : null;
+                tokens.Add(name is not null && !QuotedOnly.Words.Contains(name) ? new Token(Kind.Word, name) : new Token(Kind.Ident, s[start..i]));
                 continue;
             }
             if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(At(s, i + 1))))
@@ -273,8 +286,59 @@ public static class QueryFingerprint
             }
             tokens.Add(new Token(Kind.Punct, CharText(c)));
             i++;
+            if (c == ';') statementStart = tokens.Count;
         }
         return tokens;
+    }
+
+    // True when a string starting now is the code of DO [LANGUAGE x] or of CREATE [OR REPLACE] FUNCTION|PROCEDURE ... AS.
+    private static bool IsCodeBody(List<Token> tokens, int statementStart)
+    {
+        var n = tokens.Count;
+        if (n <= statementStart || tokens[statementStart].Kind != Kind.Word) return false;
+        var first = tokens[statementStart].Text;
+        if (first == "do")
+            return n == statementStart + 1 || (n == statementStart + 3 && tokens[statementStart + 1] is { Kind: Kind.Word, Text: "language" });
+        if (first != "create" || tokens[^1] is not { Kind: Kind.Word, Text: "as" }) return false;
+        var k = statementStart + 1;
+        if (k + 1 < n && tokens[k] is { Kind: Kind.Word, Text: "or" } && tokens[k + 1] is { Kind: Kind.Word, Text: "replace" }) k += 2;
+        return k < n && tokens[k] is { Kind: Kind.Word, Text: "function" or "procedure" };
+    }
+
+    // A body is code, not a value: it counts, normalized like the statement around it (literals folded, names lower-cased).
+    private static Token CodeBody(string body)
+    {
+        var normalized = Render(Rewrite(Tokenize(body, new List<Token>()), new List<Token>()));
+        return new Token(Kind.Ident, "$$" + normalized + "$$");
+    }
+
+    // s[start..end) is a lower-case name that means the same written without quotes.
+    private static bool IsPlainName(string s, int start, int end)
+    {
+        if (end <= start || end > s.Length || !(char.IsAsciiLetterLower(s[start]) || s[start] == '_')) return false;
+        for (var k = start + 1; k < end; k++)
+            if (!(char.IsAsciiLetterLower(s[k]) || char.IsAsciiDigit(s[k]) || s[k] is '_' or '$')) return false;
+        return true;
+    }
+
+    // Words that mean something else unquoted: PostgreSQL's reserved key words (also those that can be a function or
+    // type name) and the words this normalizer reads (typed literal types, list and value words). In a class of its
+    // own so it is built after Keywords and TypedLiteralTypes.
+    private static class QuotedOnly
+    {
+        public static readonly HashSet<string> Words = new(new[]
+        {
+            "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check", "collate",
+            "column", "constraint", "create", "current_catalog", "current_date", "current_role", "current_time", "current_timestamp",
+            "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
+            "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit", "localtime",
+            "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary", "references", "returning",
+            "select", "session_user", "some", "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique",
+            "user", "using", "variadic", "when", "where", "window", "with",
+            "authorization", "binary", "collation", "concurrently", "cross", "current_schema", "freeze", "full", "ilike", "inner", "is",
+            "isnull", "join", "left", "like", "natural", "notnull", "outer", "overlaps", "right", "similar", "tablesample", "verbose",
+            "values", "double", "character", "bit", "precision", "varying",
+        }.Concat(Keywords).Concat(TypedLiteralTypes), StringComparer.Ordinal);
     }
 
     private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
@@ -340,6 +404,8 @@ public static class QueryFingerprint
 
     private static List<Token> Rewrite(List<Token> input, List<Token> o)
     {
+        // The last row of the VALUES list being read (indexes of its parentheses in o).
+        (int Start, int End) lastRow = (-1, -1);
         for (var i = 0; i < input.Count; i++)
         {
             var t = input[i];
@@ -380,8 +446,16 @@ public static class QueryFingerprint
             // CAST(? AS type) folds to ?.
             if (t is { Kind: Kind.Punct, Text: ")" })
                 FoldCast(o);
-            if (t is { Kind: Kind.Punct, Text: ")" or "]" })
-                FoldList(o);
+            if (o[^1] is { Kind: Kind.Punct, Text: ")" or "]" } close)
+            {
+                var open = MatchingOpen(o, close.Text == ")" ? "(" : "[", close.Text);
+                if (open < 1) continue;
+                var valuesRow = close.Text == ")" && (o[open - 1] is { Kind: Kind.Word, Text: "values" }
+                    || (o[open - 1] is { Kind: Kind.Punct, Text: "," } && lastRow.End >= 0 && open - 2 == lastRow.End && lastRow.End < o.Count));
+                FoldList(o, open, valuesRow);
+                if (valuesRow)
+                    lastRow = KeepValuesRow(o, open, lastRow);
+            }
         }
         while (o.Count > 0 && o[^1] is { Kind: Kind.Punct, Text: ";" })
             o.RemoveAt(o.Count - 1);
@@ -425,36 +499,43 @@ public static class QueryFingerprint
         o.Add(new Token(Kind.Const, "?"));
     }
 
-    // o ends with a list of only literals/parameters after IN, VALUES or ARRAY: fold it to one ?.
-    private static void FoldList(List<Token> o)
+    // o ends with a list of only literals after IN or ARRAY, or a VALUES row of only literals: fold it to one ?.
+    private static void FoldList(List<Token> o, int open, bool valuesRow)
     {
-        var close = o[^1].Text;
-        var open = MatchingOpen(o, close == ")" ? "(" : "[", close);
-        if (open < 1) return;
+        if (o.Count - open < 3 || (o.Count - open) % 2 != 1) return; // empty list or a dangling comma
+        if (!(valuesRow || o[open - 1] is { Kind: Kind.Word, Text: "in" or "array" })) return;
         for (var j = open + 1; j < o.Count - 1; j++)
         {
             var item = o[j];
             var expectItem = (j - open) % 2 == 1;
-            if (expectItem ? !(item.Kind is Kind.Const or Kind.Param || item is { Kind: Kind.Word, Text: "null" or "default" })
+            if (expectItem ? !(item.Kind == Kind.Const || item is { Kind: Kind.Word, Text: "null" or "default" })
                            : item is not { Kind: Kind.Punct, Text: "," })
                 return;
         }
-        if (o.Count - open < 3 || (o.Count - open) % 2 != 1) return; // empty list or a dangling comma
-        var before = o[open - 1];
-        var isValuesRow = before is { Kind: Kind.Word, Text: "values" } || (before is { Kind: Kind.Punct, Text: "," } && IsValuesTail(o, open - 1));
-        if (!(before is { Kind: Kind.Word, Text: "in" or "array" } || isValuesRow)) return;
+        var close = o[^1];
         o.RemoveRange(open + 1, o.Count - open - 1);
         o.Add(new Token(Kind.Const, "?"));
-        o.Add(new Token(Kind.Punct, close));
-        // VALUES (?), (?) -> VALUES (?)
-        if (before is { Kind: Kind.Punct, Text: "," })
-            o.RemoveRange(open - 1, 4);
+        o.Add(close);
     }
 
-    // True when o[comma] follows "values (?)" (possibly already folded rows).
-    private static bool IsValuesTail(List<Token> o, int comma) =>
-        comma >= 4 && o[comma - 1] is { Kind: Kind.Punct, Text: ")" } && o[comma - 2] is { Kind: Kind.Const }
-        && o[comma - 3] is { Kind: Kind.Punct, Text: "(" } && o[comma - 4] is { Kind: Kind.Word, Text: "values" };
+    // o ends with a VALUES row starting at open. A row equal to the one before it goes (VALUES (?, now()), (?, now())
+    // is VALUES (?, now())), so every batch size of a multi-row insert is one statement. Returns the list's last row.
+    private static (int Start, int End) KeepValuesRow(List<Token> o, int open, (int Start, int End) lastRow)
+    {
+        var end = o.Count - 1;
+        if (o[open - 1].Kind == Kind.Punct && end - open == lastRow.End - lastRow.Start)
+        {
+            var same = true;
+            for (var k = 0; same && k <= end - open; k++)
+                same = o[open + k] == o[lastRow.Start + k];
+            if (same)
+            {
+                o.RemoveRange(open - 1, o.Count - open + 1);
+                return lastRow;
+            }
+        }
+        return (open, end);
+    }
 
     private static int MatchingOpen(List<Token> o, string open, string close)
     {

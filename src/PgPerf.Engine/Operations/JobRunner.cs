@@ -8,6 +8,12 @@ namespace PgPerf.Engine.Operations;
 /// <summary>One step of a job: a name and the work, which returns how many things it handled.</summary>
 internal sealed record JobStepDefinition(string Name, Func<JobStepContext, long> Run);
 
+/// <summary>Thrown by a step that cannot run here for a reason the operator already knows how to fix: the step is Skipped with that reason, not Failed.</summary>
+internal sealed class JobStepSkippedException : Exception
+{
+    public JobStepSkippedException(string reason) : base(reason) { }
+}
+
 /// <summary>What a step gets: the target, the job's options, cancellation, and area services.</summary>
 internal sealed class JobStepContext
 {
@@ -125,6 +131,11 @@ internal sealed class JobRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (JobStepSkippedException skipped)
+        {
+            step.Status = PgJobStepStatus.Skipped;
+            step.Message = skipped.Message;
         }
         catch (Exception ex)
         {

@@ -18,6 +18,8 @@ internal sealed class RetentionService : IRetentionService
         (QueryLogTable, "logged_at < @cutoff", o => o.QueryLogDays),
         ("pgperf.index_usage_snapshots", "captured_at < @cutoff", o => o.SnapshotDays),
         ("pgperf.table_bloat_snapshots", "captured_at < @cutoff", o => o.SnapshotDays),
+        // Partitioned by UTC day like the query log: whole days are dropped.
+        (PgPerf.Engine.Statements.StatementPartitions.Table, "captured_at < @cutoff", o => o.SnapshotDays),
         ("pgperf.performance_alerts", "resolved_at IS NOT NULL AND resolved_at < @cutoff", o => o.AlertDays),
     };
 
@@ -42,6 +44,11 @@ internal sealed class RetentionService : IRetentionService
         int batches;
         if (planned.Table == QueryLogTable)
             (deleted, batches, leftDead) = PurgeQueryLogs(planned.Cutoff, batchSize, cancellationToken);
+        else if (planned.Table == PgPerf.Engine.Statements.StatementPartitions.Table)
+        {
+            (deleted, batches) = new PgPerf.Engine.Statements.StatementPartitions(_context).DropBefore(planned.Cutoff, cancellationToken);
+            leftDead = 0;
+        }
         else
         {
             (deleted, batches) = DeleteInBatches(rule.Table, rule.OlderThan, planned.Cutoff, batchSize, cancellationToken);
@@ -85,7 +92,7 @@ internal sealed class RetentionService : IRetentionService
                 var days = rule.Days(options);
                 var cutoff = now.AddDays(-days);
                 // The query log is partitioned by UTC day and retention drops whole days: its cutoff is a day start.
-                if (rule.Table == QueryLogTable) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
+                if (rule.Table is QueryLogTable or PgPerf.Engine.Statements.StatementPartitions.Table) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
                 var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = cutoff };
                 if (count)
                 {

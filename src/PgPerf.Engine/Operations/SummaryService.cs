@@ -45,8 +45,14 @@ internal sealed class SummaryService : ISummaryService
                 .Take(options.Top).ToArray();
         }
 
+        var (topStatements, regressions) = options.Metric == PgSummaryMetric.Summary
+            ? PgPerf.Engine.Statements.StatementSummary.For(Service<IStatementService>(), options, now, cancellationToken)
+            : (Array.Empty<PgStatementStat>(), Array.Empty<PgStatementRegression>());
+
         var summary = new PgPerformanceSummary
         {
+            TopStatements = topStatements,
+            StatementRegressions = regressions,
             Metric = options.Metric,
             GeneratedAt = now,
             Hours = options.Hours,

@@ -228,6 +228,15 @@ internal sealed class QueryLogService : IQueryLogService
 
     public IReadOnlyList<PgQueryStat> GetQueryStats(QueryStatOptions options, CancellationToken cancellationToken)
     {
+        var rows = GetLogStats(options, cancellationToken);
+        // Grouped by query, each row also carries the server's pg_stat_statements figures for its QueryHash.
+        if (options.GroupBy == QueryStatGroupBy.Query && rows.Count > 0)
+            _context.Run(async c => { await new Statements.StatementLink(_context).AttachServerFiguresAsync(c, rows, options.Start, options.End, cancellationToken); return true; }, cancellationToken);
+        return rows;
+    }
+
+    internal IReadOnlyList<PgQueryStat> GetLogStats(QueryStatOptions options, CancellationToken cancellationToken)
+    {
         if (options.Start >= options.End)
             throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
                 $"Start ({options.Start:u}) must be before End ({options.End:u}).") { ParameterName = "Start" };

@@ -1,0 +1,128 @@
+# pg_stat_statements history speed (issue 14). Goals:
+#   - a snapshot of 5,000 tracked statements under 500 ms, writing only the changed ones;
+#   - Get-PgTopStatement over 24 h and over 7 days of hourly history for 5,000 statements under 50 ms end to end;
+#   - history size per day at 5,000 statements.
+# Needs pg_stat_statements.max above -Statements (the default is 5,000, too few once the server's own statements
+# count): on a local throwaway server the bench raises it with ALTER SYSTEM and restarts the server first.
+# Results go into docs/benchmarks.md ("Server-side statements").
+param(
+    [Parameter(Mandatory)] [string] $ConnectionString,
+    [int] $Statements = 5000,
+    [int] $Runs = 7,
+    [int] $HistoryDays = 7
+)
+$ErrorActionPreference = 'Stop'
+$parts = @{}
+foreach ($pair in $ConnectionString -split ';') { $k, $v = $pair -split '=', 2; if ($k) { $parts[$k] = $v } }
+$env:PGPASSWORD = $parts.Password
+function Invoke-BenchSql([string] $Database, [string] $Sql) {
+    $out = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h $parts.Host -p $parts.Port -U $parts.Username -d $Database -c $Sql 2>&1
+    if ($LASTEXITCODE) { throw "psql failed: $out" }
+    $out
+}
+function Invoke-BenchFile([string] $Database, [string] $Path) {
+    $out = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h $parts.Host -p $parts.Port -U $parts.Username -d $Database -f $Path 2>&1
+    if ($LASTEXITCODE) { throw "psql failed: $out" }
+}
+function Measure-Median([scriptblock] $Body, [int] $Times = $Runs) {
+    $ms = foreach ($i in 1..$Times) { $sw = [System.Diagnostics.Stopwatch]::StartNew(); & $Body | Out-Null; $sw.Elapsed.TotalMilliseconds }
+    ($ms | Sort-Object)[[int][math]::Floor($Times / 2)]
+}
+
+# pg_stat_statements.max is a server start setting: raise it on a local server (data_directory readable here).
+$max = [int](Invoke-BenchSql postgres 'SHOW pg_stat_statements.max')
+if ($max -lt $Statements + 1000) {
+    $dataDir = Invoke-BenchSql postgres 'SHOW data_directory'
+    if (-not (Test-Path (Join-Path $dataDir 'postmaster.pid'))) {
+        throw "pg_stat_statements.max is $max, below $($Statements + 1000), and the server's data directory is not on this machine: start the server with -c pg_stat_statements.max=$($Statements + 1000)."
+    }
+    . (Join-Path $PSScriptRoot '../tests/server/TestServer.ps1')
+    Invoke-BenchSql postgres "ALTER SYSTEM SET pg_stat_statements.max = $($Statements + 1000)" | Out-Null
+    Invoke-PgBinary (Join-Path (Find-PgBinFolder) 'pg_ctl') @('-D', $dataDir, '-l', (Join-Path (Split-Path $dataDir -Parent) 'server.log'), '-m', 'fast', '-w', 'restart') | Out-Null
+    Write-Host "Raised pg_stat_statements.max from $max to $($Statements + 1000) (restarted the server)."
+}
+
+$db = 'pgperf_bench_statements'
+Invoke-BenchSql postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" | Out-Null
+Invoke-BenchSql postgres "CREATE DATABASE $db" | Out-Null
+$cs = $ConnectionString -replace 'Database=[^;]*', "Database=$db"
+$work = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-bench-stmt-{0}" -f [guid]::NewGuid().ToString('N').Substring(0, 8))
+New-Item -ItemType Directory -Path $work | Out-Null
+try {
+    Install-PgPerfSchema -Connection $cs | Out-Null
+    # Distinct statements: 100 tables x 50 shapes (which column is read, which one filtered); attribute numbers
+    # are part of the queryid, constants are not.
+    $tables = [int][math]::Ceiling($Statements / 50)
+    Invoke-BenchSql $db @"
+DO `$`$ BEGIN
+  FOR t IN 1..$tables LOOP
+    EXECUTE format('CREATE TABLE bs_%s (id int PRIMARY KEY, c1 int, c2 int, c3 int, c4 int, c5 int, c6 int, c7 int, c8 int, c9 int, c10 int)', t);
+    EXECUTE format('INSERT INTO bs_%s SELECT g, g, g, g, g, g, g, g, g, g, g FROM generate_series(1, 5) g', t);
+  END LOOP;
+END `$`$;
+"@ | Out-Null
+    $all = [System.Collections.Generic.List[string]]::new()
+    :outer foreach ($t in 1..$tables) { foreach ($read in 1..10) { foreach ($filter in 1..5) {
+        $all.Add("SELECT c$read FROM bs_$t WHERE c$filter = 1;")
+        if ($all.Count -ge $Statements) { break outer }
+    } } }
+    $allFile = Join-Path $work 'all.sql'; Set-Content $allFile $all
+    $tenthFile = Join-Path $work 'tenth.sql'; Set-Content $tenthFile ($all | Select-Object -First ([int]($Statements / 10)))
+    Invoke-BenchFile $db $allFile
+    $tracked = [int](Invoke-BenchSql $db "SELECT count(*) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")
+    Write-Host ("{0} statements tracked in the bench database ({1} on the server)" -f $tracked, (Invoke-BenchSql $db 'SELECT count(*) FROM pg_stat_statements'))
+
+    $baseline = Invoke-PgStatementSnapshot -Connection $cs
+    Write-Host ("Baseline snapshot (counters remembered, no text read): {0:n0} ms" -f $baseline.DurationMs)
+
+    $results = foreach ($case in @(
+        @{ Name = 'nothing changed'; Before = { } }
+        @{ Name = '10 % changed'; Before = { Invoke-BenchFile $db $tenthFile } }
+        @{ Name = 'all changed'; Before = { Invoke-BenchFile $db $allFile } }
+    )) {
+        $ms = foreach ($i in 1..$Runs) {
+            & $case.Before
+            $r = Invoke-PgStatementSnapshot -Connection $cs
+            [pscustomobject]@{ Ms = $r.DurationMs; Written = $r.Count }
+        }
+        $sorted = $ms | Sort-Object Ms
+        [pscustomobject]@{ Case = "snapshot, $($case.Name)"; MedianMs = [math]::Round($sorted[[int][math]::Floor($Runs / 2)].Ms, 1); RowsWritten = ($ms.Written | Sort-Object)[[int][math]::Floor($Runs / 2)] }
+    }
+
+    # Hourly history of $HistoryDays days for every statement, every statement changed every hour (the worst case),
+    # written directly with past captured_at.
+    $setup = [System.Diagnostics.Stopwatch]::StartNew()
+    Invoke-BenchSql $db @"
+TRUNCATE pgperf.statement_history;
+SELECT pgperf.ensure_statement_history_partitions(ARRAY(SELECT d::date FROM generate_series((now() AT TIME ZONE 'UTC')::date - $HistoryDays - 1, (now() AT TIME ZONE 'UTC')::date, interval '1 day') d));
+INSERT INTO pgperf.statement_history (captured_at, dbid, userid, queryid, toplevel, calls, exec_time_ms, sum_sq_exec_time, plan_time_ms, rows,
+    shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written, temp_blks_read, temp_blks_written, blk_read_time_ms, blk_write_time_ms, wal_records, wal_bytes, jit_time_ms)
+SELECT h, l.dbid, l.userid, l.queryid, l.toplevel, 10 + (l.queryid & 15), 5.0 + (l.queryid & 7), 40.0, 0, 10, 100, l.queryid & 3, 0, 0, 0, 0, 0, 0, 0, 0, NULL
+  FROM generate_series(date_trunc('hour', now()) - interval '$HistoryDays days' + interval '1 hour', date_trunc('hour', now()), interval '1 hour') h
+ CROSS JOIN (SELECT * FROM pgperf.statement_last WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT $Statements) l;
+"@ | Out-Null
+    Invoke-BenchSql $db 'VACUUM ANALYZE pgperf.statement_history' | Out-Null
+    $rows = [long](Invoke-BenchSql $db 'SELECT count(*) FROM pgperf.statement_history')
+    $perDay = Invoke-BenchSql $db "SELECT pg_total_relation_size(format('pgperf.%I', partition_name)::regclass) || ' ' || (SELECT count(*) FROM pgperf.statement_history WHERE captured_at >= day AND captured_at < day + 1) FROM pgperf.statement_history_partitions() WHERE day = (now() AT TIME ZONE 'UTC')::date - 2"
+    $bytes, $dayRows = $perDay -split ' '
+    Write-Host ("Loaded {0:n0} history rows in {1:n1} s; one full day: {2:n0} rows, {3:n1} MB with its index ({4:n0} bytes per row)" -f $rows, $setup.Elapsed.TotalSeconds, [long]$dayRows, ([long]$bytes / 1MB), ([long]$bytes / [long]$dayRows))
+
+    Get-PgTopStatement -Connection $cs | Out-Null   # warm the pool and caches
+    $results += foreach ($hours in 24, (24 * $HistoryDays)) {
+        foreach ($order in 'TotalTime', 'SharedBlocksRead') {
+            [pscustomobject]@{
+                Case = "Get-PgTopStatement -Hours $hours -OrderBy $order"
+                MedianMs = [math]::Round((Measure-Median { Get-PgTopStatement -Connection $cs -Hours $hours -OrderBy $order }), 1)
+                RowsWritten = $null
+            }
+        }
+    }
+    $results += [pscustomobject]@{
+        Case = 'Compare-PgStatement (24 h against the 7 days before)'
+        MedianMs = [math]::Round((Measure-Median { Compare-PgStatement -Connection $cs }), 1); RowsWritten = $null
+    }
+    $results | Format-Table -AutoSize | Out-String | Write-Host
+} finally {
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+    Invoke-BenchSql postgres "DROP DATABASE IF EXISTS $db WITH (FORCE)" | Out-Null
+}

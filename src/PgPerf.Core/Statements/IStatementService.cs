@@ -1,0 +1,81 @@
+namespace PgPerf;
+
+/// <summary>Server-side statement statistics from pg_stat_statements (Invoke-PgStatementSnapshot and the Get- cmdlets).</summary>
+public interface IStatementService
+{
+    /// <summary>
+    /// Runs pgperf.capture_statement_snapshot(), then fills in the QueryHash of texts that have none.
+    /// Throws PgPerf.Statements.NotAvailable (saying how to enable the extension) when it cannot be read.
+    /// </summary>
+    PgSnapshotResult CaptureSnapshot(CancellationToken cancellationToken);
+
+    /// <summary>Throws PgPerf.Statements.NotAvailable unless pg_stat_statements can be read here.</summary>
+    void EnsureAvailable(CancellationToken cancellationToken);
+
+    IReadOnlyList<PgStatementStat> GetTop(StatementTopOptions options, CancellationToken cancellationToken);
+
+    IReadOnlyList<PgStatementTrend> GetTrend(StatementTrendOptions options, CancellationToken cancellationToken);
+
+    IReadOnlyList<PgStatementRegression> Compare(StatementCompareOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens one 'statement_regression' alert per regressed statement of the default comparison (deduplicated
+    /// per database, user and queryid) and resolves the open ones that recovered. The hourly job calls this.
+    /// </summary>
+    PgStatementAlertCheck CheckRegressionAlerts(StatementCompareOptions options, CancellationToken cancellationToken);
+}
+
+/// <summary>A window (Since, Until]: the intervals whose end falls inside it.</summary>
+public sealed record StatementTopOptions
+{
+    public DateTimeOffset Since { get; init; }
+    public DateTimeOffset Until { get; init; }
+    public StatementOrderBy OrderBy { get; init; } = StatementOrderBy.TotalTime;
+
+    /// <summary>0: every statement.</summary>
+    public int Top { get; init; } = 20;
+
+    public string[]? Databases { get; init; }
+    public string[]? Users { get; init; }
+    public long[]? QueryIds { get; init; }
+}
+
+public sealed record StatementTrendOptions
+{
+    public long[] QueryIds { get; init; } = Array.Empty<long>();
+    public DateTimeOffset Since { get; init; }
+    public DateTimeOffset Until { get; init; }
+    public string[]? Databases { get; init; }
+    public string[]? Users { get; init; }
+}
+
+/// <summary>Defaults: the last 24 hours against the 7 days before them.</summary>
+public sealed record StatementCompareOptions
+{
+    public const double DefaultMinIncreasePercent = 50;
+    public const long DefaultMinCalls = 10;
+
+    public DateTimeOffset BaselineStart { get; init; }
+    public DateTimeOffset BaselineEnd { get; init; }
+    public DateTimeOffset Start { get; init; }
+    public DateTimeOffset End { get; init; }
+    public double MinIncreasePercent { get; init; } = DefaultMinIncreasePercent;
+
+    /// <summary>Calls needed in each window for a mean to count.</summary>
+    public long MinCalls { get; init; } = DefaultMinCalls;
+
+    public string[]? Databases { get; init; }
+    public string[]? Users { get; init; }
+
+    /// <summary>The last 24 hours against the 7 days before them, ending at now.</summary>
+    public static StatementCompareOptions Default(DateTimeOffset now) => new()
+    {
+        Start = now.AddHours(-24), End = now, BaselineStart = now.AddHours(-24).AddDays(-7), BaselineEnd = now.AddHours(-24),
+    };
+}
+
+public sealed class PgStatementAlertCheck
+{
+    public string[] OpenKeys { get; set; } = Array.Empty<string>();
+    public int Resolved { get; set; }
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>One row per hour of a statement's calls and times, from the pg_stat_statements snapshots.</summary>
+[Cmdlet(VerbsCommon.Get, "PgStatementTrend", DefaultParameterSetName = HoursSet)]
+[OutputType(typeof(PgStatementTrend))]
+public sealed class GetPgStatementTrendCommand : PgPerfCmdlet
+{
+    private const string HoursSet = "Hours";
+    private const string RangeSet = "Range";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public long[] QueryId { get; set; } = Array.Empty<long>();
+
+    [Parameter(ParameterSetName = HoursSet)]
+    [ValidateRange(1, 24 * 366 * 10)]
+    public int Hours { get; set; } = 24;
+
+    [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+    public DateTimeOffset Since { get; set; }
+
+    [Parameter(ParameterSetName = RangeSet)]
+    public DateTimeOffset? Until { get; set; }
+
+    /// <summary>Only this database (binds from Get-PgTopStatement rows, so each row's trend is its own entry's).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Database { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? User { get; set; }
+
+    private IStatementService? _service;
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
+            _service ??= InstalledService<IStatementService>(ResolveConnection());
+            WriteObject(_service.GetTrend(new StatementTrendOptions
+            {
+                QueryIds = QueryId, Since = since, Until = until, Databases = Database, Users = User,
+            }, CancellationToken), enumerateCollection: true);
+        }
+        catch (PgPerfException ex)
+        {
+            WriteError(ToErrorRecord(ex));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>The statements that cost the server the most over a window, from the pg_stat_statements snapshots.</summary>
+[Cmdlet(VerbsCommon.Get, "PgTopStatement", DefaultParameterSetName = HoursSet)]
+[OutputType(typeof(PgStatementStat))]
+public sealed class GetPgTopStatementCommand : PgPerfCmdlet
+{
+    private const string HoursSet = "Hours";
+    private const string RangeSet = "Range";
+
+    [Parameter(ParameterSetName = HoursSet, Position = 0)]
+    [ValidateRange(1, 24 * 366 * 10)]
+    public int Hours { get; set; } = 24;
+
+    [Parameter(ParameterSetName = RangeSet, Mandatory = true)]
+    public DateTimeOffset Since { get; set; }
+
+    /// <summary>Defaults to now.</summary>
+    [Parameter(ParameterSetName = RangeSet)]
+    public DateTimeOffset? Until { get; set; }
+
+    [Parameter]
+    public StatementOrderBy OrderBy { get; set; } = StatementOrderBy.TotalTime;
+
+    /// <summary>0 returns every statement.</summary>
+    [Parameter]
+    [ValidateRange(0, 1_000_000)]
+    public int Top { get; set; } = 20;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Database { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? User { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public long[]? QueryId { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
+            var service = InstalledService<IStatementService>(ResolveConnection());
+            WriteObject(service.GetTop(new StatementTopOptions
+            {
+                Since = since, Until = until, OrderBy = OrderBy, Top = Top, Databases = Database, Users = User, QueryIds = QueryId,
+            }, CancellationToken), enumerateCollection: true);
+        }
+        catch (PgPerfException ex)
+        {
+            ThrowTerminating(ex);
+        }
+    }
+}
+
+/// <summary>-Hours or -Since/-Until, the same way in every statement cmdlet.</summary>
+internal static class StatementWindow
+{
+    public static (DateTimeOffset Since, DateTimeOffset Until) Resolve(bool range, int hours, DateTimeOffset since, DateTimeOffset? until)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var window = range ? (since, until ?? now) : (now.AddHours(-hours), now);
+        if (window.Item1 >= window.Item2)
+            throw new PgPerfException("PgPerf.Statements.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+                $"-Since ({window.Item1.ToUniversalTime():u}) must be before -Until ({window.Item2.ToUniversalTime():u}).") { ParameterName = "Since" };
+        return window;
+    }
+}
