@@ -12,6 +12,13 @@ public static class QueryFingerprint
     /// <summary>Length of QueryHash in hex characters (64 bits of SHA-256).</summary>
     public const int HashLength = 16;
 
+    /// <summary>
+    /// Version of the normalization. Raise it whenever the hash of any text changes: the module then recomputes the
+    /// stored hashes (pgperf.query_hash_version, migration 013; QueryHashUpgrade). 2: issue 13 (placeholders are
+    /// literals, repeated VALUES rows fold, DO and function bodies count, "a" is a).
+    /// </summary>
+    public const int Version = 2;
+
     /// <summary>The normalized form and its hash.</summary>
     public static (string Normalized, string Hash) Compute(string text)
     {

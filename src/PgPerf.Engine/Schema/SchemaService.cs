@@ -10,6 +10,7 @@ internal sealed class SchemaService : ISchemaService
     // Advisory-lock key shared by every installer, so two concurrent installs apply each migration once.
     internal const long InstallLockKey = 0x5047_5045_5246_0001;
     private const string NoTransactionMarker = "-- pgperf:no-transaction";
+    private const string QueryHashMigrationName = "query_hash_v2";
 
     private readonly PgServerContext _context;
 
@@ -56,6 +57,16 @@ internal sealed class SchemaService : ISchemaService
                 finally
                 {
                     connection.Notice -= onNotice;
+                }
+                // Migration 013 records the QueryHash version of the stored hashes; the hash is computed in C#, so the
+                // module recomputes older ones here, once the schema has the table.
+                var hashVersion = SqlResources.Migrations.Select(m => m.Migration).FirstOrDefault(m => m.Name == QueryHashMigrationName);
+                if (hashVersion is not null && applied.ContainsKey(hashVersion.Version))
+                {
+                    var rehashed = new Query.QueryHashUpgrade(_context).Run(cancellationToken);
+                    if (rehashed > 0)
+                        notices.Add(new PgMigrationNotice(hashVersion.ToString(), "NOTICE",
+                            $"recomputed the QueryHash of {rehashed} logged execution(s) for QueryHash version {QueryFingerprint.Version} and rebuilt their rollups"));
                 }
                 _context.SchemaVerified = false;
                 return Describe(applied, appliedNow.ToArray(), notices.ToArray());
