@@ -101,10 +101,10 @@ Describe 'Security: the roles of migration 009' -Tag 'Security', 'Integration' {
             $result = Install-PgPerfSchema -Connection $cs -WarningAction SilentlyContinue
             $result.InstalledVersion | Should -Be $result.LatestVersion
             ($result.Notices | Where-Object Migration -eq '009_roles').Message | Should -Match 'created role\(s\) pgperf_writer, pgperf_monitor'
-            $warnings = @($result.Notices | Where-Object IsWarning).Message
+            $warnings = @($result.Notices | Where-Object IsWarning | ForEach-Object Message)
             if ((Get-TestServerVersionNum) -ge 160000) {
                 # 16 limits CREATEROLE to roles it has ADMIN OPTION on, which pg_monitor is not.
-                $warnings | Should -Match 'could not make pgperf_monitor a member of pg_monitor'
+                ($warnings -join "`n") | Should -Match 'could not make pgperf_monitor a member of pg_monitor'
                 Invoke-TestSql "SELECT pg_has_role('pgperf_monitor', 'pg_monitor', 'MEMBER')" | Should -Be 'f'
             } else {
                 $warnings | Should -BeNullOrEmpty
