@@ -100,7 +100,7 @@ Describe 'Security: the roles of migration 009' -Tag 'Security', 'Integration' {
             $cs = $target.ConnectionString -replace 'Username=[^;]*', "Username=$($installer.Name)" -replace 'Password=[^;]*', "Password=$($installer.Password)"
             $result = Install-PgPerfSchema -Connection $cs -WarningAction SilentlyContinue
             $result.InstalledVersion | Should -Be $result.LatestVersion
-            ($result.Notices | Where-Object Migration -eq '009_roles').Message | Should -Match 'created role\(s\) pgperf_writer, pgperf_monitor'
+            (@($result.Notices | Where-Object Migration -eq '009_roles' | ForEach-Object Message) -join "`n") | Should -Match 'created role\(s\) pgperf_writer, pgperf_monitor'
             $warnings = @($result.Notices | Where-Object IsWarning | ForEach-Object Message)
             if ((Get-TestServerVersionNum) -ge 160000) {
                 # 16 limits CREATEROLE to roles it has ADMIN OPTION on, which pg_monitor is not.
