@@ -15,7 +15,13 @@ param(
     [ValidateSet('Auto', 'Container', 'Local')]
     [string] $Server = $(if ($env:PGPERF_TEST_SERVER) { $env:PGPERF_TEST_SERVER } else { 'Auto' }),
 
-    # Pester tags to run or leave out (Unit, Integration, Reliability, ...).
+    # PostgreSQL major for the throwaway server (13-18; the pinned build from tests/server/PgVersions.psd1, fetched
+    # once and cached). Empty: the machine's own PostgreSQL or the container, as -Server says.
+    [ValidateSet('', '13', '14', '15', '16', '17', '18')]
+    [string] $PgVersion = $env:PGPERF_TEST_PG_VERSION,
+
+    # Tags to run or leave out (Unit, Integration, Reliability, Version, ...): Pester tags, and for xunit the
+    # trait Category (so -Tag Version runs [Trait("Category", "Version")] tests and Pester's -Tag 'Version').
     [string[]] $Tag,
     [string[]] $ExcludeTag,
 
@@ -88,16 +94,20 @@ function Get-PesterModulePath {
 }
 
 # Runs a script block with a throwaway server; the server is removed afterwards, also on failure or Ctrl+C.
+# With -PgVersion the binaries are fetched here, before the server starts; tests that start a server of their
+# own get the same version through PGPERF_TEST_PG_VERSION and find it cached.
 function Use-TestServer([scriptblock] $Body) {
-    $testServer = Start-PgPerfTestServer -Server $Server
-    $saved = @{ Conn = $env:PGPERF_TEST_CONNECTION; State = $env:PGPERF_TEST_SERVER_STATE }
+    $testServer = Start-PgPerfTestServer -Server $Server -PgVersion $PgVersion
+    $saved = @{ Conn = $env:PGPERF_TEST_CONNECTION; State = $env:PGPERF_TEST_SERVER_STATE; PgVersion = $env:PGPERF_TEST_PG_VERSION }
     try {
         $env:PGPERF_TEST_CONNECTION = $testServer.ConnectionString
         $env:PGPERF_TEST_SERVER_STATE = $testServer.StateFile
+        $env:PGPERF_TEST_PG_VERSION = $PgVersion
         & $Body $testServer
     } finally {
         $env:PGPERF_TEST_CONNECTION = $saved.Conn
         $env:PGPERF_TEST_SERVER_STATE = $saved.State
+        $env:PGPERF_TEST_PG_VERSION = $saved.PgVersion
         Stop-PgPerfTestServer -Server $testServer
         Write-Host 'Test server stopped and removed.'
     }
@@ -106,7 +116,12 @@ function Use-TestServer([scriptblock] $Body) {
 function Invoke-XunitSuite {
     $trx = Join-Path $resultsDir 'xunit.trx'
     Remove-Item $trx -ErrorAction SilentlyContinue
-    $filter = if ($XunitFilter) { @('--filter', $XunitFilter) } else { @() }
+    # -Tag/-ExcludeTag select xunit tests by their Category trait, combined with -XunitFilter.
+    $parts = @()
+    if ($Tag) { $parts += '(' + (($Tag | ForEach-Object { "Category=$_" }) -join '|') + ')' }
+    if ($ExcludeTag) { $parts += $ExcludeTag | ForEach-Object { "Category!=$_" } }
+    if ($XunitFilter) { $parts += "($XunitFilter)" }
+    $filter = if ($parts) { @('--filter', ($parts -join '&')) } else { @() }
     dotnet test (Join-Path $root 'tests/PgPerf.Tests/PgPerf.Tests.csproj') -c $Configuration --nologo @filter `
         --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
     if (-not (Test-Path $trx)) { Write-Host 'xunit produced no results: counting the suite as one failure.'; return @{ Passed = 0; Failed = 1; Skipped = 0 } }

@@ -86,5 +86,7 @@ CREATE TRIGGER query_log_mark_truncate AFTER TRUNCATE ON pgperf.query_performanc
     FOR EACH STATEMENT EXECUTE FUNCTION pgperf.query_log_mark_hours();
 
 -- Rows logged before this migration are rolled up by the next hourly job; until then they are read raw.
+-- date_trunc with the 'UTC' zone, not date_bin: this statement runs while installing, and date_bin does not exist
+-- before PostgreSQL 14 (issue 16). On 14+ both give the same UTC hour (VersionCompatibilityTests proves it).
 INSERT INTO pgperf.query_log_dirty_hours (hour)
-SELECT DISTINCT date_bin('1 hour', logged_at, timestamptz '2000-01-01 00:00+00') FROM pgperf.query_performance_logs;
+SELECT DISTINCT date_trunc('hour', logged_at, 'UTC') FROM pgperf.query_performance_logs;

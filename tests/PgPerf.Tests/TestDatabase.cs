@@ -40,6 +40,36 @@ public sealed class TestDatabase : IDisposable
         return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T));
     }
 
+    /// <summary>
+    /// Makes the statistics counters of this session's work visible to other sessions. PostgreSQL 15+ publishes
+    /// them on pg_stat_force_next_flush(). Before 15 a session sends them to the statistics collector at the end of a
+    /// transaction at most every 500 ms, and readers accept a collector file up to 500 ms old: so end a transaction
+    /// that lasted longer than that, then wait that long.
+    /// </summary>
+    public static void PublishStatistics(NpgsqlConnection connection)
+    {
+        if (connection.PostgreSqlVersion.Major >= 15)
+        {
+            using var flush = new NpgsqlCommand("SELECT pg_stat_force_next_flush()", connection);
+            flush.ExecuteNonQuery();
+            return;
+        }
+        using (var sleep = new NpgsqlCommand("SELECT pg_sleep(0.6)", connection))
+            sleep.ExecuteNonQuery();
+        Thread.Sleep(TimeSpan.FromMilliseconds(600));
+    }
+
+    /// <summary>Polls a boolean query (each time in a new transaction) until it is true; fails after the timeout.</summary>
+    public void WaitUntil(string sql, int timeoutSeconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!Scalar<bool>(sql))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not true within {timeoutSeconds} s: {sql}");
+            Thread.Sleep(100);
+        }
+    }
+
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();

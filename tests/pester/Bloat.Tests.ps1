@@ -77,7 +77,7 @@ INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Bloat.TableNotFound,*'
     }
 
-    It 'fails with PgPerf.Bloat.ExtensionMissing for -Method Exact without pgstattuple, then measures once it is installed' {
+    It 'fails with PgPerf.Bloat.ExtensionMissing for -Method Exact without pgstattuple, then measures once it is installed' -Tag 'Version' {   # TOAST is measured with pgstattuple_approx from PostgreSQL 14, exactly before
         $err = { Get-PgTableBloat -Connection $db.ConnectionString -Table orders -Method Exact -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Bloat.ExtensionMissing,*'
         $err.Exception.Message | Should -Match 'CREATE EXTENSION pgstattuple'
@@ -100,7 +100,7 @@ INSERT INTO "Order Lines" SELECT i, 1 FROM generate_series(1, 5000) i;
         @($row | ConvertTo-Csv)[1] | Should -Match '"orders"'   # the data line, after the header
     }
 
-    It 'captures a snapshot and raises one high_bloat alert' {
+    It 'captures a snapshot and raises one high_bloat alert' -Tag 'Version' {   # TOAST is measured with pgstattuple_approx from PostgreSQL 14, exactly before
         $result = Invoke-PgBloatSnapshot -Connection $db.ConnectionString
         $result.Kind | Should -Be 'TableBloat'
         $result.Count | Should -BeGreaterThan 2

@@ -77,7 +77,7 @@ ANALYZE "Weird Table";
     }
 
     It 'Get-PgIndexTrend shows scans per index per day' {
-        Invoke-TestSql -Database $db.Name "SET enable_seqscan = off; SET enable_bitmapscan = off; SELECT count(*) FROM `"Weird Table`" WHERE note = 'n5'; SELECT pg_stat_force_next_flush();" | Out-Null
+        Invoke-TestSqlPublishingStats -Database $db.Name "SET enable_seqscan = off; SET enable_bitmapscan = off; SELECT count(*) FROM `"Weird Table`" WHERE note = 'n5'" | Out-Null
         Invoke-PgIndexSnapshot -Connection $cs | Out-Null
         $trend = @(Get-PgIndexTrend -Connection $cs -Table 'Weird Table' -Days 2)
         ($trend | Where-Object Index -eq 'Weird "Name"' | Measure-Object Scans -Sum).Sum | Should -Be 1

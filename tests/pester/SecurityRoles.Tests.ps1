@@ -90,6 +90,35 @@ Describe 'Security: the roles of migration 009' -Tag 'Security', 'Integration' {
             if ($installer) { Invoke-TestSql "DROP ROLE $($installer.Name)" | Out-Null }
         }
     }
+    It 'a CREATEROLE installer creates the roles; from PostgreSQL 16 it may no longer grant pg_monitor, and says so' -Tag 'Version' {
+        $keep = "_keep_$script:suffix"
+        $installer = $null; $target = $null
+        Invoke-TestSql "ALTER ROLE pgperf_writer RENAME TO pgperf_writer$keep; ALTER ROLE pgperf_monitor RENAME TO pgperf_monitor$keep" | Out-Null
+        try {
+            $installer = New-Login 'c' $null
+            Invoke-TestSql "ALTER ROLE $($installer.Name) CREATEROLE" | Out-Null
+            $target = New-TestDatabase 'pgperf_sec'
+            Invoke-TestSql "ALTER DATABASE $($target.Name) OWNER TO $($installer.Name)" | Out-Null
+            $cs = $target.ConnectionString -replace 'Username=[^;]*', "Username=$($installer.Name)" -replace 'Password=[^;]*', "Password=$($installer.Password)"
+            $result = Install-PgPerfSchema -Connection $cs -WarningAction SilentlyContinue
+            $result.InstalledVersion | Should -Be $result.LatestVersion
+            (@($result.Notices | Where-Object Migration -eq '009_roles' | ForEach-Object Message) -join "`n") | Should -Match 'created role\(s\) pgperf_writer, pgperf_monitor'
+            $warnings = @($result.Notices | Where-Object IsWarning | ForEach-Object Message)
+            if ((Get-TestServerVersionNum) -ge 160000) {
+                # 16 limits CREATEROLE to roles it has ADMIN OPTION on, which pg_monitor is not.
+                ($warnings -join "`n") | Should -Match 'could not make pgperf_monitor a member of pg_monitor'
+                Invoke-TestSql "SELECT pg_has_role('pgperf_monitor', 'pg_monitor', 'MEMBER')" | Should -Be 'f'
+            } else {
+                $warnings | Should -BeNullOrEmpty
+                Invoke-TestSql "SELECT pg_has_role('pgperf_monitor', 'pg_monitor', 'MEMBER')" | Should -Be 't'
+            }
+        } finally {
+            if ($target) { Remove-TestDatabase $target }
+            Invoke-TestSql 'DROP ROLE IF EXISTS pgperf_writer, pgperf_monitor' -AllowError | Out-Null
+            Invoke-TestSql "ALTER ROLE pgperf_writer$keep RENAME TO pgperf_writer; ALTER ROLE pgperf_monitor$keep RENAME TO pgperf_monitor" | Out-Null
+            if ($installer) { Invoke-TestSql "DROP ROLE $($installer.Name)" | Out-Null }
+        }
+    }
 }
 
 Describe 'Security: pgperf_writer can log queries and nothing else' -Tag 'Security', 'Integration' {
@@ -205,6 +234,35 @@ Describe 'Security: pgperf_monitor runs snapshots, reports and jobs without supe
         $vacuum = { Invoke-PgVacuum -Connection $monitor.ConnectionString -Table app_orders -Full -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
         $vacuum.FullyQualifiedErrorId | Should -BeLike 'PgPerf.PermissionDenied,*'
         $vacuum.Exception.Message | Should -Match "may not vacuum public\.app_orders.*owner"
+    }
+
+    It 'vacuums a table it was granted MAINTAIN on from PostgreSQL 17; before 17 there is no such grant and it is refused' -Tag 'Version' {
+        if ((Get-TestServerVersionNum) -ge 170000) {
+            Invoke-TestSql -Database $db.Name "GRANT MAINTAIN ON app_orders TO $($monitor.Name)" | Out-Null
+            try {
+                (Invoke-PgVacuum -Connection $monitor.ConnectionString -Table app_orders -Confirm:$false -ErrorAction Stop).Sql | Should -Be 'VACUUM public.app_orders'
+            } finally {
+                Invoke-TestSql -Database $db.Name "REVOKE MAINTAIN ON app_orders FROM $($monitor.Name)" | Out-Null
+            }
+        } else {
+            Invoke-TestSql -Database $db.Name "GRANT MAINTAIN ON app_orders TO $($monitor.Name)" -AllowError | Should -Match 'unrecognized privilege type "maintain"'
+        }
+        $refused = { Invoke-PgVacuum -Connection $monitor.ConnectionString -Table app_orders -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $refused.FullyQualifiedErrorId | Should -BeLike 'PgPerf.PermissionDenied,*'
+    }
+
+    It 'vacuums, as the owner of the database, a table it does not own, on every version' -Tag 'Version' {
+        $owner = New-Login 'o' $null
+        $owned = New-TestDatabase 'pgperf_sec'
+        try {
+            Invoke-TestSql "ALTER DATABASE $($owned.Name) OWNER TO $($owner.Name)" | Out-Null
+            Invoke-TestSql -Database $owned.Name 'CREATE TABLE not_mine (id int); INSERT INTO not_mine SELECT generate_series(1, 100)' | Out-Null
+            $cs = $owned.ConnectionString -replace 'Username=[^;]*', "Username=$($owner.Name)" -replace 'Password=[^;]*', "Password=$($owner.Password)"
+            (Invoke-PgVacuum -Connection $cs -Table not_mine -Confirm:$false -ErrorAction Stop).Sql | Should -Be 'VACUUM public.not_mine'
+        } finally {
+            Remove-TestDatabase $owned
+            Invoke-TestSql "DROP ROLE $($owner.Name)" | Out-Null
+        }
     }
 
     It 'is refused by the server: <Case>' -ForEach @(

@@ -30,6 +30,23 @@ function Invoke-TestSql {
     }
 }
 
+# server_version_num of the suite's server, for tests whose setup differs by version (tag them 'Version').
+function Get-TestServerVersionNum {
+    if (-not (Get-Variable -Scope Script -Name TestServerVersionNum -ErrorAction SilentlyContinue)) {
+        $script:TestServerVersionNum = [int](Invoke-TestSql 'SHOW server_version_num')
+    }
+    $script:TestServerVersionNum
+}
+
+# Runs statements in a session of their own and makes their statistics counters (index scans, ...) visible to
+# the next reader: PostgreSQL 15+ publishes them on pg_stat_force_next_flush(); before 15 a session sends them
+# at most every 500 ms and readers accept collector data up to 500 ms old (see TestDatabase.PublishStatistics).
+function Invoke-TestSqlPublishingStats([string] $Sql, [string] $Database = 'postgres') {
+    if ((Get-TestServerVersionNum) -ge 150000) { return Invoke-TestSql -Database $Database "$Sql; SELECT pg_stat_force_next_flush();" }
+    Invoke-TestSql -Database $Database "$Sql; SELECT pg_sleep(0.6);"
+    Start-Sleep -Milliseconds 600
+}
+
 # Creates an empty database and returns its name and a connection string to it.
 function New-TestDatabase([string] $Prefix = 'pgperf_t') {
     $name = '{0}_{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 10)

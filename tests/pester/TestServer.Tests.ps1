@@ -9,6 +9,13 @@ Describe 'The suite''s server' -Tag 'Integration' {
         Invoke-TestSql 'SHOW autovacuum' | Should -Be 'off'
         Invoke-TestSql 'SHOW shared_preload_libraries' | Should -Match 'pg_stat_statements'
     }
+
+    It 'is the pinned release of the major asked for with -PgVersion (PGPERF_TEST_PG_VERSION)' -Tag 'Version' {
+        if (-not $env:PGPERF_TEST_PG_VERSION) { Set-ItResult -Skipped -Because 'the suite runs on the machine''s own PostgreSQL or the container (no -PgVersion)'; return }
+        $release = Get-PgPerfTestPgRelease -Major $env:PGPERF_TEST_PG_VERSION
+        Invoke-TestSql 'SHOW server_version' | Should -Match "^$([regex]::Escape($release.Minor))(\D|$)"
+        Invoke-TestSql 'SELECT count(*) FROM pg_available_extensions WHERE name IN (''pg_stat_statements'', ''pgstattuple'')' | Should -Be '2'
+    }
 }
 
 # The suite itself runs on whichever server build.ps1 chose (CI: a container). This keeps the other

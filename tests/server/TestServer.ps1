@@ -1,5 +1,7 @@
 # Throwaway PostgreSQL for tests, the demo and benchmarks. Dot-source it, then:
-#   $s = Start-PgPerfTestServer [-Server Auto|Container|Local]; ...; Stop-PgPerfTestServer $s
+#   $s = Start-PgPerfTestServer [-Server Auto|Container|Local] [-PgVersion 13..18]; ...; Stop-PgPerfTestServer $s
+# -PgVersion (or $env:PGPERF_TEST_PG_VERSION) runs the local path with the pinned build of that major
+# (PgBinaries.ps1, PgVersions.psd1); without it the local path uses the machine's own PostgreSQL.
 # The server's state is written to a JSON file ($s.StateFile) so tests in other processes can stop
 # and restart it (Suspend-/Resume-PgPerfTestServer) to simulate outages.
 
@@ -15,6 +17,8 @@ $script:TestServerSettings = @('autovacuum=off', 'max_connections=200')
 $script:FastSettings = @('fsync=off', 'synchronous_commit=off', 'full_page_writes=off')
 if (Test-Path $script:ContainerScript) { . $script:ContainerScript }
 . (Join-Path $PSScriptRoot 'Standby.ps1')
+
+. (Join-Path $PSScriptRoot 'PgBinaries.ps1')
 
 function Get-FreeTcpPort {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -79,10 +83,17 @@ function Start-PgPerfTestServer {
     param(
         [ValidateSet('Auto', 'Container', 'Local')]
         [string] $Server = $(if ($env:PGPERF_TEST_SERVER) { $env:PGPERF_TEST_SERVER } else { 'Auto' }),
+        # A major version from PgVersions.psd1 instead of the machine's own PostgreSQL (local path only).
+        [ValidateSet('', '13', '14', '15', '16', '17', '18')]
+        [string] $PgVersion = $env:PGPERF_TEST_PG_VERSION,
         # Durability settings off: a throwaway server need not survive a power cut, and tests run faster.
         [switch] $Durable
     )
     Remove-StaleTestServer
+    if ($PgVersion) {
+        if ($Server -eq 'Container') { throw "-PgVersion $PgVersion runs the local path; it cannot be combined with -Server Container." }
+        return Start-LocalTestServer -BinDir (Install-PgPerfTestBinaries -Major $PgVersion) -Durable:$Durable
+    }
     $kind = $Server
     if ($kind -eq 'Auto') {
         $kind = 'Local'
@@ -100,8 +111,9 @@ function Start-PgPerfTestServer {
     return Start-LocalTestServer -Durable:$Durable
 }
 
-function Start-LocalTestServer([switch] $Durable) {
-    $bin = Find-PgBinFolder
+# Starts initdb/pg_ctl from $BinDir (default: the machine's own PostgreSQL) on a free loopback port.
+function Start-LocalTestServer([string] $BinDir, [switch] $Durable) {
+    $bin = if ($BinDir) { $BinDir } else { Find-PgBinFolder }
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-test-{0}-{1}" -f $PID, [guid]::NewGuid().ToString('N').Substring(0, 8))
     $data = Join-Path $root 'data'
     New-Item -ItemType Directory -Path $root | Out-Null
@@ -128,7 +140,8 @@ function Start-LocalTestServer([switch] $Durable) {
         $state.ServerOptions = $options -join ' '
         $state | ConvertTo-Json | Set-Content -Path $state.StateFile
         Invoke-PgBinary (Join-Path $bin 'pg_ctl') @('-D', $data, '-l', (Join-Path $root 'server.log'), '-o', $state.ServerOptions, '-w', '-t', '60', 'start')
-        Write-Host ("Test server: local PostgreSQL ({0}) on 127.0.0.1:{1}, ready in {2:n1} s" -f (Split-Path (Split-Path $bin) -Leaf), $port, $started.Elapsed.TotalSeconds)
+        $release = (& (Join-Path $bin 'postgres') --version) -replace '^.*\)\s*', ''
+        Write-Host ("Test server: local PostgreSQL {0} ({1}) on 127.0.0.1:{2}, ready in {3:n1} s" -f $release, $bin, $port, $started.Elapsed.TotalSeconds)
     } catch {
         Stop-PgPerfTestServer -Server ([pscustomobject]$state)
         throw

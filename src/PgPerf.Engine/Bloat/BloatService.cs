@@ -63,14 +63,11 @@ internal sealed class BloatService : IBloatService
             if (target is null)
                 throw TableNotFound(table.Schema, table.Table);
 
-            var function = method == PgBloatMethod.Exact ? "pgstattuple" : "pgstattuple_approx";
-            var columns = method == PgBloatMethod.Exact
-                ? "table_len, tuple_count::float8, tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, free_space::float8, 100::float8"
-                : "table_len, approx_tuple_count::float8, approx_tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, approx_free_space::float8, scanned_percent::float8";
-            // The function name and the extension's schema come from this code and the catalog, never from the user.
-            var sql = $"SELECT {columns} FROM {PgIdentifier.Quote(schema)}.{function}(@oid::oid::regclass)";
-            var heap = await StatTupleAsync(connection, transaction, sql, target.Value.Oid, cancellationToken);
-            var toast = target.Value.ToastOid == 0 ? null : await StatTupleAsync(connection, transaction, sql, target.Value.ToastOid, cancellationToken);
+            var heap = await StatTupleAsync(connection, transaction, StatTupleSql(schema, method), target.Value.Oid, cancellationToken);
+            // pgstattuple_approx reads TOAST tables from PostgreSQL 14 on; before that the TOAST part is measured exactly.
+            var toastMethod = method == PgBloatMethod.Approx && _context.ServerVersionNum < 140000 ? PgBloatMethod.Exact : method;
+            var toast = target.Value.ToastOid == 0 ? null
+                : await StatTupleAsync(connection, transaction, StatTupleSql(schema, toastMethod), target.Value.ToastOid, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return BloatMath.FromStatTuple(heap, toast, table.FillFactor, table.FixedWidth,
                 table.EstimatedRowBytes > 0 && !table.Flags.Contains("NoStats") && !table.Flags.Contains("NoStatsAccess") ? table.EstimatedRowBytes : null);
@@ -84,6 +81,16 @@ internal sealed class BloatService : IBloatService
         // pgstattuple counts the data of dropped columns as live; a rewrite gives it back.
         var flags = table.Flags.Where(f => f is "DroppedColumns" or "PartitionedParent").ToArray();
         return WithFigures(table, figures, method, flags);
+    }
+
+    // The function name and the extension's schema come from this code and the catalog, never from the user.
+    private static string StatTupleSql(string extensionSchema, PgBloatMethod method)
+    {
+        var function = method == PgBloatMethod.Exact ? "pgstattuple" : "pgstattuple_approx";
+        var columns = method == PgBloatMethod.Exact
+            ? "table_len, tuple_count::float8, tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, free_space::float8, 100::float8"
+            : "table_len, approx_tuple_count::float8, approx_tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, approx_free_space::float8, scanned_percent::float8";
+        return $"SELECT {columns} FROM {PgIdentifier.Quote(extensionSchema)}.{function}(@oid::oid::regclass)";
     }
 
     public PgSnapshotResult CaptureSnapshot(PgBloatSnapshotOptions options, CancellationToken cancellationToken)
@@ -185,7 +192,8 @@ internal sealed class BloatService : IBloatService
             // VACUUM on a table the role may not maintain only warns and does nothing: refuse it clearly instead.
             var permitted = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 """
-                SELECT CASE WHEN current_setting('server_version_num')::int >= 170000 THEN has_table_privilege(c.oid, 'MAINTAIN')
+                SELECT CASE WHEN current_setting('server_version_num')::int >= 170000
+                            THEN has_table_privilege(c.oid, 'MAINTAIN') OR pg_has_role(d.datdba, 'USAGE')   -- 17 still lets the database owner
                             ELSE pg_has_role(c.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE') END
                 FROM pg_class c, pg_database d WHERE c.oid = @oid::oid AND d.datname = current_database()
                 """, new { oid }, cancellationToken: cancellationToken));

@@ -21,7 +21,11 @@ Invoke-DemoSql 'CREATE UNIQUE INDEX CONCURRENTLY conversations_status_unique ON 
 Write-Host 'Invoke-PgIndexSnapshot (the hourly job does this):'
 Invoke-PgIndexSnapshot | Format-Table | Out-Host
 # Some application traffic that uses the status index.
-Invoke-DemoSql "SET enable_seqscan = off; SELECT count(*) FROM conversations WHERE status = 'approved' AND created_at > now() - interval '1 day'; SELECT count(*) FROM conversations WHERE status = 'rejected'; SELECT pg_stat_force_next_flush();" | Out-Null
+# PostgreSQL 15+ publishes the session's counters on request; before 15 they go out at most every 500 ms.
+$before15 = [int](Invoke-DemoSql 'SHOW server_version_num') -lt 150000
+$publish = if ($before15) { 'SELECT pg_sleep(0.6);' } else { 'SELECT pg_stat_force_next_flush();' }
+Invoke-DemoSql "SET enable_seqscan = off; SELECT count(*) FROM conversations WHERE status = 'approved' AND created_at > now() - interval '1 day'; SELECT count(*) FROM conversations WHERE status = 'rejected'; $publish" | Out-Null
+if ($before15) { Start-Sleep -Milliseconds 600 }
 Invoke-PgIndexSnapshot | Out-Null
 
 Write-Host 'Get-PgUnusedIndex (a fresh server has too little history to call anything unused):'
