@@ -41,6 +41,11 @@ function Get-DefaultText($parameter, $attribute, $instance, [hashtable] $overrid
     if ($overrides -and $overrides.ContainsKey($parameter.Name)) { return $overrides[$parameter.Name] }
     if ($parameter.ParameterType -eq [switch]) { return 'False' }
     if ($attribute.IsMandatory -or $null -eq $instance) { return 'None' }
+    # Dynamic parameters (Invoke-PgHealthCheck's thresholds) are not properties: their defaults live in PgHealthChecks.
+    if ($parameter.IsDynamic) {
+        $threshold = [PgPerf.PgHealthChecks]::Threshold($parameter.Name)
+        return $(if ($threshold) { $threshold.Default.ToString([cultureinfo]::InvariantCulture) } else { 'None' })
+    }
     $value = $instance.($parameter.Name)
     if ($null -eq $value) { return 'None' }
     if ($value -is [array]) { return $(if ($value.Count) { ($value | ForEach-Object { [string]$_ }) -join ', ' } else { 'None' }) }
