@@ -81,7 +81,8 @@ Describe 'Help for <_>' -Tag 'Unit' -ForEach $script:CmdletNames {
         $fresh = [Activator]::CreateInstance($command.ImplementingType)
         foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
             $p = $help.Parameters.Parameter | Where-Object Name -eq $name
-            $value = $fresh.$name
+            # Dynamic parameters (Invoke-PgHealthCheck's thresholds) are no properties: their defaults are in PgHealthChecks.
+            $value = if ($command.Parameters[$name].IsDynamic) { [PgPerf.PgHealthChecks]::Threshold($name).Default } else { $fresh.$name }
             # (An enum member named None, such as -GroupBy None, is a real default that reads 'None'.)
             $hasDefault = $null -ne $value -and -not ($value -is [array] -and $value.Count -eq 0) -and $command.Parameters[$name].ParameterType -ne [switch] -and "$value" -ne 'None'
             if ($hasDefault -and -not ($command.Parameters[$name].ParameterSets.Values | Where-Object IsMandatory)) {

@@ -144,7 +144,7 @@ try {
             $step.Error | Should -Match ([regex]::Escape((Get-TestConnectionPart 'Host')) + ':' + (Get-TestConnectionPart 'Port'))
         }
         $r.DownOk | Should -BeFalse
-        @($r.DownErrors | Where-Object { $_ -like 'PgPerf.Job.StepFailed,*' }).Count | Should -Be 7
+        @($r.DownErrors | Where-Object { $_ -like 'PgPerf.Job.StepFailed,*' }).Count | Should -Be 9
 
         # No cleanup in between: the same process's next run captures again.
         $r.After | Should -Be @('index snapshot=Succeeded', 'bloat snapshot=Succeeded', 'query partitions=Succeeded', 'query rollups=Succeeded', 'query performance=Succeeded', 'statement snapshot=Succeeded', 'statement regressions=Succeeded', 'health alerts=Succeeded', 'job failure alerts=Succeeded')

@@ -103,7 +103,8 @@ Describe 'Security: the roles of migration 009' -Tag 'Security', 'Integration' {
             $result = Install-PgPerfSchema -Connection $cs -WarningAction SilentlyContinue
             $result.InstalledVersion | Should -Be $result.LatestVersion
             (@($result.Notices | Where-Object Migration -eq '009_roles' | ForEach-Object Message) -join "`n") | Should -Match 'created role\(s\) pgperf_writer, pgperf_monitor'
-            $warnings = @($result.Notices | Where-Object IsWarning | ForEach-Object Message)
+            # pg_stat_statements needs a superuser to create (migration 014 says so); the role warnings are what this test is about.
+            $warnings = @($result.Notices | Where-Object IsWarning | ForEach-Object Message | Where-Object { $_ -notmatch 'pg_stat_statements' })
             if ((Get-TestServerVersionNum) -ge 160000) {
                 # 16 limits CREATEROLE to roles it has ADMIN OPTION on, which pg_monitor is not.
                 ($warnings -join "`n") | Should -Match 'could not make pgperf_monitor a member of pg_monitor'

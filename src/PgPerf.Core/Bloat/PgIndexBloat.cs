@@ -22,7 +22,7 @@ public sealed class PgIndexBloat : PgServerRecord
     public PgBloatConfidence Confidence { get; set; }
     /// <summary>Why the figure may be off: NoStats, NoStatsAccess, StaleStats, Deduplicated, DeadEntries, SizeFromCatalog,
     /// and for -Method Exact: Locked or TimeBudget when the index kept its estimate.</summary>
-    public string[] Flags { get; set; } = Array.Empty<string>();
+    public PgList<string> Flags { get; set; } = PgList<string>.None;
     /// <summary>Index entries (pg_class.reltuples of the index); null before its first VACUUM or ANALYZE.</summary>
     public long? Entries { get; set; }
     /// <summary>Average bytes of one leaf entry with its line pointer, from the catalog; 0 when unknown.</summary>

@@ -131,7 +131,7 @@ public sealed class PgSequenceRisk : PgServerRecord
     public decimal? ValuesLeft { get; set; }
     public string Status { get; set; } = PgHealthStatus.Ok;
     /// <summary>NoAccess (last value not readable by this login), Cycles (wraps instead of failing), ColumnLimit (the column type runs out first).</summary>
-    public string[] Flags { get; set; } = Array.Empty<string>();
+    public PgList<string> Flags { get; set; } = PgList<string>.None;
 
     public string QualifiedName => PgIdentifier.Qualify(Schema, Sequence);
 

@@ -26,9 +26,11 @@ public sealed class QueryPartitionTests
         var before = db.Scalar<string>(Fingerprint);
         var maxId = db.Scalar<long>("SELECT max(id) FROM pgperf.query_performance_logs");
 
+        // Up to 011 (partitioning is 007) every row comes through unchanged; 013 then recomputes the stored hashes.
+        engine.Get<ISchemaService>(db.Info).Install(Enumerable.Range(6, 6).ToArray(), default);
+        Assert.Equal(before, db.Scalar<string>(Fingerprint));
         engine.Get<ISchemaService>(db.Info).Install(null, default);
 
-        Assert.Equal(before, db.Scalar<string>(Fingerprint));
         Assert.Equal("p", db.Scalar<string>("SELECT relkind::text FROM pg_class WHERE oid = 'pgperf.query_performance_logs'::regclass"));
         // Every day of the 40 has its partition, plus today and the week ahead; the far-off rows sit in the default partition.
         Assert.True(db.Scalar<int>("SELECT count(*) FROM pgperf.query_log_partitions()") >= 47);
