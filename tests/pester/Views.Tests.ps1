@@ -117,13 +117,7 @@ INSERT INTO pgperf.query_performance_logs (logged_at, query_text, query_hash, du
         if ($value -is [System.IFormattable]) { return $value.ToString($null, [cultureinfo]::CurrentCulture) }
         "$value"
     }
-}
 
-AfterAll {
-    Remove-TestDatabase $script:db
-}
-
-BeforeAll {
     # Views added in this round by the statements, health and replication work, merged after this test was written:
     # the test has no rows of them yet, or they are not yet reworked to the 80-column rules. Each is a visible skip
     # until it is (the closing note of issue 20 lists them); every other view must pass.
@@ -136,6 +130,11 @@ BeforeAll {
     }
     $script:NotYetCheckedReason = 'a view of this round''s new cmdlets, not yet given rows here or reworked to the 80-column rules (issue 20 follow-up)'
 }
+
+AfterAll {
+    Remove-TestDatabase $script:db
+}
+
 
 Describe 'Default table views' -Tag 'Integration', 'Views' {
     It '<Name> (<File>) fits 80 columns and cuts no cell' -ForEach $tableViews {

@@ -53,10 +53,10 @@ public sealed class PgPerformanceSummary : PgServerRecord
     public PgList<PgUnusedIndex> UnusedIndexes { get; init; } = PgList<PgUnusedIndex>.None;
 
     /// <summary>The server's most expensive statements in the window, from pg_stat_statements snapshots (Summary only; not in the spec's JSON).</summary>
-    public PgStatementStat[] TopStatements { get; init; } = Array.Empty<PgStatementStat>();
+    public PgList<PgStatementStat> TopStatements { get; init; } = PgList<PgStatementStat>.None;
 
     /// <summary>Statements slower in the last 24 h than in the 7 days before (Summary only; not in the spec's JSON).</summary>
-    public PgStatementRegression[] StatementRegressions { get; init; } = Array.Empty<PgStatementRegression>();
+    public PgList<PgStatementRegression> StatementRegressions { get; init; } = PgList<PgStatementRegression>.None;
 
     public long TotalQueries => QueryPerformance?.TotalQueries ?? 0;
     public long SlowQueryCount => QueryPerformance?.SlowQueries ?? 0;
