@@ -22,7 +22,7 @@ public sealed class PgSessionActivity : PgServerRecord
     public string? WaitEventType { get; set; }
     public string? WaitEvent { get; set; }
     /// <summary>The sessions this one waits for (pg_blocking_pids); empty unless it waits for a lock.</summary>
-    public int[] BlockedBy { get; set; } = Array.Empty<int>();
+    public PgList<int> BlockedBy { get; set; } = PgList<int>.None;
     public string? Query { get; set; }
 
     public override string ToString() => $"{Pid} {State}";
@@ -35,7 +35,7 @@ public sealed class PgBlockingSession : PgServerRecord
     /// <summary>The session it waits for; of several, one that is not itself waiting (the holder).</summary>
     public int BlockingPid { get; set; }
     /// <summary>Every session it waits for (pg_blocking_pids).</summary>
-    public int[] BlockingPids { get; set; } = Array.Empty<int>();
+    public PgList<int> BlockingPids { get; set; } = PgList<int>.None;
     /// <summary>The head of the chain: the session that waits for nobody; the one to stop to free the chain.</summary>
     public int? RootBlockingPid { get; set; }
     /// <summary>How many waits lie between this session and the root (1 = the root blocks it directly).</summary>
@@ -160,12 +160,12 @@ public sealed class PgVacuumHealth : PgServerRecord
     /// <summary>DeadTuples over VacuumThreshold, inserts over InsertThreshold, or the XID age past autovacuum_freeze_max_age.</summary>
     public bool VacuumDue { get; set; }
     /// <summary>Why VacuumDue: DeadTuples, Inserts, Wraparound.</summary>
-    public string[] VacuumReasons { get; set; } = Array.Empty<string>();
+    public PgList<string> VacuumReasons { get; set; } = PgList<string>.None;
     public bool AnalyzeDue { get; set; }
     /// <summary>False when the table or the server has autovacuum switched off (due tables then wait for a manual VACUUM).</summary>
     public bool AutovacuumEnabled { get; set; }
     /// <summary>The table's autovacuum reloptions, as set (empty when it uses the server settings).</summary>
-    public string[] Reloptions { get; set; } = Array.Empty<string>();
+    public PgList<string> Reloptions { get; set; } = PgList<string>.None;
     /// <summary>Ok, or Warning when DeadTuples reached the overdue factor times VacuumThreshold.</summary>
     public string Status { get; set; } = PgHealthStatus.Ok;
 
@@ -209,7 +209,7 @@ public sealed class PgHealthCheckResult : PgServerRecord
     /// <summary>How many things the check found at Warning or Critical.</summary>
     public int Count { get; set; }
     /// <summary>Every finding that is not Ok, worst first.</summary>
-    public PgHealthFinding[] Findings { get; set; } = Array.Empty<PgHealthFinding>();
+    public PgList<PgHealthFinding> Findings { get; set; } = PgList<PgHealthFinding>.None;
 
     public override string ToString() => $"{Check}: {Status}";
 }
