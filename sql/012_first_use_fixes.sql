@@ -9,6 +9,25 @@
 --    through the log's triggers, so the hours holding them are marked for the rollups to rebuild and
 --    query_log_slow follows. On a partitioned log the constraint is added to every partition (and new daily
 --    partitions copy it, see ensure_query_log_partitions).
+
+-- PostgreSQL 13 has no date_bin (built in from 14), which the log's rollup trigger (008, 011) calls. This migration
+-- updates logged rows, which fires that trigger, so the stand-in must exist first; 018 explains it.
+DO $$
+BEGIN
+    IF current_setting('server_version_num')::integer < 140000 THEN
+        CREATE FUNCTION pgperf.date_bin(stride interval, source timestamptz, origin timestamptz)
+        RETURNS timestamptz
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $body$
+            SELECT to_timestamp(extract(epoch FROM origin)
+                + floor((extract(epoch FROM source) - extract(epoch FROM origin)) / extract(epoch FROM stride))
+                  * extract(epoch FROM stride))
+        $body$;
+        COMMENT ON FUNCTION pgperf.date_bin(interval, timestamptz, timestamptz) IS
+            'date_bin for PostgreSQL 13 (built in from 14), for strides without months or years.';
+    END IF;
+END
+$$;
 UPDATE pgperf.query_performance_logs SET duration_ms = 86400000 WHERE duration_ms > 86400000;
 ALTER TABLE pgperf.query_performance_logs
     ADD CONSTRAINT query_performance_logs_duration_max CHECK (duration_ms <= 86400000);

@@ -1,28 +1,13 @@
 -- PgPerf schema, version 18 (issue 16): PostgreSQL 13 support.
--- The log's rollup trigger (008, 011) bins rows into UTC hours with date_bin, which PostgreSQL 14 added. On 13 this
--- creates pgperf.date_bin with the same result for the strides PgPerf uses (days, hours, minutes, seconds; never
+-- The log's rollup trigger (008, 011) bins rows into UTC hours with date_bin, which PostgreSQL 14 added. On 13 migration
+-- 012 creates pgperf.date_bin with the same result for the strides PgPerf uses (days, hours, minutes, seconds; never
 -- months or years, which date_bin itself rejects): the trigger's search_path is pg_catalog, pgperf, so it finds
 -- pg_catalog.date_bin on 14+ and this one on 13, and its text stays as shipped. On 14+ nothing is created, so a
 -- server upgraded from 13 keeps using the built-in function first. Seconds arithmetic with to_timestamp keeps every
 -- part immutable, so the planner inlines it (no per-row function call). Engine code that bins hours calls
 -- pgperf.date_bin on 13 (QueryRollups). VersionCompatibilityTests checks the bins against UTC hours and days
 -- computed in .NET, on every version.
-DO $$
-BEGIN
-    IF current_setting('server_version_num')::integer < 140000 THEN
-        CREATE FUNCTION pgperf.date_bin(stride interval, source timestamptz, origin timestamptz)
-        RETURNS timestamptz
-        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $body$
-            SELECT to_timestamp(extract(epoch FROM origin)
-                + floor((extract(epoch FROM source) - extract(epoch FROM origin)) / extract(epoch FROM stride))
-                  * extract(epoch FROM stride))
-        $body$;
-        COMMENT ON FUNCTION pgperf.date_bin(interval, timestamptz, timestamptz) IS
-            'date_bin for PostgreSQL 13 (built in from 14), for strides without months or years.';
-    END IF;
-END
-$$;
+-- (pgperf.date_bin itself is created at the top of 012: 012 updates logged rows, which fires that trigger.)
 
 -- Never-analyzed tables. From PostgreSQL 14 pg_class.reltuples is -1 until the first VACUUM or ANALYZE, and the
 -- bloat estimate (004) reads -1 as "row count unknown" (flag NoStats, fall back on dead rows; for TOAST, flag
