@@ -123,6 +123,9 @@ public sealed class PgInvalidIndex : PgServerRecord
 /// <summary>What Remove-PgIndex will run, worked out before asking for confirmation.</summary>
 public sealed class PgIndexDropPlan
 {
+    /// <summary>Remove-PgIndex's default lock_timeout, also used for the DROP the report shows.</summary>
+    public const int DefaultLockTimeoutSeconds = 5;
+
     public string Server { get; init; } = "";
     public string Schema { get; init; } = "";
     public string Table { get; init; } = "";

@@ -6,9 +6,6 @@ namespace PgPerf.Engine.Reports;
 /// </summary>
 internal sealed class ReportService : IReportService
 {
-    // Remove-PgIndex's default: the DROP shown in the page is the one it would run.
-    private const int DropLockTimeoutSeconds = 5;
-
     // Get-PgTableBloat's Monitor band starts here: tables below it are healthy and stay out of the page.
     private const double BloatFloorPercent = 10;
 
@@ -92,7 +89,7 @@ internal sealed class ReportService : IReportService
         string? why = null;
         try
         {
-            plan = indexes.PlanDrop(schema, index, DropLockTimeoutSeconds, cancellationToken);
+            plan = indexes.PlanDrop(schema, index, PgIndexDropPlan.DefaultLockTimeoutSeconds, cancellationToken);
         }
         catch (PgPerfException ex) when (ex.Kind is PgPerfErrorKind.InvalidOperation or PgPerfErrorKind.ObjectNotFound)
         {

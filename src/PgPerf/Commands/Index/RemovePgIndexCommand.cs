@@ -26,7 +26,7 @@ public sealed class RemovePgIndexCommand : PgPerfCmdlet
     /// <summary>How long the DROP may wait for a lock before it gives up (seconds).</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int LockTimeoutSeconds { get; set; } = 5;
+    public int LockTimeoutSeconds { get; set; } = PgIndexDropPlan.DefaultLockTimeoutSeconds;
 
     protected override void ProcessRecord()
     {
