@@ -3,7 +3,7 @@ BeforeAll {
     Import-Module $script:ModulePath -Force
 }
 
-Describe 'Bloat cmdlets: parameters' -Tag 'Unit' {
+Describe 'Bloat cmdlets: parameters' -Tag 'Unit', 'Bloat' {
     It 'rejects -MinBloatPercent 150 before touching a server' {
         $err = { Get-PgTableBloat -Connection 'Host=127.0.0.1;Port=1' -MinBloatPercent 150 -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*GetPgTableBloatCommand'
@@ -23,7 +23,7 @@ Describe 'Bloat cmdlets: parameters' -Tag 'Unit' {
     }
 }
 
-Describe 'Get-PgTableBloat, Invoke-PgBloatSnapshot and Invoke-PgVacuum' -Tag 'Integration' {
+Describe 'Get-PgTableBloat, Invoke-PgBloatSnapshot and Invoke-PgVacuum' -Tag 'Integration', 'Bloat' {
     BeforeAll {
         $script:db = New-TestDatabase
         $cs = $script:db.ConnectionString
@@ -132,6 +132,23 @@ Get-PgTableBloat -Connection '$($db.ConnectionString)' -Table orders | Invoke-Pg
 
         $quoted = Invoke-PgVacuum -Connection $db.ConnectionString -Table 'Order Lines'
         $quoted.Sql | Should -Be 'VACUUM public."Order Lines"'
+    }
+
+    It 'shows the bloat history: the snapshot before VACUUM FULL and the one after, as stored' {
+        Invoke-PgBloatSnapshot -Connection $db.ConnectionString | Out-Null
+        # An old snapshot row, outside the default 30 days.
+        Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.table_bloat_snapshots (captured_at, schemaname, tablename, table_bytes, bloat_bytes, bloat_ratio, method, confidence) VALUES (now() - interval '40 days', 'public', 'orders', 8192, 4096, 50, 'Exact', 'High')" | Out-Null
+        $stored = @(Invoke-TestSql -Database $db.Name "SELECT to_char(captured_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '|' || bloat_ratio || '|' || bloat_bytes || '|' || method FROM pgperf.table_bloat_snapshots WHERE tablename = 'orders' AND captured_at > now() - interval '30 days' ORDER BY captured_at")
+        $stored.Count | Should -Be 2 -Because 'one snapshot before the VACUUM FULL above and one after'
+
+        $trend = @(Get-PgTableBloat -Connection $db.ConnectionString -Table orders | Get-PgTableBloatTrend -Connection $db.ConnectionString)
+        $trend | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.CapturedAt.UtcDateTime.ToString('yyyy-MM-dd HH:mm:ss.ffffff'), $_.BloatPercent, $_.BloatBytes, $_.Method } | Should -Be $stored
+        $trend[0].Status | Should -Be 'Critical'
+        $trend[1].Status | Should -Be 'Healthy'
+        $trend[0].Server | Should -Not -BeNullOrEmpty
+        @(Get-PgTableBloatTrend -Connection $db.ConnectionString -Table orders -Days 60).Count | Should -Be 3
+        @(Get-PgTableBloatTrend -Connection $db.ConnectionString -Table 'Order*').Table | Sort-Object -Unique | Should -Be @('Order Lines')
+        @(Get-PgTableBloatTrend -Connection $db.ConnectionString -Schema nosuch) | Should -BeNullOrEmpty
     }
 
     It 'checks that the table exists under -WhatIf too' {

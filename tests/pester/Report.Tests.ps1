@@ -22,6 +22,32 @@ BeforeAll {
     Invoke-PgHourlyMonitoring -Connection $cs | Out-Null
     [pscustomobject]@{ QueryText = 'SELECT * FROM report_orders WHERE id = 1'; DurationMs = 999; LoggedAt = $now.AddHours(-3) } | Send-PgQueryLog -Connection $cs
 
+    # Server-side statements: the hourly job above took the baseline snapshot; a workload, then a second snapshot.
+    Invoke-TestSql -Database $db.Name ((1..10 | ForEach-Object { 'SELECT pg_sleep(0.002), 1 AS report_statement;' }) -join ' ') | Out-Null
+    Invoke-PgStatementSnapshot -Connection $cs | Out-Null
+    $script:statementId = [long](Invoke-TestSql -Database $db.Name "SELECT queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query LIKE '%report_statement%' AND s.toplevel LIMIT 1")
+    # A regression in the default windows (the last 24 h against the 7 days before): 1 ms a call then, 9 ms now.
+    $ids = Invoke-TestSql -Database $db.Name "SELECT dbid || ' ' || userid FROM pgperf.statement_history WHERE queryid = $statementId LIMIT 1"
+    $dbid, $userid = $ids -split ' '
+    Invoke-TestSql -Database $db.Name @"
+SELECT pgperf.ensure_statement_history_partitions(ARRAY[((now() - interval '3 days') AT TIME ZONE 'UTC')::date, ((now() - interval '2 hours') AT TIME ZONE 'UTC')::date]);
+INSERT INTO pgperf.statement_history (captured_at, dbid, userid, queryid, toplevel, calls, exec_time_ms, sum_sq_exec_time, plan_time_ms, rows,
+    shared_blks_hit, shared_blks_read, shared_blks_dirtied, shared_blks_written, temp_blks_read, temp_blks_written, blk_read_time_ms, blk_write_time_ms, wal_records, wal_bytes)
+VALUES (now() - interval '3 days', $dbid, $userid, $statementId, true, 100, 100, 100, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+       (now() - interval '2 hours', $dbid, $userid, $statementId, true, 100, 900, 8100, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+"@ | Out-Null
+
+    # A bloated table and index (deletes, no VACUUM FULL), two bloat snapshots in the window: one stored three hours ago, one now.
+    Invoke-TestSql -Database $db.Name @'
+CREATE TABLE report_bloat (id int, payload text) WITH (autovacuum_enabled = off);
+INSERT INTO report_bloat SELECT i, repeat('x', 60) FROM generate_series(1, 40000) i;
+CREATE INDEX report_bloat_payload ON report_bloat (payload, id);
+DELETE FROM report_bloat WHERE id % 10 < 7;
+'@ | Out-Null
+    Invoke-TestSql -Database $db.Name 'VACUUM ANALYZE report_bloat' | Out-Null
+    Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.table_bloat_snapshots (captured_at, schemaname, tablename, table_bytes, bloat_bytes, bloat_ratio, method, confidence) VALUES (now() - interval '3 hours', 'public', 'report_bloat', 3000000, 1500000, 50, 'Estimate', 'High')" | Out-Null
+    Invoke-PgBloatSnapshot -Connection $cs -NoConfirm | Out-Null
+
     function Get-ReportData([string] $Path) {
         $html = Get-Content -LiteralPath $Path -Raw
         $m = [regex]::Match($html, '<script type="application/json" id="pgperf-data">(.*?)</script>', 'Singleline')
@@ -109,6 +135,51 @@ Describe 'Export-PgPerfReport' -Tag 'Integration', 'Report' {
         $section | Should -Match ([regex]::Escape([System.Net.WebUtility]::HtmlEncode($slow[0].Endpoint)))
     }
 
+    It 'lists the top statements as Get-PgTopStatement gives them, and charts each hour as Get-PgStatementTrend does' {
+        $start = [DateTimeOffset]::FromUnixTimeSeconds((Get-Chart $data 'all-latency').x[0])
+        $top = @(Get-PgTopStatement -Connection $cs -Since $start -Until $start.AddHours(12) -Top 20)
+        $top.QueryId | Should -Contain $statementId
+        $section = [regex]::Match($html, '<section id="statements">(.*?)<h2>Statement regressions', 'Singleline').Groups[1].Value
+        [regex]::Matches($section, '<tr><td>(-?\d+)</td>') | ForEach-Object { [long]$_.Groups[1].Value } | Should -Be $top.QueryId
+        $chart = Get-Chart $data 'statement-1'
+        $trend = @(Get-PgStatementTrend -Connection $cs -QueryId $top[0].QueryId -Database $top[0].Database -User $top[0].User -Since $start -Until $start.AddHours(12))
+        $trend | Should -Not -BeNullOrEmpty
+        for ($i = 0; $i -lt $chart.x.Count; $i++) {
+            $row = $trend | Where-Object { $_.Hour.ToUnixTimeSeconds() -eq $chart.x[$i] }
+            if ($row) { $chart.series[0].values[$i] | Should -Be $row.MeanTimeMs } else { $chart.series[0].values[$i] | Should -BeNullOrEmpty }
+        }
+    }
+
+    It 'lists the statement regressions as Compare-PgStatement gives them' {
+        $regressions = @(Compare-PgStatement -Connection $cs)
+        $regressions.QueryId | Should -Contain $statementId
+        $section = [regex]::Match($html, '<h2>Statement regressions</h2>(.*?)</section>', 'Singleline').Groups[1].Value
+        [regex]::Matches($section, '<tr><td>(-?\d+)</td>') | ForEach-Object { [long]$_.Groups[1].Value } | Should -Be $regressions.QueryId
+        $section | Should -Match ([regex]::Escape(('{0:0} %' -f ($regressions | Where-Object QueryId -eq $statementId).IncreasePercent)))
+    }
+
+    It 'charts table bloat per snapshot as Get-PgTableBloatTrend gives it, and lists index bloat as Get-PgIndexBloat does' {
+        $chart = Get-Chart $data 'bloat-history'
+        $start = [DateTimeOffset]::FromUnixTimeSeconds((Get-Chart $data 'all-latency').x[0])
+        $points = @(Get-PgTableBloatTrend -Connection $cs -Table report_bloat -Days 1 | Where-Object CapturedAt -ge $start)
+        $points.Count | Should -Be 2
+        $series = $chart.series | Where-Object label -eq 'public.report_bloat'
+        $values = for ($i = 0; $i -lt $chart.x.Count; $i++) { if ($null -ne $series.values[$i]) { '{0}={1}' -f $chart.x[$i], $series.values[$i] } }
+        $values | Should -Be ($points | ForEach-Object { '{0}={1}' -f $_.CapturedAt.ToUnixTimeSeconds(), $_.BloatPercent })
+
+        $indexes = @(Get-PgIndexBloat -Connection $cs -MinBloatPercent 10 | Select-Object -First 20)
+        $indexes.Index | Should -Contain 'report_bloat_payload'
+        $section = [regex]::Match($html, '<h2>Index bloat</h2>(.*?)</section>', 'Singleline').Groups[1].Value
+        [regex]::Matches($section, '<tr><td>([^<]*)</td>') | ForEach-Object { $_.Groups[1].Value } | Should -Be ($indexes | ForEach-Object { "$($_.Schema).$($_.Index)" })
+    }
+
+    It 'shows every health check with the status Invoke-PgHealthCheck gives' {
+        $checks = @(Invoke-PgHealthCheck -Connection $cs)
+        $section = [regex]::Match($html, '<section id="health">(.*?)</section>', 'Singleline').Groups[1].Value
+        $rows = [regex]::Matches($section, '<tr><td>([^<]*)</td><td>([^<]*)</td>') | ForEach-Object { '{0}={1}' -f $_.Groups[1].Value, $_.Groups[2].Value }
+        $rows | Should -Be ($checks | ForEach-Object { '{0}={1}' -f $_.Check, $_.Status })
+    }
+
     It 'keeps hostile text inert: encoded in tables, escaped in the data, never a tag' {
         $html | Should -Not -Match '<script><script>'
         $html | Should -Not -Match '<img src=x'
@@ -128,6 +199,8 @@ Describe 'Export-PgPerfReport' -Tag 'Integration', 'Report' {
         $emptyHtml | Should -Match 'No query timings logged in this window yet'
         $emptyHtml | Should -Match 'No open alerts'
         $emptyHtml | Should -Match 'No query at or over 500 ms'
+        $emptyHtml | Should -Match 'No statement snapshots in this window yet'
+        $emptyHtml | Should -Match 'No statement got slower'
     }
 
     It 'writes nothing with -WhatIf' {

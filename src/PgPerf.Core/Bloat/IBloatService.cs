@@ -35,6 +35,9 @@ public interface IBloatService
     /// <summary>Captures a snapshot of every table, confirms the worst with Approx within the time budget, then checks alerts.</summary>
     PgSnapshotResult CaptureSnapshot(PgBloatSnapshotOptions options, CancellationToken cancellationToken);
 
+    /// <summary>Every table's figure in each bloat snapshot taken at or after <paramref name="since"/>, by table, oldest first.</summary>
+    IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Throws PgPerf.Bloat.TableNotFound unless the table exists (what Invoke-PgVacuum -WhatIf checks).</summary>
     void EnsureTableExists(string schema, string table, CancellationToken cancellationToken);
 

@@ -78,3 +78,26 @@ public sealed class PgVacuumResult : PgServerRecord
     public long BytesFreed => BytesBefore - BytesAfter;
     public double DurationMs { get; set; }
 }
+
+/// <summary>One table in one bloat snapshot (Get-PgTableBloatTrend): the figure the snapshot kept.</summary>
+public sealed class PgTableBloatPoint : PgServerRecord
+{
+    public string Schema { get; set; } = "";
+    public string Table { get; set; } = "";
+    public string Kind { get; set; } = "Table";
+    public DateTimeOffset CapturedAt { get; set; }
+    public double BloatPercent { get; set; }
+    public long BloatBytes { get; set; }
+    public long TableBytes { get; set; }
+    public long LiveTuples { get; set; }
+    public long DeadTuples { get; set; }
+    public PgBloatStatus Status => BloatMath.Status(BloatPercent);
+    /// <summary>Estimate, or Approx/Exact where the snapshot confirmed the estimate by measuring.</summary>
+    public PgBloatMethod Method { get; set; }
+    public PgBloatConfidence Confidence { get; set; }
+
+    /// <summary>schema.table, quoted where PostgreSQL needs it.</summary>
+    public string QualifiedName => PgIdentifier.Qualify(Schema, Table);
+
+    public override string ToString() => $"{QualifiedName} {CapturedAt:u}";
+}

@@ -72,6 +72,24 @@ public sealed class PgReportData : PgServerRecord
     /// <summary>Get-PgTableBloat -MinBloatPercent 10 (estimate), most wasted bytes first.</summary>
     public PgTableBloat[] TableBloat { get; set; } = Array.Empty<PgTableBloat>();
 
+    /// <summary>Get-PgTableBloatTrend -Days (the window) for the tables in <see cref="TableBloat"/>, by table, oldest first.</summary>
+    public PgTableBloatPoint[] BloatHistory { get; set; } = Array.Empty<PgTableBloatPoint>();
+
+    /// <summary>Get-PgIndexBloat -MinBloatPercent 10 (estimate), worst first, TopRows of them.</summary>
+    public PgIndexBloat[] IndexBloat { get; set; } = Array.Empty<PgIndexBloat>();
+
+    /// <summary>Get-PgTopStatement -Since Start -Until End -Top TopRows (from the statement snapshots).</summary>
+    public PgStatementStat[] TopStatements { get; set; } = Array.Empty<PgStatementStat>();
+
+    /// <summary>The first TopQueries of <see cref="TopStatements"/>, each with Get-PgStatementTrend per hour.</summary>
+    public PgReportStatementSeries[] StatementSeries { get; set; } = Array.Empty<PgReportStatementSeries>();
+
+    /// <summary>Compare-PgStatement with its defaults at the report's end: the last 24 hours against the 7 days before.</summary>
+    public PgStatementRegression[] StatementRegressions { get; set; } = Array.Empty<PgStatementRegression>();
+
+    /// <summary>Invoke-PgHealthCheck with its default thresholds, at the time of the report.</summary>
+    public PgHealthCheckResult[] HealthChecks { get; set; } = Array.Empty<PgHealthCheckResult>();
+
     /// <summary>Get-PgPerfAlert -Open, newest first.</summary>
     public PgPerfAlert[] OpenAlerts { get; set; } = Array.Empty<PgPerfAlert>();
 
@@ -90,6 +108,13 @@ public sealed class PgReportQuerySeries
 
     /// <summary>This query per hour; null where it did not run.</summary>
     public PgQueryStat?[] ByHour { get; init; } = Array.Empty<PgQueryStat?>();
+}
+
+/// <summary>One top statement: its window row and its figures per hour (null where it did not run).</summary>
+public sealed class PgReportStatementSeries
+{
+    public PgStatementStat Window { get; init; } = new();
+    public PgStatementTrend?[] ByHour { get; init; } = Array.Empty<PgStatementTrend?>();
 }
 
 /// <summary>An index the report proposes to drop, with the statements (or why it cannot be dropped as it is).</summary>

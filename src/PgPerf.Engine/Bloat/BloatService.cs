@@ -21,6 +21,26 @@ internal sealed class BloatService : IBloatService
             return (IReadOnlyList<PgTableBloat>)rows.Select(r => ToRecord(r, now)).ToList();
         }, cancellationToken);
 
+    public IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            var rows = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
+                SqlResources.Get("queries/bloat_trend.sql"), new { since = since.ToUniversalTime() }, cancellationToken: cancellationToken));
+            return (IReadOnlyList<PgTableBloatPoint>)rows.Select(r =>
+            {
+                var point = new PgTableBloatPoint
+                {
+                    Schema = r.Schema, Table = r.Table, Kind = r.Kind,
+                    CapturedAt = new DateTimeOffset(DateTime.SpecifyKind(r.CapturedAt, DateTimeKind.Utc)),
+                    BloatPercent = r.BloatPercent, BloatBytes = r.BloatBytes, TableBytes = r.TableBytes,
+                    LiveTuples = r.LiveTuples, DeadTuples = r.DeadTuples,
+                    Method = Enum.Parse<PgBloatMethod>(r.Method), Confidence = Enum.Parse<PgBloatConfidence>(r.Confidence),
+                };
+                point.From(_context.Info);
+                return point;
+            }).ToList();
+        }, cancellationToken);
+
     public bool HasPgstattuple(CancellationToken cancellationToken) => ExtensionSchema(cancellationToken) is not null;
 
     public void EnsurePgstattuple(CancellationToken cancellationToken)
@@ -310,6 +330,9 @@ internal sealed class BloatService : IBloatService
     }
 
 #pragma warning disable IDE1006, CA1707 // names follow the SQL columns so Dapper maps them
+    private sealed record HistoryRow(string Schema, string Table, string Kind, DateTime CapturedAt, double BloatPercent, long BloatBytes,
+        long TableBytes, long LiveTuples, long DeadTuples, string Method, string Confidence);
+
     private sealed class EstimateRow
     {
         public long oid { get; set; }

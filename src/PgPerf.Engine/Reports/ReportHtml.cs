@@ -29,8 +29,10 @@ internal static class ReportHtml
         Cards(body, data);
         Queries(body, data, charts);
         SlowQueries(body, data);
+        Statements(body, data, charts);
         Indexes(body, data);
-        Bloat(body, data);
+        Bloat(body, data, charts);
+        Health(body, data);
         Alerts(body, data, charts);
         Notes(body, data);
 
@@ -72,6 +74,10 @@ internal static class ReportHtml
         Card(b, "P95", s.P95DurationMs is { } p95 ? Ms(p95) : "no data", q is null ? "" : $"status {q.Status}", StatusClass(q?.Status));
         Card(b, "Bloated tables", Count(s.TableBloat.Length), $"at or over {s.ThresholdPercent:0.#} %", s.TableBloat.Length > 0 ? "warning" : null);
         Card(b, "Unused indexes", Count(s.UnusedIndexes.Length), PgSize.Pretty(s.UnusedIndexes.Sum(i => i.SizeBytes)), s.UnusedIndexes.Length > 0 ? "warning" : null);
+        var checksCritical = d.HealthChecks.Count(c => c.Status == PgHealthStatus.Critical);
+        var checksWarning = d.HealthChecks.Count(c => c.Status == PgHealthStatus.Warning);
+        Card(b, "Health checks", d.HealthChecks.Length == 0 ? "not run" : PgHealthStatus.Worst(d.HealthChecks.Select(c => c.Status)),
+            $"{checksCritical} critical, {checksWarning} warning of {d.HealthChecks.Length}", checksCritical > 0 ? "critical" : checksWarning > 0 ? "warning" : null);
         var critical = d.OpenAlerts.Count(a => a.Severity == PgAlertSeverity.Critical);
         Card(b, "Open alerts", Count(d.OpenAlerts.Length), $"{critical} critical", critical > 0 ? "critical" : d.OpenAlerts.Length > 0 ? "warning" : null);
         b.Append("</div></section>\n");
@@ -130,6 +136,58 @@ internal static class ReportHtml
         b.Append("</section>\n");
     }
 
+    private static void Statements(StringBuilder b, PgReportData d, List<ChartSpec> charts)
+    {
+        b.Append("<section id=\"statements\"><h2>Top statements (pg_stat_statements)</h2>");
+        if (d.TopStatements.Length == 0)
+            Empty(b, "No statement snapshots in this window yet. Invoke-PgStatementSnapshot (a step of the hourly job) records pg_stat_statements once the extension is preloaded.");
+        else
+        {
+            Table(b, new[] { "QueryId", "Database", "User", "Calls", "TotalTimeMs", "MeanTimeMs", "SharedHitRatio", "ShareOfTotalTime", "Status", "Query" },
+                d.TopStatements.Select(s => new[]
+                {
+                    s.QueryId.ToString(CultureInfo.InvariantCulture), s.Database, s.User, Count(s.Calls), Ms(s.TotalTimeMs), Ms(s.MeanTimeMs),
+                    s.SharedHitRatio is { } hit ? Percent(hit) : "-", Percent(s.ShareOfTotalTime), s.Status, Shorten(s.Query),
+                }), numeric: new[] { 3, 4, 5, 6, 7 }, code: new[] { 9 });
+            var x = d.HourStarts.Select(Unix).ToArray();
+            for (var i = 0; i < d.StatementSeries.Length; i++)
+            {
+                var series = d.StatementSeries[i];
+                b.Append("<div class=\"query\"><p class=\"sql\" title=\"").Append(Encode(series.Window.Query ?? "")).Append("\">")
+                 .Append(Encode(Shorten(series.Window.Query))).Append("</p><p class=\"meta\">queryid ")
+                 .Append(series.Window.QueryId.ToString(CultureInfo.InvariantCulture)).Append(" &middot; ").Append(Encode(series.Window.Database))
+                 .Append(" &middot; ").Append(Count(series.Window.Calls)).Append(" calls &middot; mean ").Append(Encode(Ms(series.Window.MeanTimeMs))).Append("</p>");
+                Chart(b, charts, $"statement-{i + 1}", $"Statement {i + 1}: mean time per hour (ms)", "line", x,
+                    ("Mean", series.ByHour.Select(h => h?.MeanTimeMs).ToArray()));
+                b.Append("</div>");
+            }
+        }
+        b.Append("<h2>Statement regressions</h2>");
+        if (d.StatementRegressions.Length == 0)
+            Empty(b, $"No statement got slower: the last 24 hours against the 7 days before (at least {StatementCompareOptions.DefaultMinIncreasePercent:0} % slower, {StatementCompareOptions.DefaultMinCalls} calls in each).");
+        else
+            Table(b, new[] { "QueryId", "Database", "BaselineMeanMs", "CurrentMeanMs", "IncreasePercent", "CurrentCalls", "AddedTimeMs", "Query" },
+                d.StatementRegressions.Select(r => new[]
+                {
+                    r.QueryId.ToString(CultureInfo.InvariantCulture), r.Database, Ms(r.BaselineMeanMs), Ms(r.CurrentMeanMs),
+                    r.IncreasePercent.ToString("0", CultureInfo.InvariantCulture) + " %", Count(r.CurrentCalls), Ms(r.AddedTimeMs), Shorten(r.Query),
+                }), numeric: new[] { 2, 3, 4, 5, 6 }, code: new[] { 7 });
+        b.Append("</section>\n");
+    }
+
+    private static void Health(StringBuilder b, PgReportData d)
+    {
+        b.Append("<section id=\"health\"><h2>Health checks</h2>");
+        if (d.HealthChecks.Length == 0)
+            Empty(b, "No health check could run (see the notes at the end).");
+        else
+            Table(b, new[] { "Check", "Status", "Value", "Threshold", "Target", "Detail" }, d.HealthChecks.Select(c => new[]
+            {
+                c.Check, c.Status, c.Value is { } v ? (v.ToString("0.##", CultureInfo.InvariantCulture) + " " + c.Unit).Trim() : "-", c.Threshold, c.Target ?? "", c.Detail,
+            }), numeric: new[] { 2 });
+        b.Append("</section>\n");
+    }
+
     private static void Indexes(StringBuilder b, PgReportData d)
     {
         b.Append("<section id=\"indexes\"><h2>Unused indexes</h2>");
@@ -152,20 +210,41 @@ internal static class ReportHtml
         b.Append("</section>\n");
     }
 
-    private static void Bloat(StringBuilder b, PgReportData d)
+    private static void Bloat(StringBuilder b, PgReportData d, List<ChartSpec> charts)
     {
         b.Append("<section id=\"bloat\"><h2>Table bloat</h2>");
         if (d.TableBloat.Length == 0)
-        {
             Empty(b, "No table is 10 % or more bloated.");
-            b.Append("</section>\n");
-            return;
-        }
-        Table(b, new[] { "Table", "BloatPercent", "Wasted", "Size", "Status", "Confidence" }, d.TableBloat.Select(t => new[]
+        else
         {
-            t.QualifiedName, t.BloatPercent.ToString("0.0", CultureInfo.InvariantCulture), PgSize.Pretty(t.BloatBytes), PgSize.Pretty(t.TableBytes),
-            t.Status.ToString(), t.Confidence.ToString(),
-        }), numeric: new[] { 1, 2, 3 });
+            Table(b, new[] { "Table", "BloatPercent", "Wasted", "Size", "Status", "Confidence" }, d.TableBloat.Select(t => new[]
+            {
+                t.QualifiedName, t.BloatPercent.ToString("0.0", CultureInfo.InvariantCulture), PgSize.Pretty(t.BloatBytes), PgSize.Pretty(t.TableBytes),
+                t.Status.ToString(), t.Confidence.ToString(),
+            }), numeric: new[] { 1, 2, 3 });
+            if (d.BloatHistory.Length == 0)
+                Empty(b, "No bloat snapshots of these tables in this window yet: Invoke-PgBloatSnapshot (the daily job) records them.");
+            else
+            {
+                // One series per table on the snapshots' time axis; a table missing from a snapshot is a gap.
+                var times = d.BloatHistory.Select(p => Unix(p.CapturedAt)).Distinct().Order().ToArray();
+                var series = d.BloatHistory.GroupBy(p => p.QualifiedName).Select(g =>
+                {
+                    var at = g.GroupBy(p => Unix(p.CapturedAt)).ToDictionary(x => x.Key, x => x.Last().BloatPercent);
+                    return (g.Key, times.Select(t => at.TryGetValue(t, out var v) ? (double?)v : null).ToArray());
+                }).ToArray();
+                Chart(b, charts, "bloat-history", "Table bloat per snapshot (%)", "line", times, series);
+            }
+        }
+        b.Append("<h2>Index bloat</h2>");
+        if (d.IndexBloat.Length == 0)
+            Empty(b, "No B-tree index is estimated 10 % or more bloated.");
+        else
+            Table(b, new[] { "Index", "Table", "BloatPercent", "Wasted", "Size", "Status", "Confidence" }, d.IndexBloat.Select(i => new[]
+            {
+                PgIdentifier.Qualify(i.Schema, i.Index), i.Table, i.BloatPercent.ToString("0.0", CultureInfo.InvariantCulture), PgSize.Pretty(i.BloatBytes),
+                PgSize.Pretty(i.IndexBytes), i.Status, i.Confidence.ToString(),
+            }), numeric: new[] { 2, 3, 4 });
         b.Append("</section>\n");
     }
 
@@ -262,6 +341,8 @@ internal static class ReportHtml
         _ => null,
     };
 
+    // Ratios (0..1) as a percentage.
+    private static string Percent(double ratio) => (ratio * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
     private static string Ms(double ms) => ms.ToString(ms >= 100 ? "N0" : "0.0#", CultureInfo.InvariantCulture) + " ms";
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

@@ -41,6 +41,12 @@ internal sealed class ReportService : IReportService
         Section(data, "Slow queries", () => data.SlowQueries = queries.GetSlowQueries(
             new SlowQueryOptions { Hours = options.Hours, Top = options.TopRows }, cancellationToken).ToArray());
 
+        progress?.Invoke("Statements", 72);
+        var statements = Service<IStatementService>();
+        Section(data, "Top statements", () => CollectStatements(data, statements, options, cancellationToken));
+        Section(data, "Statement regressions", () => data.StatementRegressions = statements.Compare(
+            StatementCompareOptions.Default(end), cancellationToken).Take(options.TopRows).ToArray());
+
         progress?.Invoke("Indexes", 80);
         var indexes = Service<IIndexService>();
         Section(data, "Unused indexes", () => data.UnusedIndexes = (data.Summary?.UnusedIndexes ?? Array.Empty<PgUnusedIndex>())
@@ -50,6 +56,29 @@ internal sealed class ReportService : IReportService
             .OrderByDescending(d => d.SizeBytes).Take(options.TopRows)
             .Select(d => WithDropPlan(indexes, d.Schema, d.Table, d.Index, d.SizeBytes, d.Kind, d.CoveredBy, 0, cancellationToken))
             .ToArray());
+
+        progress?.Invoke("Bloat", 85);
+        Section(data, "Bloat history", () =>
+        {
+            var shown = data.TableBloat.Select(t => (t.Schema, t.Table)).ToHashSet();
+            data.BloatHistory = shown.Count == 0 ? Array.Empty<PgTableBloatPoint>()
+                : Service<IBloatService>().GetHistory(start, cancellationToken).Where(p => shown.Contains((p.Schema, p.Table))).ToArray();
+        });
+        Section(data, "Index bloat", () => data.IndexBloat = Service<IIndexBloatService>().Estimate(cancellationToken)
+            .Where(i => i.BloatPercent >= BloatFloorPercent)
+            .OrderByDescending(i => i.BloatPercent).ThenByDescending(i => i.BloatBytes)
+            .Take(options.TopRows).ToArray());
+
+        progress?.Invoke("Health checks", 88);
+        Section(data, "Health checks", () =>
+        {
+            var health = Service<IHealthCheckService>();
+            var results = new List<PgHealthCheckResult>();
+            var none = new Dictionary<string, double>();
+            foreach (var check in PgHealthChecks.All)
+                Section(data, $"Health check {check.Name}", () => results.Add(health.Run(check, none, cancellationToken)));
+            data.HealthChecks = results.ToArray();
+        });
 
         progress?.Invoke("Alerts", 90);
         Section(data, "Alerts", () => data.OpenAlerts = Service<IAlertService>().Get(
@@ -80,6 +109,23 @@ internal sealed class ReportService : IReportService
                      }, cancellationToken))
                 perQuery[index[row.QueryHash ?? ""]][hour[row.Start]] = row;
         data.TopQueries = top.Select((q, i) => new PgReportQuerySeries { QueryHash = q.QueryHash, QueryText = q.QueryText, Window = q, ByHour = perQuery[i] }).ToArray();
+    }
+
+    private static void CollectStatements(PgReportData data, IStatementService statements, PgReportOptions options, CancellationToken cancellationToken)
+    {
+        data.TopStatements = statements.GetTop(new StatementTopOptions { Since = data.Start, Until = data.End, Top = options.TopRows }, cancellationToken).ToArray();
+        var charted = data.TopStatements.Take(options.TopQueries).ToArray();
+        if (charted.Length == 0)
+            return;
+        var hour = data.HourStarts.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i);
+        var byHour = charted.ToDictionary(s => (s.QueryId, s.Database, s.User), _ => new PgStatementTrend?[data.Hours]);
+        foreach (var row in statements.GetTrend(new StatementTrendOptions
+                 {
+                     QueryIds = charted.Select(s => s.QueryId).Distinct().ToArray(), Since = data.Start, Until = data.End,
+                 }, cancellationToken))
+            if (byHour.TryGetValue((row.QueryId, row.Database, row.User), out var series) && hour.TryGetValue(row.Hour, out var i))
+                series[i] = row;
+        data.StatementSeries = charted.Select(s => new PgReportStatementSeries { Window = s, ByHour = byHour[(s.QueryId, s.Database, s.User)] }).ToArray();
     }
 
     private static PgReportIndexDrop WithDropPlan(IIndexService indexes, string schema, string table, string index, long size, string status,
