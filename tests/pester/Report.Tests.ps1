@@ -203,6 +203,14 @@ Describe 'Export-PgPerfReport' -Tag 'Integration', 'Report' {
         $emptyHtml | Should -Match 'No statement got slower'
     }
 
+    It 'says with -Verbose how long each section took to read' {
+        $verbose = @(Export-PgPerfReport -Connection $cs -Path (Join-Path $TestDrive 'timed.html') -Hours 12 -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        foreach ($section in 'Summary', 'Queries', 'Slow queries', 'Top statements', 'Bloat history', 'Health checks', 'Alerts') {
+            $verbose | Where-Object { $_ -match "^Read $section in [\d,]+ ms\.$" } | Should -Not -BeNullOrEmpty -Because "section $section is timed"
+        }
+    }
+
     It 'writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive 'whatif.html'
         Export-PgPerfReport -Connection $cs -Path $path -WhatIf

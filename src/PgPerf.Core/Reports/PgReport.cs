@@ -93,6 +93,9 @@ public sealed class PgReportData : PgServerRecord
     /// <summary>Get-PgPerfAlert -Open, newest first.</summary>
     public PgPerfAlert[] OpenAlerts { get; set; } = Array.Empty<PgPerfAlert>();
 
+    /// <summary>How long each section took to read, in milliseconds, in the order read (Export-PgPerfReport -Verbose).</summary>
+    public List<KeyValuePair<string, double>> SectionMs { get; } = new();
+
     /// <summary>Sections that could not be read, with the reason (shown in the page).</summary>
     public List<string> Notes { get; } = new();
 }

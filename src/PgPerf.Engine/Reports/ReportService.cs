@@ -151,6 +151,7 @@ internal sealed class ReportService : IReportService
     // One section failing (no pgstattuple rights, an index dropped meanwhile, a timeout) leaves a note, not a broken report.
     private static void Section(PgReportData data, string name, Action read)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             read();
@@ -158,6 +159,10 @@ internal sealed class ReportService : IReportService
         catch (PgPerfException ex) when (ex.Kind is not (PgPerfErrorKind.ConnectionError or PgPerfErrorKind.AuthenticationError or PgPerfErrorKind.NotInstalled))
         {
             data.Notes.Add($"{name}: {ex.Message}");
+        }
+        finally
+        {
+            data.SectionMs.Add(new(name, clock.Elapsed.TotalMilliseconds));
         }
     }
 

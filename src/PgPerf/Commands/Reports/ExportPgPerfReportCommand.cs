@@ -64,6 +64,8 @@ public sealed class ExportPgPerfReportCommand : PgPerfCmdlet
             var file = service.Write(service.Render(data), path);
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
+            foreach (var (section, ms) in data.SectionMs)
+                WriteVerbose($"Read {section} in {ms:N0} ms.");
             foreach (var note in data.Notes)
                 WriteWarning($"Report section left empty: {note}");
             WriteVerbose($"Wrote {file.Bytes:N0} bytes to {file.Path}.");
