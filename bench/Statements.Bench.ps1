@@ -87,7 +87,9 @@ END `$`$;
             [pscustomobject]@{ Ms = $r.DurationMs; Written = $r.Count }
         }
         $sorted = $ms | Sort-Object Ms
-        [pscustomobject]@{ Case = "snapshot, $($case.Name)"; MedianMs = [math]::Round($sorted[[int][math]::Floor($Runs / 2)].Ms, 1); RowsWritten = ($ms.Written | Sort-Object)[[int][math]::Floor($Runs / 2)] }
+        $row = [pscustomobject]@{ Case = "snapshot, $($case.Name)"; MedianMs = [math]::Round($sorted[[int][math]::Floor($Runs / 2)].Ms, 1); RowsWritten = ($ms.Written | Sort-Object)[[int][math]::Floor($Runs / 2)] }
+        Write-Host ("{0}: median {1} ms, {2} rows (all runs: {3})" -f $row.Case, $row.MedianMs, $row.RowsWritten, (($ms.Ms | ForEach-Object { [math]::Round($_) }) -join ', '))
+        $row
     }
 
     # Hourly history of $HistoryDays days for every statement, every statement changed every hour (the worst case),
@@ -104,6 +106,9 @@ SELECT h, l.dbid, l.userid, l.queryid, l.toplevel, 10 + (l.queryid & 15), 5.0 + 
   FROM generate_series(date_trunc('hour', now()) - interval '$HistoryDays days' + interval '1 hour', date_trunc('hour', now()), interval '1 hour') h
  CROSS JOIN (SELECT * FROM pgperf.statement_last WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT $Statements) l
  ORDER BY h, l.queryid;
+"@ | Out-Null
+    # (its own transaction: CLUSTER keeps the row versions the same transaction replaced)
+    Invoke-BenchSql $db @"
 DO `$`$
 DECLARE p record;
 BEGIN
@@ -116,7 +121,7 @@ BEGIN
   END LOOP;
 END `$`$;
 "@ | Out-Null
-    Invoke-BenchSql $db 'VACUUM ANALYZE pgperf.statement_history; VACUUM ANALYZE pgperf.statement_daily; VACUUM ANALYZE pgperf.statement_running' | Out-Null
+    foreach ($table in 'statement_history', 'statement_daily', 'statement_running') { Invoke-BenchSql $db "VACUUM ANALYZE pgperf.$table" | Out-Null }
     $rows = [long](Invoke-BenchSql $db 'SELECT count(*) FROM pgperf.statement_history')
     $perDay = Invoke-BenchSql $db "SELECT pg_total_relation_size(format('pgperf.%I', partition_name)::regclass) || ' ' || (SELECT count(*) FROM pgperf.statement_history WHERE captured_at >= day AND captured_at < day + 1) FROM pgperf.statement_history_partitions() WHERE day = (now() AT TIME ZONE 'UTC')::date - 2"
     $bytes, $dayRows = $perDay -split ' '

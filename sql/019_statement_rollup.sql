@@ -288,22 +288,32 @@ AS $$
 $$;
 
 -- Same signature and meaning as in 014 (the intervals whose end falls in (p_since, p_until], summed per entry),
--- now the difference of the running totals at both ends.
+-- now the difference of the running totals at both ends. PL/pgSQL on purpose: callers join its result (a
+-- comparison joins two windows) and must plan it as the few thousand rows it returns (ROWS), not with what the
+-- planner would guess for the inlined query (one row, so nested loops over thousands).
 CREATE OR REPLACE FUNCTION pgperf.statement_window(p_since timestamptz, p_until timestamptz)
 RETURNS TABLE (
     dbid oid, userid oid, queryid bigint, toplevel boolean, calls bigint, exec_time_ms double precision,
     sum_sq_exec_time double precision, plan_time_ms double precision, rows bigint, shared_blks_hit bigint,
     shared_blks_read bigint, temp_blks_written bigint, wal_bytes bigint, counters_reset boolean)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE ROWS 5000
 AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    WITH e AS MATERIALIZED (
+        SELECT * FROM pgperf.statement_totals_at(p_until, p_since)
+    ), s AS MATERIALIZED (
+        SELECT * FROM pgperf.statement_totals_at(p_since, p_since)
+    )
     SELECT e.dbid, e.userid, e.queryid, e.toplevel, e.run_calls - s.run_calls, e.run_exec_time_ms - s.run_exec_time_ms,
            e.run_sum_sq_exec_time - s.run_sum_sq_exec_time, e.run_plan_time_ms - s.run_plan_time_ms, e.run_rows - s.run_rows,
            e.run_shared_blks_hit - s.run_shared_blks_hit, e.run_shared_blks_read - s.run_shared_blks_read,
            e.run_temp_blks_written - s.run_temp_blks_written, e.run_wal_bytes - s.run_wal_bytes, e.run_resets > s.run_resets
-      FROM pgperf.statement_totals_at(p_until, p_since) e
-      JOIN pgperf.statement_totals_at(p_since, p_since) s
-        ON s.dbid = e.dbid AND s.userid = e.userid AND s.queryid = e.queryid AND s.toplevel = e.toplevel
-     WHERE e.run_calls > s.run_calls
+      FROM e
+      JOIN s ON s.dbid = e.dbid AND s.userid = e.userid AND s.queryid = e.queryid AND s.toplevel = e.toplevel
+     WHERE e.run_calls > s.run_calls;
+END
 $$;
 
 -- The capture of 014, now also writing each new interval's running totals and keeping statement_daily and
