@@ -9,10 +9,13 @@
 --                            first interval are run_* minus the day's sums);
 --   statement_running        per entry: the running totals at its latest interval, and when that was.
 -- The running totals at a time T are those of the entry's last interval ending at or before T: the latest
--- interval itself when it ended by T (statement_running), else found through the entry's first daily row on or
--- after T's day (before that day's first interval: run_* - sums; after its last: run_*) and, only when T falls
--- between that day's first and last interval, one index lookup in that day's partition. So a window costs a
--- few lookups per entry that ran in it, whatever its length.
+-- interval itself when it ended by T (statement_running), else T's day in statement_daily (before that day's
+-- first interval: run_* - sums; after its last: run_*), else the entry's interval in the last snapshot before T.
+-- All three are read as sets (statement_totals_at); only an entry that fits none costs one index lookup. So a
+-- window reads a few rows per entry that ran in it, whatever its length.
+-- Limits: statement-level triggers fire for statements on statement_history itself, not for ones aimed at a
+-- single partition (a partition changed or dropped by hand, not through drop_statement_history_partition, leaves
+-- the rollup behind until SELECT pgperf.rebuild_statement_rollup()).
 -- Running totals start at zero with an entry's first retained interval. Retention may drop an entry's oldest
 -- days: every later total keeps its value, and since a window only ever subtracts two totals of one entry, the
 -- dropped days never count (before the first retained interval the totals are run_* - sums of its first day).
