@@ -12,13 +12,13 @@ public class PgDisplayHealthTests
     [InlineData(0.04, "0s")]
     [InlineData(12.46, "12.4s")]
     [InlineData(59.97, "59.9s")]
-    [InlineData(60, "1m 00s")]
+    [InlineData(60.0, "1m 00s")]
     [InlineData(245.9, "4m 05s")]
     [InlineData(3599.99, "59m 59s")]
-    [InlineData(12_000, "3h 20m")]
+    [InlineData(12_000.0, "3h 20m")]
     [InlineData(86_399.5, "23h 59m")]
-    [InlineData(1_051_200, "12d 04h")]
-    [InlineData(86_313_600, "999d 00h")]
+    [InlineData(1_051_200.0, "12d 04h")]
+    [InlineData(86_313_600.0, "999d 00h")]
     public void Duration_keeps_the_two_largest_units(double? seconds, string shown)
     {
         using var _ = new InvariantCulture();
