@@ -20,7 +20,7 @@ AfterAll {
     Remove-TestDatabase $script:db
 }
 
-Describe 'The hourly job and a queued ACCESS EXCLUSIVE lock' -Tag 'Health', 'Operations', 'Integration' {
+Describe 'Monitoring and a queued ACCESS EXCLUSIVE lock' -Tag 'Health', 'Operations', 'Integration' {
     It 'finishes every step, notes the locked table, and leaves the waiting ALTER TABLE as it was' {
         $holder = $alter = $job = $null
         try {
@@ -60,6 +60,34 @@ Describe 'The hourly job and a queued ACCESS EXCLUSIVE lock' -Tag 'Health', 'Ope
         } finally {
             # Ending the sessions first frees a job that did hang, so it can be removed.
             Stop-TestSession $holder, $alter
+            if ($job) { Wait-Job $job -Timeout 60 | Out-Null; Remove-Job $job -Force }
+        }
+    }
+
+    It 'Get-PgIndexBloat and Invoke-PgHealthCheck size an index with a REINDEX queued from the catalog instead of waiting' {
+        $holder = $reindex = $job = $null
+        try {
+            # A reader's open transaction holds ACCESS SHARE on the table's indexes; REINDEX INDEX queues for ACCESS EXCLUSIVE.
+            $holder = Start-TestSession 'BEGIN; SELECT count(*) FROM orders_free;' $db.Name "ix_holder_$suffix"
+            Wait-TestBackend "ix_holder_$suffix" "state = 'idle in transaction'" $db.Name | Out-Null
+            $reindex = Start-TestSession 'REINDEX INDEX orders_free_pkey;' $db.Name "reindex_$suffix"
+            Wait-TestBackend "reindex_$suffix" "wait_event_type = 'Lock'" $db.Name | Out-Null
+            Invoke-TestSql -Database $db.Name "SET lock_timeout = '300ms'; SELECT pg_relation_size('orders_free_pkey')" -AllowError |
+                Should -Match 'lock timeout' -Because 'a plain size read of the index queues behind the REINDEX'
+
+            $job = Start-ThreadJob -ArgumentList $script:ModulePath, $db.ConnectionString -ScriptBlock {
+                param($module, $cs)
+                Import-Module $module
+                [pscustomobject]@{ Bloat = @(Get-PgIndexBloat -Connection $cs); Checks = @(Invoke-PgHealthCheck -Connection $cs -Check index_bloat) }
+            }
+            Wait-Job $job -Timeout 60 | Should -Not -BeNullOrEmpty -Because 'reading index bloat must not wait behind the queued REINDEX'
+            $result = Receive-Job $job
+            ($result.Bloat | Where-Object Index -eq 'orders_free_pkey').Flags | Should -Contain 'SizeFromCatalog'
+            ($result.Bloat | Where-Object Index -eq 'orders_under_alter_pkey').Flags | Should -Not -Contain 'SizeFromCatalog'
+            $result.Checks.Status | Should -Be 'Ok'
+            Wait-TestBackend "reindex_$suffix" "wait_event_type = 'Lock'" $db.Name | Out-Null
+        } finally {
+            Stop-TestSession $holder, $reindex
             if ($job) { Wait-Job $job -Timeout 60 | Out-Null; Remove-Job $job -Force }
         }
     }
