@@ -101,7 +101,7 @@ internal sealed class BloatService : IBloatService
         // Locked tables were sized from the catalog instead of waited for: the step says which.
         var skipped = _context.Run(async connection => (await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
                 SqlResources.Get("queries/bloat_snapshot_catalog_sized.sql"), new { capturedAt = captured }, cancellationToken: cancellationToken))).ToList(), cancellationToken)
-            .Select(t => $"{PgIdentifier.Qualify(t.Schema, t.Table)} (locked: size from the catalog)").ToList();
+            .Select(t => LockedNote(PgIdentifier.Qualify(t.Schema, t.Table))).ToList();
         if (!options.NoConfirm && HasPgstattuple(cancellationToken))
             Confirm(captured, options, clock, skipped, cancellationToken);
 
@@ -120,6 +120,9 @@ internal sealed class BloatService : IBloatService
         result.From(_context.Info);
         return result;
     }
+
+    // The note of a table skipped for a lock, the same whether the capture or a confirmation met it.
+    private static string LockedNote(string table) => $"{table} (locked)";
 
     // How many times the capture starts again when a lock request arrived while it ran (the next try sees it in
     // pg_locks and sizes that table from the catalog instead of waiting).
@@ -173,6 +176,9 @@ internal sealed class BloatService : IBloatService
                 skipped.Add($"{name} (time budget)");
                 continue;
             }
+            // Locked when the capture looked: measuring it would only wait out the lock_timeout again.
+            if (skipped.Contains(LockedNote(name)))
+                continue;
             if (!estimates.TryGetValue((schema, table), out var estimate))
             {
                 skipped.Add($"{name} (dropped)");
@@ -193,7 +199,7 @@ internal sealed class BloatService : IBloatService
             }
             catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable" or "PgPerf.Timeout")
             {
-                skipped.Add($"{name} ({(ex.ErrorId == "PgPerf.Timeout" ? "statement timeout" : "locked")})");
+                skipped.Add(ex.ErrorId == "PgPerf.Timeout" ? $"{name} (statement timeout)" : LockedNote(name));
             }
             catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || ex.Message.Contains("could not open relation", StringComparison.Ordinal))
             {

@@ -20,8 +20,6 @@ internal sealed class IndexService : IIndexService
         {
             var sw = Stopwatch.StartNew();
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            // The capture reads sizes from pg_class, never a lock; should that change, it fails fast instead of queueing.
-            await LockTimeout.SetLocalAsync(connection, tx, PgMonitoringLocks.SnapshotLockTimeoutMs, cancellationToken);
             var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 "SELECT pgperf.capture_index_usage_snapshot()", transaction: tx, cancellationToken: cancellationToken));
             var at = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT now()", transaction: tx, cancellationToken: cancellationToken));
