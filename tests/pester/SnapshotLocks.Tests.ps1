@@ -4,7 +4,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $script:ModulePath -Force
-    $script:suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
     $script:db = New-TestDatabase 'pgperf_locks'
     Install-PgPerfSchema -Connection $db.ConnectionString | Out-Null
     Invoke-TestSql -Database $db.Name @'
@@ -14,6 +13,25 @@ CREATE TABLE orders_free (id bigint PRIMARY KEY, note text);
 INSERT INTO orders_free SELECT g, repeat('y', 100) FROM generate_series(1, 5000) g;
 ANALYZE;
 '@ | Out-Null
+
+    # A reader's transaction left open on $Table, and $Queued waiting behind it for ACCESS EXCLUSIVE on $Relation. The
+    # situation is checked to be real: a plain size read of $Relation (ACCESS SHARE) now waits too.
+    function Start-QueuedExclusiveLock([string] $Table, [string] $Queued, [string] $Relation) {
+        $name = [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $lock = [pscustomobject]@{ Holder = $null; Queued = $null; QueuedApplication = "queued_$name" }
+        try {
+            $lock.Holder = Start-TestSession "BEGIN; SELECT count(*) FROM $Table;" $db.Name "holder_$name"
+            Wait-TestBackend "holder_$name" "state = 'idle in transaction'" $db.Name | Out-Null
+            $lock.Queued = Start-TestSession $Queued $db.Name $lock.QueuedApplication
+            Wait-TestBackend $lock.QueuedApplication "wait_event_type = 'Lock'" $db.Name | Out-Null
+            Invoke-TestSql -Database $db.Name "SET lock_timeout = '300ms'; SELECT pg_relation_size('$Relation')" -AllowError |
+                Should -Match 'lock timeout' -Because "a plain size read of $Relation queues behind: $Queued"
+        } catch {
+            Stop-TestSession $lock.Holder, $lock.Queued
+            throw
+        }
+        $lock
+    }
 }
 
 AfterAll {
@@ -22,16 +40,9 @@ AfterAll {
 
 Describe 'Monitoring and a queued ACCESS EXCLUSIVE lock' -Tag 'Health', 'Operations', 'Integration' {
     It 'finishes every step, notes the locked table, and leaves the waiting ALTER TABLE as it was' {
-        $holder = $alter = $job = $null
+        $lock = Start-QueuedExclusiveLock 'orders_under_alter' 'ALTER TABLE orders_under_alter ADD COLUMN flagged boolean;' 'orders_under_alter'
+        $job = $null
         try {
-            $holder = Start-TestSession 'BEGIN; SELECT count(*) FROM orders_under_alter;' $db.Name "holder_$suffix"
-            Wait-TestBackend "holder_$suffix" "state = 'idle in transaction'" $db.Name | Out-Null
-            $alter = Start-TestSession 'ALTER TABLE orders_under_alter ADD COLUMN flagged boolean;' $db.Name "alter_$suffix"
-            Wait-TestBackend "alter_$suffix" "wait_event_type = 'Lock'" $db.Name | Out-Null
-            # The situation is real: the queued request makes a newcomer's ACCESS SHARE lock (pg_relation_size) wait.
-            Invoke-TestSql -Database $db.Name "SET lock_timeout = '300ms'; SELECT pg_relation_size('orders_under_alter')" -AllowError |
-                Should -Match 'lock timeout' -Because 'a plain size read queues behind the ALTER'
-
             $job = Start-ThreadJob -ArgumentList $script:ModulePath, $db.ConnectionString -ScriptBlock {
                 param($module, $cs)
                 Import-Module $module
@@ -52,29 +63,23 @@ Describe 'Monitoring and a queued ACCESS EXCLUSIVE lock' -Tag 'Health', 'Operati
                 Should -Be 'f'
 
             # Monitoring broke nothing: the ALTER still waits, and runs as soon as the holder's transaction ends.
-            Wait-TestBackend "alter_$suffix" "wait_event_type = 'Lock'" $db.Name | Out-Null
-            Stop-TestSession $holder; $holder = $null
+            Wait-TestBackend $lock.QueuedApplication "wait_event_type = 'Lock'" $db.Name | Out-Null
+            Stop-TestSession $lock.Holder; $lock.Holder = $null
             $deadline = (Get-Date).AddSeconds(20)
             while (-not (Invoke-TestSql -Database $db.Name "SELECT 1 FROM pg_attribute WHERE attrelid = 'orders_under_alter'::regclass AND attname = 'flagged'") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
             Invoke-TestSql -Database $db.Name "SELECT 1 FROM pg_attribute WHERE attrelid = 'orders_under_alter'::regclass AND attname = 'flagged'" | Should -Be '1'
         } finally {
             # Ending the sessions first frees a job that did hang, so it can be removed.
-            Stop-TestSession $holder, $alter
+            Stop-TestSession $lock.Holder, $lock.Queued
             if ($job) { Wait-Job $job -Timeout 60 | Out-Null; Remove-Job $job -Force }
         }
     }
 
     It 'Get-PgIndexBloat and Invoke-PgHealthCheck size an index with a REINDEX queued from the catalog instead of waiting' {
-        $holder = $reindex = $job = $null
+        # The reader's transaction holds ACCESS SHARE on the table's indexes too; REINDEX INDEX queues for ACCESS EXCLUSIVE.
+        $lock = Start-QueuedExclusiveLock 'orders_free' 'REINDEX INDEX orders_free_pkey;' 'orders_free_pkey'
+        $job = $null
         try {
-            # A reader's open transaction holds ACCESS SHARE on the table's indexes; REINDEX INDEX queues for ACCESS EXCLUSIVE.
-            $holder = Start-TestSession 'BEGIN; SELECT count(*) FROM orders_free;' $db.Name "ix_holder_$suffix"
-            Wait-TestBackend "ix_holder_$suffix" "state = 'idle in transaction'" $db.Name | Out-Null
-            $reindex = Start-TestSession 'REINDEX INDEX orders_free_pkey;' $db.Name "reindex_$suffix"
-            Wait-TestBackend "reindex_$suffix" "wait_event_type = 'Lock'" $db.Name | Out-Null
-            Invoke-TestSql -Database $db.Name "SET lock_timeout = '300ms'; SELECT pg_relation_size('orders_free_pkey')" -AllowError |
-                Should -Match 'lock timeout' -Because 'a plain size read of the index queues behind the REINDEX'
-
             $job = Start-ThreadJob -ArgumentList $script:ModulePath, $db.ConnectionString -ScriptBlock {
                 param($module, $cs)
                 Import-Module $module
@@ -85,9 +90,9 @@ Describe 'Monitoring and a queued ACCESS EXCLUSIVE lock' -Tag 'Health', 'Operati
             ($result.Bloat | Where-Object Index -eq 'orders_free_pkey').Flags | Should -Contain 'SizeFromCatalog'
             ($result.Bloat | Where-Object Index -eq 'orders_under_alter_pkey').Flags | Should -Not -Contain 'SizeFromCatalog'
             $result.Checks.Status | Should -Be 'Ok'
-            Wait-TestBackend "reindex_$suffix" "wait_event_type = 'Lock'" $db.Name | Out-Null
+            Wait-TestBackend $lock.QueuedApplication "wait_event_type = 'Lock'" $db.Name | Out-Null
         } finally {
-            Stop-TestSession $holder, $reindex
+            Stop-TestSession $lock.Holder, $lock.Queued
             if ($job) { Wait-Job $job -Timeout 60 | Out-Null; Remove-Job $job -Force }
         }
     }
