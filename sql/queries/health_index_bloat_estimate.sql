@@ -4,11 +4,12 @@
 -- alignment from the index's own pg_attribute, and its average width and NULL share from pg_stats (the table's
 -- column, or the index's own statistics for an expression). pg_stats shows only columns the role may read:
 -- can_read says whether that is the reason a width is missing. Indexes under an ACCESS EXCLUSIVE lock (REINDEX,
--- DROP) are sized from pg_class rather than waited for. Invalid indexes are left to Get-PgInvalidIndex.
+-- DROP), held or still queued (a queued request makes every later lock wait behind it), are sized from pg_class
+-- rather than waited for. Invalid indexes are left to Get-PgInvalidIndex.
 WITH locked AS (
     SELECT DISTINCT l.relation AS oid
     FROM pg_locks l
-    WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted
+    WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
       AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
 ),
 ix AS (

@@ -29,40 +29,22 @@ SELECT setval(pg_get_serial_sequence('invoices', 'id'), 2100000000);
     $script:pgMonitor = New-Login 'pgm' 'pg_monitor'
     $script:perfMonitor = New-Login 'ppm' 'pgperf_monitor'
 
-    # A psql session left running in the background (this test's own process; stopped by id in AfterAll).
-    # `\! sleep` keeps the session open, idle in whatever transaction the SQL left open.
+    # Sessions left running in the background (TestHelpers.ps1), stopped by id in AfterAll.
     $script:started = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
     function Start-Session([string] $Sql, [object] $Database = $script:db, [string] $Application = 'health-test') {
-        $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-health-{0}.sql" -f [guid]::NewGuid().ToString('N'))
-        Set-Content -Path $file -Value "$Sql`n\! sleep 120`n"
-        $info = [System.Diagnostics.ProcessStartInfo]::new('psql')
-        foreach ($a in '-X', '-q', '-h', (Get-TestConnectionPart 'Host'), '-p', (Get-TestConnectionPart 'Port'), '-U', (Get-TestConnectionPart 'Username'), '-d', $Database.Name, '-f', $file) { $info.ArgumentList.Add($a) }
-        $info.Environment['PGPASSWORD'] = Get-TestConnectionPart 'Password'
-        $info.Environment['PGAPPNAME'] = $Application
-        $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($info)
+        $process = Start-TestSession $Sql $Database.Name $Application
         $script:started.Add($process)
         $process
     }
-    # The backend pid of the session whose application name is given, once it has reached the state.
-    function Wait-Backend([string] $Application, [string] $Condition, [object] $Database = $script:db) {
-        $deadline = (Get-Date).AddSeconds(20)
-        do {
-            $found = Invoke-TestSql "SELECT pid FROM pg_stat_activity WHERE datname = '$($Database.Name)' AND application_name = '$Application' AND $Condition"
-            if ($found) { return [int]@($found)[0] }
-            Start-Sleep -Milliseconds 100
-        } while ((Get-Date) -lt $deadline)
-        throw "no session '$Application' with $Condition"
-    }
+    function Wait-Backend([string] $Application, [string] $Condition, [object] $Database = $script:db) { Wait-TestBackend $Application $Condition $Database.Name }
     function Test-Backend([int] $BackendPid) { [bool](Invoke-TestSql "SELECT 1 FROM pg_stat_activity WHERE pid = $BackendPid") }
 }
 
 AfterAll {
-    foreach ($p in $script:started) { if (-not $p.HasExited) { $p.Kill($true) }; $p.Dispose() }
+    Stop-TestSession $script:started
     Remove-TestDatabase $script:db
     Remove-TestDatabase $script:bare
     Invoke-TestSql "DROP ROLE IF EXISTS pgperf_h_pgm_$script:suffix, pgperf_h_ppm_$script:suffix" | Out-Null
-    Get-ChildItem ([System.IO.Path]::GetTempPath()) -Filter 'pgperf-health-*.sql' -ErrorAction SilentlyContinue | Remove-Item -ErrorAction SilentlyContinue
 }
 
 Describe 'Get-PgBlocking and Stop-PgSession' -Tag 'Health', 'Integration' {

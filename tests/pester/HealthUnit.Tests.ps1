@@ -1,5 +1,5 @@
 # The server-right-now types and parameters, without a server: default views that fit 80 columns with property
-# names as headers, and bad input refused before any connection.
+# names (or their aliases) as headers, and bad input refused before any connection.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $script:ModulePath -Force
@@ -12,10 +12,11 @@ Describe 'Server-right-now types' -Tag 'Unit', 'Health' {
         $view = Get-FormatData -TypeName "PgPerf.$typeName"
         $view | Should -Not -BeNullOrEmpty
         $type = [type]"PgPerf.$typeName"
-        foreach ($header in $view.FormatViewDefinition[0].Control.Headers.Label) {
-            $type.GetProperty($header) | Should -Not -BeNullOrEmpty -Because "the column header '$header' must be a property of $typeName"
-        }
         $sample = [Activator]::CreateInstance($type)
+        foreach ($header in $view.FormatViewDefinition[0].Control.Headers.Label) {
+            # A property, or one of the short aliases of module/PgPerf.Types.ps1xml.
+            $sample.PSObject.Properties[$header] | Should -Not -BeNullOrEmpty -Because "the column header '$header' must be a property (or alias) of $typeName"
+        }
         foreach ($p in $type.GetProperties() | Where-Object { $_.CanWrite -and $_.PropertyType -eq [string] }) { $p.SetValue($sample, 'x' * 60) }
         $lines = ($sample | Format-Table | Out-String -Width 80) -split "`n"
         $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }

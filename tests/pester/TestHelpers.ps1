@@ -74,3 +74,37 @@ function Invoke-FreshPwsh([Parameter(Mandatory)] [string] $Script) {
         Remove-Item $file -ErrorAction SilentlyContinue
     }
 }
+
+# A psql session left running in the background, in this test's own process: `\! sleep` keeps it open after the SQL,
+# idle in whatever transaction the SQL left open, or still waiting for a lock. Stop it with Stop-TestSession (by id).
+function Start-TestSession([Parameter(Mandatory)] [string] $Sql, [Parameter(Mandatory)] [string] $Database, [string] $Application = 'pgperf-test') {
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pgperf-session-{0}.sql" -f [guid]::NewGuid().ToString('N'))
+    Set-Content -Path $file -Value "$Sql`n\! sleep 120`n"
+    $info = [System.Diagnostics.ProcessStartInfo]::new('psql')
+    foreach ($a in '-X', '-q', '-h', (Get-TestConnectionPart 'Host'), '-p', (Get-TestConnectionPart 'Port'), '-U', (Get-TestConnectionPart 'Username'), '-d', $Database, '-f', $file) { $info.ArgumentList.Add($a) }
+    $info.Environment['PGPASSWORD'] = Get-TestConnectionPart 'Password'
+    $info.Environment['PGAPPNAME'] = $Application
+    $info.RedirectStandardOutput = $true; $info.RedirectStandardError = $true
+    [System.Diagnostics.Process]::Start($info) | Add-Member -NotePropertyName SqlFile -NotePropertyValue $file -PassThru
+}
+
+# The backend pid of the session with that application name once it meets the condition (SQL on pg_stat_activity).
+function Wait-TestBackend([Parameter(Mandatory)] [string] $Application, [Parameter(Mandatory)] [string] $Condition, [Parameter(Mandatory)] [string] $Database) {
+    $deadline = (Get-Date).AddSeconds(20)
+    do {
+        $found = Invoke-TestSql "SELECT pid FROM pg_stat_activity WHERE datname = '$Database' AND application_name = '$Application' AND $Condition"
+        if ($found) { return [int]@($found)[0] }
+        Start-Sleep -Milliseconds 100
+    } while ((Get-Date) -lt $deadline)
+    throw "no session '$Application' with $Condition"
+}
+
+# Ends sessions started by Start-TestSession (each by its own process, never by name) and removes their SQL files.
+function Stop-TestSession([System.Diagnostics.Process[]] $Process) {
+    foreach ($p in $Process) {
+        if (-not $p) { continue }
+        if (-not $p.HasExited) { $p.Kill($true); $p.WaitForExit(5000) | Out-Null }
+        Remove-Item $p.SqlFile -ErrorAction SilentlyContinue
+        $p.Dispose()
+    }
+}

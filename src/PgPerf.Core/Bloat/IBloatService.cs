@@ -13,8 +13,8 @@ public sealed record PgBloatSnapshotOptions
     public double AlertThresholdPercent { get; init; } = 20;
     /// <summary>Tables wasting less than this are never alerted on.</summary>
     public long AlertMinWastedBytes { get; init; } = 1024 * 1024;
-    /// <summary>How long to wait for a table's lock before skipping its confirmation.</summary>
-    public int LockTimeoutMs { get; init; } = 200;
+    /// <summary>How long the capture and each confirmation wait for a table's lock before skipping it.</summary>
+    public int LockTimeoutMs { get; init; } = PgMonitoringLocks.SnapshotLockTimeoutMs;
 }
 
 /// <summary>Table bloat (spec section 3): estimates, pgstattuple measurements, snapshots, alerts and VACUUM.</summary>

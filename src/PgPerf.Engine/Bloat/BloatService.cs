@@ -75,8 +75,7 @@ internal sealed class BloatService : IBloatService
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             // Wait only briefly for a table someone holds an exclusive lock on (VACUUM FULL, ALTER TABLE).
-            await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('lock_timeout', @value, true)",
-                new { value = $"{lockTimeoutMs}ms" }, transaction, cancellationToken: cancellationToken));
+            await LockTimeout.SetLocalAsync(connection, transaction, lockTimeoutMs, cancellationToken);
             var target = await connection.QuerySingleOrDefaultAsync<(long Oid, long ToastOid)?>(new CommandDefinition(
                 "SELECT c.oid::bigint, c.reltoastrelid::bigint FROM pg_class c WHERE c.oid = to_regclass(@name)",
                 new { name = table.QualifiedName }, transaction, cancellationToken: cancellationToken));
@@ -117,12 +116,12 @@ internal sealed class BloatService : IBloatService
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var (count, capturedAt) = _context.Run(async connection =>
-            await connection.QuerySingleAsync<(int, DateTime)>(new CommandDefinition(
-                "SELECT pgperf.capture_table_bloat_snapshot(), now()", commandTimeout: 300, cancellationToken: cancellationToken)), cancellationToken);
-        var captured = new DateTimeOffset(DateTime.SpecifyKind(capturedAt, DateTimeKind.Utc));
+        var (count, captured) = CaptureEstimates(options.LockTimeoutMs, cancellationToken);
 
-        var skipped = new List<string>();
+        // Locked tables were sized from the catalog instead of waited for: the step says which.
+        var skipped = _context.Run(async connection => (await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
+                SqlResources.Get("queries/bloat_snapshot_catalog_sized.sql"), new { capturedAt = captured }, cancellationToken: cancellationToken))).ToList(), cancellationToken)
+            .Select(t => LockedNote(PgIdentifier.Qualify(t.Schema, t.Table))).ToList();
         if (!options.NoConfirm && HasPgstattuple(cancellationToken))
             Confirm(captured, options, clock, skipped, cancellationToken);
 
@@ -140,6 +139,38 @@ internal sealed class BloatService : IBloatService
         };
         result.From(_context.Info);
         return result;
+    }
+
+    // The note of a table skipped for a lock, the same whether the capture or a confirmation met it.
+    private static string LockedNote(string table) => $"{table} (locked)";
+
+    // How many times the capture starts again when a lock request arrived while it ran (the next try sees it in
+    // pg_locks and sizes that table from the catalog instead of waiting).
+    private const int CaptureAttempts = 3;
+
+    // The snapshot of every table in one transaction under a short lock_timeout: the estimate never waits for a lock
+    // it can see in pg_locks, and the timeout covers a request that arrives after it looked.
+    private (int Count, DateTimeOffset CapturedAt) CaptureEstimates(int lockTimeoutMs, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (count, capturedAt) = _context.Run(async connection =>
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    await LockTimeout.SetLocalAsync(connection, transaction, lockTimeoutMs, cancellationToken);
+                    var row = await connection.QuerySingleAsync<(int, DateTime)>(new CommandDefinition(
+                        "SELECT pgperf.capture_table_bloat_snapshot(), now()", transaction: transaction, commandTimeout: 300, cancellationToken: cancellationToken));
+                    await transaction.CommitAsync(cancellationToken);
+                    return row;
+                }, cancellationToken);
+                return (count, new DateTimeOffset(DateTime.SpecifyKind(capturedAt, DateTimeKind.Utc)));
+            }
+            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.LockNotAvailable" && attempt < CaptureAttempts)
+            {
+            }
+        }
     }
 
     // Replaces the estimate of the worst (and the least trusted) tables with pgstattuple_approx, largest first,
@@ -165,6 +196,9 @@ internal sealed class BloatService : IBloatService
                 skipped.Add($"{name} (time budget)");
                 continue;
             }
+            // Locked when the capture looked: measuring it would only wait out the lock_timeout again.
+            if (skipped.Contains(LockedNote(name)))
+                continue;
             if (!estimates.TryGetValue((schema, table), out var estimate))
             {
                 skipped.Add($"{name} (dropped)");
@@ -185,7 +219,7 @@ internal sealed class BloatService : IBloatService
             }
             catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable" or "PgPerf.Timeout")
             {
-                skipped.Add($"{name} ({(ex.ErrorId == "PgPerf.Timeout" ? "statement timeout" : "locked")})");
+                skipped.Add(ex.ErrorId == "PgPerf.Timeout" ? $"{name} (statement timeout)" : LockedNote(name));
             }
             catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || ex.Message.Contains("could not open relation", StringComparison.Ordinal))
             {

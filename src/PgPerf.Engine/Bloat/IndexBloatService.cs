@@ -40,8 +40,7 @@ internal sealed class IndexBloatService : IIndexBloatService
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 // Wait only briefly for an index someone holds an exclusive lock on (REINDEX, DROP INDEX).
-                await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('lock_timeout', @value, true)",
-                    new { value = $"{lockTimeoutMs}ms" }, transaction, cancellationToken: cancellationToken));
+                await LockTimeout.SetLocalAsync(connection, transaction, lockTimeoutMs, cancellationToken);
                 var oid = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                     "SELECT to_regclass(@name)::oid::bigint", new { name = index.QualifiedName }, transaction, cancellationToken: cancellationToken))
                     ?? throw IndexNotFound(index);
