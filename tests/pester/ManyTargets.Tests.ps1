@@ -108,6 +108,42 @@ Describe 'Several targets per call' -Tag 'Integration', 'ManyTargets' {
     }
 }
 
+Describe 'Stopping a call over several targets' -Tag 'Integration', 'ManyTargets' {
+    BeforeAll {
+        # A session that holds a lock on A's table, so VACUUM of it waits until it is cancelled.
+        $script:holder = Start-ThreadJob -ArgumentList $dbA.Name, (Get-TestConnectionPart 'Password'), (Get-TestConnectionPart 'Port') {
+            param($database, $password, $port)
+            $env:PGPASSWORD = $password
+            & psql -X -q -h 127.0.0.1 -p $port -U postgres -d $database -c 'BEGIN' -c 'LOCK TABLE only_in_a' -c 'SELECT pg_sleep(300) /* pgperf-many-holder */' 2>&1
+        }
+        $deadline = [datetime]::UtcNow.AddSeconds(60)
+        while (-not (Invoke-TestSql "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pgperf-many-holder%' AND pid <> pg_backend_pid()") -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+    }
+    AfterAll {
+        Invoke-TestSql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pgperf-many-holder%' AND pid <> pg_backend_pid()" | Out-Null
+        $script:holder | Remove-Job -Force
+    }
+
+    It 'cancels the statements of every running target on Ctrl+C' {
+        # Invoke-PgVacuum's statements on A (its size query, then VACUUM) wait for the lock.
+        $waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = '$($dbA.Name)' AND wait_event_type = 'Lock'"
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$script:ModulePath'; Invoke-PgVacuum -Table only_in_a -Connection `$args[0] -Confirm:`$false").AddArgument(@($a, $b))
+            $null = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(60)
+            while ([int](Invoke-TestSql $waiting) -eq 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+            [int](Invoke-TestSql $waiting) | Should -Be 1 -Because 'Invoke-PgVacuum waits for the lock on A'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally { $ps.Dispose() }
+        # The worker's statement is cancelled on the server; left running, it would wait as long as the lock is held.
+        $deadline = [datetime]::UtcNow.AddSeconds(30)
+        while ([int](Invoke-TestSql $waiting) -ne 0 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        [int](Invoke-TestSql $waiting) | Should -Be 0
+    }
+}
+
 Describe 'Jobs over several targets' -Tag 'Integration', 'ManyTargets' {
     It 'returns a result per server and one StepFailed error naming the server whose steps failed' {
         $results = Invoke-PgDailyMaintenance -Connection $a, $broken.ConnectionString -ErrorVariable errs -ErrorAction SilentlyContinue
