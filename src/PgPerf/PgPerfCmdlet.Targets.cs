@@ -169,8 +169,8 @@ public abstract partial class PgPerfCmdlet
         }
 
         // Targets alone from the pipeline ('db1','db2' | Get-PgActivity, Import-Csv servers.csv | ...) are gathered
-        // and run together at the end, in parallel. A record that brings its own items (Index, Pid, Table, ...)
-        // runs now, with those items.
+        // and run together at the end, in parallel (for a SingleTarget cmdlet: refused there when they are several).
+        // A record that brings its own items (Index, Pid, Table, ...) runs now, with those items.
         if (OnlyTargetsFromPipeline())
         {
             _pipelineTargets.AddRange(targets);
@@ -188,7 +188,7 @@ public abstract partial class PgPerfCmdlet
     }
 
     private bool OnlyTargetsFromPipeline() =>
-        MyInvocation.ExpectingInput && !SingleTarget && _commandLineParameters is not null
+        MyInvocation.ExpectingInput && _commandLineParameters is not null
         && MyInvocation.BoundParameters.Keys.All(name => name.Equals(nameof(Connection), StringComparison.OrdinalIgnoreCase) || _commandLineParameters.Contains(name));
 
     private void RunTargets(List<ResolvedTarget> targets)

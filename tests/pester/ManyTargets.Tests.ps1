@@ -81,6 +81,9 @@ Describe 'Several targets per call' -Tag 'Integration', 'ManyTargets' {
         $err = { Stop-PgSession -Pid 1 -Connection $a, $b -WhatIf } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Connection.SingleTarget,*'
         $err.Exception.Message | Should -Match 'Stop-PgSession works on one server'
+        # Targets alone from the pipeline are several targets too.
+        $err = { $a, $b | Stop-PgSession -Pid 1 -WhatIf } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Connection.SingleTarget,*'
     }
 
     It 'keeps a terminating error when the only target fails' {
