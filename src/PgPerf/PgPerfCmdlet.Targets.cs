@@ -23,7 +23,7 @@ public abstract partial class PgPerfCmdletBase
     /// <summary>Stops the workers of a parallel run (the pipeline was stopped or a target failed unexpectedly).</summary>
     private protected void CancelWork() => _cancellation.Cancel();
 
-    // Objects, errors, warnings, debug and information text of a target are written together when the target is done,
+    // Objects, errors, warnings and debug text of a target are written together when the target is done,
     // so one target's rows stay together; verbose text, progress and questions (ShouldProcess) go through at once.
     public new void WriteObject(object? sendToPipeline)
     {
