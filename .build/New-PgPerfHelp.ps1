@@ -99,6 +99,11 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     if (-not (Test-Path $sourceFile)) { throw "No help source for $($command.Name): add $sourceFile (Synopsis, Description, Parameters, Examples)." }
     $help = Import-PowerShellDataFile $sourceFile
     $paramText = $help['Parameters'] ?? @{}
+    # A cmdlet that works on one server per call says why (OneServer); its -Connection and -ThrottleLimit say so.
+    if ($help['OneServer']) {
+        $paramText = $paramText.Clone()
+        foreach ($name in $common.OneServer.Keys) { if (-not $paramText.ContainsKey($name)) { $paramText[$name] = $common.OneServer[$name] -f $help.OneServer } }
+    }
     $defaults = $help['Defaults'] ?? @{}
     $instance = [Activator]::CreateInstance($command.ImplementingType)
 
@@ -141,7 +146,7 @@ foreach ($command in ($module.ExportedCmdlets.Values | Sort-Object Name)) {
     $w.WriteStartElement('inputType', $cmd)
     $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $(if ($inputs) { 'System.Management.Automation.PSObject' } else { 'None' })); $w.WriteEndElement()
     $w.WriteStartElement('description', $maml)
-    Write-Paras $(if ($help['Inputs']) { $help['Inputs'] } elseif ($inputs) { 'Objects with these properties bind by name: ' + (($inputs | ForEach-Object Name) -join ', ') + '.' } else { 'This cmdlet takes no pipeline input.' })
+    Write-Paras $(if ($help['Inputs']) { $help['Inputs'] } elseif ($inputs) { $(if ($inputs | Where-Object Name -eq 'Connection' | Where-Object { $_.ParameterSets.Values.ValueFromPipeline -contains $true }) { 'Strings and PgConnectionInfo objects bind to -Connection by value. ' }) + 'Objects with these properties bind by name: ' + (($inputs | ForEach-Object Name) -join ', ') + '.' } else { 'This cmdlet takes no pipeline input.' })
     $w.WriteEndElement(); $w.WriteEndElement(); $w.WriteEndElement()
 
     $w.WriteStartElement('returnValues', $cmd)

@@ -1,4 +1,5 @@
 @{
+    OneServer   = 'one file describes one server (its samples have no server label); run it once per server with a -Path each'
     Synopsis    = 'Writes PgPerf''s current figures in the Prometheus text format, for node_exporter''s textfile collector.'
     Description = @'
 Export-PgPerfMetric reads the target through the same calls as Get-PgPerformanceSummary, Get-PgQueryStat and Get-PgPerfAlert and writes the figures as Prometheus metrics (text exposition format 0.0.4), so that Prometheus and Grafana users see PgPerf's numbers next to the rest of their monitoring. Point node_exporter's --collector.textfile.directory at the folder and run this cmdlet from the scheduler (for example every few minutes); the file is written through a temporary file and a rename, so the collector never reads half a file.

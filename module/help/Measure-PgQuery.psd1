@@ -1,4 +1,5 @@
 @{
+    OneServer   = 'one measurement is logged once, to one database'
     Synopsis    = 'Runs a script block, streams its output unchanged, and logs how long it took under a query name.'
     Description = @'
 Measure-PgQuery is the monitoring spec's withQueryLogging middleware for PowerShell. It runs the script block dot-sourced in the caller's scope (variables it sets stay set, as with Measure-Command), passes every object it writes down the pipeline as it is written, times it, and logs the execution with Send-PgQueryLog's rules: LoggedAt is when the block started, DurationMs how long it ran.

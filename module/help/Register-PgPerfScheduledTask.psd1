@@ -1,4 +1,5 @@
 @{
+    OneServer   = 'a scheduled job entry runs against the one target it was registered with (one entry per job on a machine)'
     Synopsis    = 'Schedules the hourly or daily PgPerf job in cron, systemd or Windows Task Scheduler.'
     Description = @'
 Register-PgPerfScheduledTask writes an entry that runs Invoke-PgHourlyMonitoring (at minute 0 of every hour, cron 0 * * * *) or Invoke-PgDailyMaintenance (at 02:00, cron 0 2 * * *, or -At) against the connection you give. Registering again replaces the entry instead of adding a second one.

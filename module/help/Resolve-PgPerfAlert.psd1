@@ -1,4 +1,5 @@
 @{
+    OneServer   = 'alert ids are numbers of one database, so the same -Id on several servers would name unrelated alerts. Rows piped from Get-PgPerfAlert of many servers still work: each alert is resolved on the server it came from'
     Synopsis    = 'Resolves PgPerf alerts by id and returns them resolved.'
     Description = @'
 Resolve-PgPerfAlert sets resolved_at and resolved_by on open alerts (through pgperf.resolve_performance_alert) and writes each alert, now resolved, to the pipeline. It takes the ids (and the connection) from the pipeline, so Get-PgPerfAlert | Resolve-PgPerfAlert works. An alert that is already resolved is returned unchanged; an unknown id is a non-terminating error (PgPerf.Alert.NotFound) and the other ids are still resolved.

@@ -1,4 +1,5 @@
 @{
+    OneServer   = 'a record is logged once, to one database, in batches that keep their order. Records that carry their own Connection property still go each to its own database'
     Synopsis    = 'Logs query executions (text or logical name, duration, endpoint, user, parameters) to pgperf.query_performance_logs.'
     Description = @'
 Send-PgQueryLog writes one row per execution to pgperf.query_performance_logs. It binds from the pipeline by property name, PascalCase or snake_case (query_text, duration_ms, user_id, logged_at, is_error), so Import-Csv timings.csv | Send-PgQueryLog and objects shaped like the monitoring spec's logQuery({...}) argument work as they are.

@@ -1,4 +1,5 @@
 @{
+    OneServer   = 'a pid names a session of one server, so the same -Pid on several servers would signal unrelated sessions. Rows piped from Get-PgActivity or Get-PgBlocking of many servers still work: each row goes to the server it came from'
     Synopsis    = 'Cancels a session''s running query, or with -Terminate ends the session.'
     Description = @'
 Stop-PgSession sends pg_cancel_backend (the running statement fails with "canceling statement due to user request"; the session stays) or, with -Terminate, pg_terminate_backend (the session ends and its open transaction rolls back) to each pid. It asks for confirmation (ConfirmImpact High); -WhatIf shows the session and the exact statement. It returns a PgSessionStopResult per signalled session: Pid, Action, Signalled, User, Database, State, Query, StoppedAt.

@@ -46,7 +46,11 @@ public abstract class PgObjectNameCompleter : IArgumentCompleter
 
     private static PgConnectionInfo? Target(IDictionary bound)
     {
-        switch (bound["Connection"])
+        var connection = bound["Connection"];
+        // -Connection db1, db2: names come from the first target.
+        if (connection is object[] { Length: > 0 } several)
+            connection = several[0];
+        switch (connection)
         {
             case PgConnectionInfo info: return info;
             case PSObject { BaseObject: PgConnectionInfo info }: return info;

@@ -8,7 +8,7 @@ namespace PgPerf;
 /// Base of every PgPerf cmdlet: the Engine, cancellation on Ctrl+C, the session default target,
 /// and PgPerfException to ErrorRecord translation.
 /// </summary>
-public abstract class PgPerfCmdletBase : PSCmdlet, IDisposable
+public abstract partial class PgPerfCmdletBase : PSCmdlet, IDisposable
 {
     // Per runspace, so two runspaces in one process never share a default target.
     private protected static readonly ConditionalWeakTable<Runspace, PgConnectionInfo> SessionDefaults = new();
@@ -61,9 +61,9 @@ public abstract class PgPerfCmdletBase : PSCmdlet, IDisposable
 
     protected void ThrowTerminating(PgPerfException ex) => ThrowTerminatingError(ToErrorRecord(ex));
 
-    protected static ErrorRecord ToErrorRecord(PgPerfException ex)
+    protected static ErrorRecord ToErrorRecord(PgPerfException ex, object? target = null)
     {
-        var record = new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), ex.Target);
+        var record = new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), target ?? ex.Target);
         if (ex.ParameterName is not null)
             record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = $"Correct the value of -{ex.ParameterName}." };
         return record;
@@ -84,47 +84,82 @@ public abstract class PgPerfCmdletBase : PSCmdlet, IDisposable
     };
 }
 
-/// <summary>A PgPerf cmdlet that works on a target: -Connection and -Credential, resolved the same way everywhere.</summary>
-public abstract class PgPerfCmdlet : PgPerfCmdletBase
+/// <summary>
+/// A PgPerf cmdlet that works on targets: -Connection (one or many, array or pipeline), -Credential and
+/// -ThrottleLimit, resolved the same way everywhere. A cmdlet implements ProcessTarget for one target; the loop,
+/// parallel runs, one error per failed target and progress live in PgPerfCmdlet.Targets.cs.
+/// </summary>
+public abstract partial class PgPerfCmdlet : PgPerfCmdletBase
 {
-    /// <summary>A connection string, a PgConnectionInfo from Connect-PgServer, or host[:port][/database].</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNull]
-    public object? Connection { get; set; }
+    /// <summary>Connection strings, PgConnectionInfo objects (Connect-PgServer, a row's Connection) or host[:port][/database].</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public PgTarget[]? Connection { get; set; }
 
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>-Connection, then the session default, then PGPERF_CONNECTION, then libpq's PG* variables.</summary>
+    /// <summary>How many targets run at the same time.</summary>
+    [Parameter]
+    [ValidateRange(1, MaxThrottleLimit)]
+    public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+    /// <summary>
+    /// The one target of a cmdlet that works on a single server per call (SingleTarget): -Connection, then the
+    /// session default, then PGPERF_CONNECTION, then libpq's PG* variables.
+    /// </summary>
     protected PgConnectionInfo ResolveConnection()
     {
-        PgConnectionInfo? info = Connection switch
-        {
-            null => null,
-            PSObject { BaseObject: var inner } => FromObject(inner),
-            var other => FromObject(other),
-        };
+        var targets = ResolveTargets();
+        if (targets.Count > 1)
+            throw SeveralTargets(targets.Count);
+        return targets[0].Info ?? throw targets[0].Error!;
+    }
 
-        if (info is null && Runspace.DefaultRunspace is { } runspace && TryGetSessionDefault(runspace, out var sessionDefault))
-            info = sessionDefault;
-        info ??= PgConnectionParser.FromEnvironment();
-        if (info is null)
+    /// <summary>Every target of this record: each -Connection value, or else the default one.</summary>
+    private List<ResolvedTarget> ResolveTargets()
+    {
+        var targets = new List<ResolvedTarget>();
+        if (Connection is { Length: > 0 })
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < Connection.Length; i++)
+            {
+                try
+                {
+                    var info = WithCredential(Connection[i].Resolve());
+                    // The same target twice (a name typed twice, a list with repeats) runs once.
+                    if (seen.Add(info.CacheKey))
+                        targets.Add(new ResolvedTarget(info, null, info.Server));
+                }
+                catch (PgPerfException ex)
+                {
+                    if (Connection.Length == 1)
+                    {
+                        targets.Add(new ResolvedTarget(null, ex, "-Connection"));
+                        continue;
+                    }
+                    var label = $"-Connection value {i + 1}";
+                    targets.Add(new ResolvedTarget(null, new PgPerfException(ex.ErrorId, ex.Kind, $"{label}: {ex.Message}", ex.Target, ex) { ParameterName = ex.ParameterName }, label));
+                }
+            }
+            return targets;
+        }
+
+        PgConnectionInfo? fallback = null;
+        if (Runspace.DefaultRunspace is { } runspace && TryGetSessionDefault(runspace, out var sessionDefault))
+            fallback = sessionDefault;
+        fallback ??= PgConnectionParser.FromEnvironment();
+        if (fallback is null)
             throw new PgPerfException("PgPerf.Connection.NotSpecified", PgPerfErrorKind.InvalidArgument,
                 "No PostgreSQL target given. Use -Connection, run Connect-PgServer, or set PGPERF_CONNECTION (or PGHOST/PGDATABASE/PGUSER).")
             { ParameterName = "Connection" };
-
-        if (Credential is not null)
-            info = info.WithPassword(Credential.UserName, Credential.GetNetworkCredential().Password);
-        return info;
+        var resolved = WithCredential(fallback);
+        targets.Add(new ResolvedTarget(resolved, null, resolved.Server));
+        return targets;
     }
 
-    private static PgConnectionInfo FromObject(object value) => value switch
-    {
-        PgConnectionInfo info => info,
-        string text => PgConnectionParser.Parse(text),
-        _ => throw new PgPerfException(PgConnectionParser.InvalidErrorId, PgPerfErrorKind.InvalidArgument,
-            $"-Connection got a {value.GetType().Name}; give a connection string, host[:port][/database], or the object Connect-PgServer returns.")
-        { ParameterName = "Connection" },
-    };
+    private PgConnectionInfo WithCredential(PgConnectionInfo info) =>
+        Credential is null ? info : info.WithPassword(Credential.UserName, Credential.GetNetworkCredential().Password);
 }

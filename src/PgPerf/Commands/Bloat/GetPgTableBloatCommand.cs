@@ -11,7 +11,7 @@ namespace PgPerf.Commands;
 public sealed class GetPgTableBloatCommand : PgPerfCmdlet
 {
     private const int ProgressId = 0x5042;
-    private readonly Dictionary<string, IReadOnlyList<PgTableBloat>> _estimates = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<PgTableBloat>> _estimates = new(StringComparer.Ordinal);
 
     /// <summary>Table names; wildcards allowed. All tables when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -46,28 +46,15 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter IncludePgPerf { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        PgConnectionInfo target;
-        IBloatService service;
-        IReadOnlyList<PgTableBloat> all;
-        try
+        var service = InstalledService<IBloatService>(target);
+        if (Method != PgBloatMethod.Estimate)
+            service.EnsurePgstattuple(CancellationToken);
+        if (!_estimates.TryGetValue($"{target.Server}|{target.Username}", out var all))
         {
-            target = ResolveConnection();
-            service = InstalledService<IBloatService>(target);
-            if (Method != PgBloatMethod.Estimate)
-                service.EnsurePgstattuple(CancellationToken);
-            if (!_estimates.TryGetValue($"{target.Server}|{target.Username}", out var cached))
-            {
-                WriteVerbose($"Estimating bloat of every table on {target.Server}.");
-                _estimates[$"{target.Server}|{target.Username}"] = cached = service.Estimate(CancellationToken);
-            }
-            all = cached;
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
+            WriteVerbose($"Estimating bloat of every table on {target.Server}.");
+            _estimates[$"{target.Server}|{target.Username}"] = all = service.Estimate(CancellationToken);
         }
 
         var selected = Select(all, target);

@@ -31,19 +31,9 @@ public sealed class GetPgTableBloatTrendCommand : PgPerfCmdlet
     [ValidateRange(1, 3650)]
     public int Days { get; set; } = 30;
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        IReadOnlyList<PgTableBloatPoint> points;
-        try
-        {
-            var target = ResolveConnection();
-            points = InstalledService<IBloatService>(target).GetHistory(DateTimeOffset.UtcNow.AddDays(-Days), CancellationToken);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        var points = InstalledService<IBloatService>(target).GetHistory(DateTimeOffset.UtcNow.AddDays(-Days), CancellationToken);
         var schemas = Patterns(Schema);
         var tables = Patterns(Table);
         foreach (var point in points)

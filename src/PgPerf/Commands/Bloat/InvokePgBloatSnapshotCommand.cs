@@ -33,28 +33,20 @@ public sealed class InvokePgBloatSnapshotCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter NoConfirm { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var service = InstalledService<IBloatService>(target);
+        var result = service.CaptureSnapshot(new PgBloatSnapshotOptions
         {
-            var target = ResolveConnection();
-            var service = InstalledService<IBloatService>(target);
-            var result = service.CaptureSnapshot(new PgBloatSnapshotOptions
-            {
-                AlertThresholdPercent = ThresholdPercent,
-                AlertMinWastedBytes = (long)(MinWastedMB * 1024 * 1024),
-                ConfirmAbovePercent = ConfirmAbovePercent,
-                TimeBudgetSeconds = TimeBudgetSeconds,
-                NoConfirm = NoConfirm,
-            }, CancellationToken);
-            WriteVerbose($"Captured bloat of {result.Count} tables on {target.Server} in {result.DurationMs:n0} ms.");
-            foreach (var skipped in result.Skipped)
-                WriteVerbose($"Kept the estimate of {skipped}.");
-            WriteObject(result);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            AlertThresholdPercent = ThresholdPercent,
+            AlertMinWastedBytes = (long)(MinWastedMB * 1024 * 1024),
+            ConfirmAbovePercent = ConfirmAbovePercent,
+            TimeBudgetSeconds = TimeBudgetSeconds,
+            NoConfirm = NoConfirm,
+        }, CancellationToken);
+        WriteVerbose($"Captured bloat of {result.Count} tables on {target.Server} in {result.DurationMs:n0} ms.");
+        foreach (var skipped in result.Skipped)
+            WriteVerbose($"Kept the estimate of {skipped}.");
+        WriteObject(result);
     }
 }

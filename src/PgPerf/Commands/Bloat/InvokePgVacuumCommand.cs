@@ -34,21 +34,18 @@ public sealed class InvokePgVacuumCommand : PgPerfCmdlet
     public SwitchParameter Force { get; set; }
 
     private bool _warned;
+    private bool _needsHighImpactConfirmation;
 
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        PgConnectionInfo target;
-        IBloatService service;
-        try
-        {
-            target = ResolveConnection();
-            service = Engine.Get<IBloatService>(target);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        base.BeginProcessing();
+        // Session state is read here, on the pipeline thread, not by the workers of many targets.
+        _needsHighImpactConfirmation = NeedsHighImpactConfirmation();
+    }
+
+    protected override void ProcessTarget(PgConnectionInfo target)
+    {
+        var service = Engine.Get<IBloatService>(target);
 
         foreach (var table in Table)
         {
@@ -63,7 +60,7 @@ public sealed class InvokePgVacuumCommand : PgPerfCmdlet
             }
             if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Server}", sql))
                 continue;
-            if (Full && !Force && NeedsHighImpactConfirmation() &&
+            if (Full && !Force && _needsHighImpactConfirmation &&
                 !ShouldContinue($"{sql} locks {PgIdentifier.Qualify(Schema, table)} against reads and writes until it finishes. Continue?", "Confirm VACUUM FULL"))
                 continue;
 

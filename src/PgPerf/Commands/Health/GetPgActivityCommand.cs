@@ -20,23 +20,15 @@ public sealed class GetPgActivityCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter IncludeIdle { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var options = new PgActivityOptions
         {
-            var target = ResolveConnection();
-            var options = new PgActivityOptions
-            {
-                MinDurationSeconds = MinDurationSeconds,
-                // ValidateSet ignores case; pg_stat_activity's states are lower case.
-                States = State?.Select(s => s.ToLowerInvariant()).ToArray(),
-                IncludeIdle = IncludeIdle.IsPresent,
-            };
-            WriteObject(Engine.Get<IHealthService>(target).GetActivity(options, CancellationToken), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            MinDurationSeconds = MinDurationSeconds,
+            // ValidateSet ignores case; pg_stat_activity's states are lower case.
+            States = State?.Select(s => s.ToLowerInvariant()).ToArray(),
+            IncludeIdle = IncludeIdle.IsPresent,
+        };
+        WriteObject(Engine.Get<IHealthService>(target).GetActivity(options, CancellationToken), enumerateCollection: true);
     }
 }

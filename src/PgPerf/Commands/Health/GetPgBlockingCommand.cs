@@ -7,16 +7,8 @@ namespace PgPerf.Commands;
 [OutputType(typeof(PgBlockingSession))]
 public sealed class GetPgBlockingCommand : PgPerfCmdlet
 {
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            WriteObject(Engine.Get<IHealthService>(target).GetBlocking(CancellationToken), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        WriteObject(Engine.Get<IHealthService>(target).GetBlocking(CancellationToken), enumerateCollection: true);
     }
 }

@@ -59,25 +59,13 @@ public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
     [ValidateRange(0, 60_000)]
     public int LockTimeoutMs { get; set; } = 1000;
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        PgConnectionInfo target;
-        IIndexBloatService service;
-        IReadOnlyList<PgIndexBloat> all;
-        try
-        {
-            target = ResolveConnection();
-            service = Engine.Get<IIndexBloatService>(target);
-            if (Method == PgBloatMethod.Exact)
-                service.EnsurePgstattuple(CancellationToken);
-            WriteVerbose($"Estimating the bloat of every B-tree index on {target.Server}.");
-            all = service.Estimate(CancellationToken);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        var service = Engine.Get<IIndexBloatService>(target);
+        if (Method == PgBloatMethod.Exact)
+            service.EnsurePgstattuple(CancellationToken);
+        WriteVerbose($"Estimating the bloat of every B-tree index on {target.Server}.");
+        var all = service.Estimate(CancellationToken);
 
         var selected = Select(all, target);
         if (Method == PgBloatMethod.Exact)

@@ -50,31 +50,28 @@ public sealed class GetPgReplicationStatusCommand : PgPerfCmdlet
                 { ParameterName = nameof(LagWarningSeconds) });
             return;
         }
-        try
+        base.ProcessRecord();
+    }
+
+    protected override void ProcessTarget(PgConnectionInfo target)
+    {
+        var report = Engine.Get<IReplicationService>(target).Read(new PgReplicationThresholds
         {
-            var target = ResolveConnection();
-            var report = Engine.Get<IReplicationService>(target).Read(new PgReplicationThresholds
-            {
-                LagWarningSeconds = LagWarningSeconds,
-                LagCriticalSeconds = LagCriticalSeconds,
-                LagWarningBytes = (long)(LagWarningMB * MB),
-                LagCriticalBytes = (long)(LagCriticalMB * MB),
-                SlotWarningBytes = (long)(SlotWarningMB * MB),
-                SlotCriticalBytes = (long)(SlotCriticalMB * MB),
-            }, CancellationToken);
-            if (report.Receiver is not null && Wanted("Receiver"))
-                WriteObject(report.Receiver);
-            if (Wanted("Standby"))
-                foreach (var standby in report.Standbys)
-                    WriteObject(standby);
-            if (Wanted("Slot"))
-                foreach (var slot in report.Slots)
-                    WriteObject(slot);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            LagWarningSeconds = LagWarningSeconds,
+            LagCriticalSeconds = LagCriticalSeconds,
+            LagWarningBytes = (long)(LagWarningMB * MB),
+            LagCriticalBytes = (long)(LagCriticalMB * MB),
+            SlotWarningBytes = (long)(SlotWarningMB * MB),
+            SlotCriticalBytes = (long)(SlotCriticalMB * MB),
+        }, CancellationToken);
+        if (report.Receiver is not null && Wanted("Receiver"))
+            WriteObject(report.Receiver);
+        if (Wanted("Standby"))
+            foreach (var standby in report.Standbys)
+                WriteObject(standby);
+        if (Wanted("Slot"))
+            foreach (var slot in report.Slots)
+                WriteObject(slot);
     }
 
     private bool Wanted(string kind) => Kind is null || Kind.Contains(kind, StringComparer.OrdinalIgnoreCase);

@@ -20,21 +20,13 @@ public sealed class GetPgSequenceRiskCommand : PgPerfCmdlet
     [ValidateRange(0d, 100d)]
     public double MinPercentUsed { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var rows = Engine.Get<IHealthService>(target).GetSequenceRisk(
-                new PgSequenceRiskOptions { WarningPercent = WarningPercent, CriticalPercent = CriticalPercent }, CancellationToken);
-            var unreadable = rows.Count(r => r.PercentUsed is null);
-            if (unreadable > 0)
-                WriteWarning($"{unreadable} sequence(s) on {target.Server} could not be read by this login (Flags NoAccess, Status Warning). Install the pgperf schema (Install-PgPerfSchema adds pgperf.sequence_last_values for pgperf_monitor) or grant SELECT on the sequences.");
-            WriteObject(rows.Where(r => r.PercentUsed is null || r.PercentUsed >= MinPercentUsed), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        var rows = Engine.Get<IHealthService>(target).GetSequenceRisk(
+            new PgSequenceRiskOptions { WarningPercent = WarningPercent, CriticalPercent = CriticalPercent }, CancellationToken);
+        var unreadable = rows.Count(r => r.PercentUsed is null);
+        if (unreadable > 0)
+            WriteWarning($"{unreadable} sequence(s) on {target.Server} could not be read by this login (Flags NoAccess, Status Warning). Install the pgperf schema (Install-PgPerfSchema adds pgperf.sequence_last_values for pgperf_monitor) or grant SELECT on the sequences.");
+        WriteObject(rows.Where(r => r.PercentUsed is null || r.PercentUsed >= MinPercentUsed), enumerateCollection: true);
     }
 }

@@ -16,17 +16,9 @@ public sealed class GetPgVacuumHealthCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter DueOnly { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var rows = Engine.Get<IHealthService>(target).GetVacuumHealth(new PgVacuumHealthOptions { OverdueFactor = OverdueFactor }, CancellationToken);
-            WriteObject(rows.Where(r => !DueOnly || r.VacuumDue || r.AnalyzeDue || r.VacuumPid is not null), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        var rows = Engine.Get<IHealthService>(target).GetVacuumHealth(new PgVacuumHealthOptions { OverdueFactor = OverdueFactor }, CancellationToken);
+        WriteObject(rows.Where(r => !DueOnly || r.VacuumDue || r.AnalyzeDue || r.VacuumPid is not null), enumerateCollection: true);
     }
 }

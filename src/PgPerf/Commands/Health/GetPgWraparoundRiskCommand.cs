@@ -24,23 +24,15 @@ public sealed class GetPgWraparoundRiskCommand : PgPerfCmdlet
     [ValidateRange(0, 10000)]
     public int Top { get; set; } = PgHealthDefaults.WraparoundTopTables;
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var options = new PgWraparoundOptions
         {
-            var target = ResolveConnection();
-            var options = new PgWraparoundOptions
-            {
-                WarningPercent = WarningPercent,
-                CriticalPercent = CriticalPercent,
-                FreezeMaxAgeWarningPercent = FreezeMaxAgeWarningPercent,
-                TopTables = Top,
-            };
-            WriteObject(Engine.Get<IHealthService>(target).GetWraparoundRisk(options, CancellationToken), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            WarningPercent = WarningPercent,
+            CriticalPercent = CriticalPercent,
+            FreezeMaxAgeWarningPercent = FreezeMaxAgeWarningPercent,
+            TopTables = Top,
+        };
+        WriteObject(Engine.Get<IHealthService>(target).GetWraparoundRisk(options, CancellationToken), enumerateCollection: true);
     }
 }

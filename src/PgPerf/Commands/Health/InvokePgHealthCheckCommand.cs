@@ -48,21 +48,25 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
         return _thresholds;
     }
 
+    private List<PgHealthCheckDefinition> _checks = new();
+
     protected override void ProcessRecord()
     {
-        PgConnectionInfo target;
-        List<PgHealthCheckDefinition> checks;
         try
         {
-            target = ResolveConnection();
-            checks = SelectChecks();
+            _checks = SelectChecks();
         }
         catch (PgPerfException ex)
         {
             ThrowTerminating(ex);
             return;
         }
+        base.ProcessRecord();
+    }
 
+    protected override void ProcessTarget(PgConnectionInfo target)
+    {
+        var checks = _checks;
         var thresholds = (_thresholds ?? new RuntimeDefinedParameterDictionary()).Values
             .Where(p => p.IsSet)
             .ToDictionary(p => p.Name, p => Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
@@ -87,9 +91,10 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
         }
         WriteProgress(new ProgressRecord(ProgressId, "Invoke-PgHealthCheck", "done") { RecordType = ProgressRecordType.Completed });
 
+        // One target: a terminating error, as before. Many: this target's error, and the others go on.
         if (FailOnCritical && failing.Count > 0)
-            ThrowTerminating(new PgPerfException("PgPerf.Health.Critical", PgPerfErrorKind.InvalidOperation,
-                $"Health check on {target.Server} failed: {string.Join("; ", failing)}.", target.Server));
+            throw new PgPerfException("PgPerf.Health.Critical", PgPerfErrorKind.InvalidOperation,
+                $"Health check on {target.Server} failed: {string.Join("; ", failing)}.", target.Server);
     }
 
     private List<PgHealthCheckDefinition> SelectChecks()

@@ -22,20 +22,13 @@ public sealed class StopPgSessionCommand : PgPerfCmdlet
     // Get-PgBlocking names the same blocker on every row it blocks: signal it once per pipeline.
     private readonly HashSet<(string, int)> _done = new();
 
-    protected override void ProcessRecord()
+    // A pid names a session of one server: the same -Pid on several servers would stop unrelated sessions.
+    // Rows piped from Get-PgActivity or Get-PgBlocking of many servers still work, each on its own Connection.
+    protected override bool SingleTarget => true;
+
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        IHealthService service;
-        PgConnectionInfo target;
-        try
-        {
-            target = ResolveConnection();
-            service = Engine.Get<IHealthService>(target);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        var service = Engine.Get<IHealthService>(target);
 
         var function = Terminate ? "pg_terminate_backend" : "pg_cancel_backend";
         foreach (var pid in Pid)

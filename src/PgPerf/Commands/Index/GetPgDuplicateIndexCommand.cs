@@ -12,19 +12,11 @@ public sealed class GetPgDuplicateIndexCommand : PgPerfCmdlet
     [ValidateSet("Exact", "LeftPrefix")]
     public string[]? Kind { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var rows = Engine.Get<IIndexService>(target).GetDuplicates(CancellationToken);
-            foreach (var row in rows)
-                if (Kind is null || Kind.Contains(row.Kind, StringComparer.OrdinalIgnoreCase))
-                    WriteObject(row);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        var rows = Engine.Get<IIndexService>(target).GetDuplicates(CancellationToken);
+        foreach (var row in rows)
+            if (Kind is null || Kind.Contains(row.Kind, StringComparer.OrdinalIgnoreCase))
+                WriteObject(row);
     }
 }

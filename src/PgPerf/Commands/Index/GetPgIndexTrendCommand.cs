@@ -30,20 +30,9 @@ public sealed class GetPgIndexTrendCommand : PgPerfCmdlet
     [ValidateRange(1, 3650)]
     public int Days { get; set; } = 7;
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        PgConnectionInfo target;
-        IIndexService service;
-        try
-        {
-            target = ResolveConnection();
-            service = InstalledService<IIndexService>(target);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        var service = InstalledService<IIndexService>(target);
         // A table that does not exist is one bad item: report it and go on with the next.
         TryInvoke(() => WriteObject(service.GetTrend(Schema, Table, Index, Days, CancellationToken), enumerateCollection: true));
     }

@@ -11,17 +11,9 @@ public sealed class GetPgInvalidIndexCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter IncludePgPerf { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var invalid = Engine.Get<IIndexService>(target).GetInvalid(CancellationToken);
-            WriteObject(invalid.Where(i => IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(i.Schema)), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        var invalid = Engine.Get<IIndexService>(target).GetInvalid(CancellationToken);
+        WriteObject(invalid.Where(i => IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(i.Schema)), enumerateCollection: true);
     }
 }

@@ -46,43 +46,35 @@ public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter RaiseAlerts { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var service = InstalledService<IIndexService>(target);
+        var options = new PgUnusedIndexOptions
         {
-            var target = ResolveConnection();
-            var service = InstalledService<IIndexService>(target);
-            var options = new PgUnusedIndexOptions
-            {
-                MinDaysUnused = MinDaysUnused,
-                IncludeConstraintIndexes = IncludeConstraintIndexes,
-                IgnoreStatsAge = IgnoreStatsAge,
-            };
-            var schemas = Patterns(Schema);
-            var tables = Patterns(Table);
-            var minBytes = (long)(MinSizeMB * 1024 * 1024);
-            var rows = service.GetUnusedIndexes(options, CancellationToken);
-            var insufficient = 0;
-            foreach (var row in rows)
-            {
-                if (!Status.Contains(row.Status, StringComparer.OrdinalIgnoreCase) || row.SizeBytes < minBytes
-                    || !Matches(schemas, row.Schema) || !Matches(tables, row.Table))
-                    continue;
-                if (row.Status == PgIndexStatus.InsufficientData) insufficient++;
-                WriteObject(row);
-            }
-            if (insufficient > 0)
-                WriteVerbose($"{insufficient} index(es) have less than {MinDaysUnused} observed days and no scan seen: keep Invoke-PgIndexSnapshot running (hourly), or use -IgnoreStatsAge to judge on what there is.");
-
-            if (RaiseAlerts)
-            {
-                var check = service.CheckUnusedIndexAlerts(options, CancellationToken);
-                WriteVerbose($"Unused-index alerts on {target.Server}: {check.OpenKeys.Length} open, {check.Resolved} resolved.");
-            }
+            MinDaysUnused = MinDaysUnused,
+            IncludeConstraintIndexes = IncludeConstraintIndexes,
+            IgnoreStatsAge = IgnoreStatsAge,
+        };
+        var schemas = Patterns(Schema);
+        var tables = Patterns(Table);
+        var minBytes = (long)(MinSizeMB * 1024 * 1024);
+        var rows = service.GetUnusedIndexes(options, CancellationToken);
+        var insufficient = 0;
+        foreach (var row in rows)
+        {
+            if (!Status.Contains(row.Status, StringComparer.OrdinalIgnoreCase) || row.SizeBytes < minBytes
+                || !Matches(schemas, row.Schema) || !Matches(tables, row.Table))
+                continue;
+            if (row.Status == PgIndexStatus.InsufficientData) insufficient++;
+            WriteObject(row);
         }
-        catch (PgPerfException ex)
+        if (insufficient > 0)
+            WriteVerbose($"{insufficient} index(es) have less than {MinDaysUnused} observed days and no scan seen: keep Invoke-PgIndexSnapshot running (hourly), or use -IgnoreStatsAge to judge on what there is.");
+
+        if (RaiseAlerts)
         {
-            ThrowTerminating(ex);
+            var check = service.CheckUnusedIndexAlerts(options, CancellationToken);
+            WriteVerbose($"Unused-index alerts on {target.Server}: {check.OpenKeys.Length} open, {check.Resolved} resolved.");
         }
     }
 

@@ -7,21 +7,16 @@ namespace PgPerf.Commands;
 [OutputType(typeof(PgSnapshotResult))]
 public sealed class InvokePgIndexSnapshotCommand : PgPerfCmdlet
 {
-    protected override void ProcessRecord()
+    // A failed snapshot is an error, not the end of the script (as before many targets).
+    protected override bool TargetFailureTerminates => false;
+
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var service = InstalledService<IIndexService>(target);
-            if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Endpoint}", "SELECT pgperf.capture_index_usage_snapshot()"))
-                return;
-            var result = service.CaptureSnapshot(CancellationToken);
-            WriteVerbose($"Captured {result.Count} index rows on {target.Server} in {result.DurationMs:0} ms.");
-            WriteObject(result);
-        }
-        catch (PgPerfException ex)
-        {
-            WriteError(ToErrorRecord(ex));
-        }
+        var service = InstalledService<IIndexService>(target);
+        if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Endpoint}", "SELECT pgperf.capture_index_usage_snapshot()"))
+            return;
+        var result = service.CaptureSnapshot(CancellationToken);
+        WriteVerbose($"Captured {result.Count} index rows on {target.Server} in {result.DurationMs:0} ms.");
+        WriteObject(result);
     }
 }

@@ -28,20 +28,9 @@ public sealed class RemovePgIndexCommand : PgPerfCmdlet
     [ValidateRange(1, 3600)]
     public int LockTimeoutSeconds { get; set; } = PgIndexDropPlan.DefaultLockTimeoutSeconds;
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        PgConnectionInfo target;
-        IIndexService service;
-        try
-        {
-            target = ResolveConnection();
-            service = InstalledService<IIndexService>(target);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        var service = InstalledService<IIndexService>(target);
 
         foreach (var name in Index)
         {

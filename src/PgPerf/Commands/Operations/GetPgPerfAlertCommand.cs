@@ -31,28 +31,20 @@ public sealed class GetPgPerfAlertCommand : PgPerfCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Top { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        // slow_query alerts are raised by the query-log writer.
+        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var filter = new PgAlertFilter
         {
-            var target = ResolveConnection();
-            // slow_query alerts are raised by the query-log writer.
-            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
-            var filter = new PgAlertFilter
-            {
-                Ids = Id,
-                Since = Since is { } since ? new DateTimeOffset(since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(since, DateTimeKind.Local) : since).ToUniversalTime() : null,
-                Types = Type,
-                Severities = Severity,
-                OpenOnly = Open,
-                Top = Top,
-            };
-            foreach (var alert in InstalledService<IAlertService>(target).Get(filter, CancellationToken))
-                WriteObject(alert);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            Ids = Id,
+            Since = Since is { } since ? new DateTimeOffset(since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(since, DateTimeKind.Local) : since).ToUniversalTime() : null,
+            Types = Type,
+            Severities = Severity,
+            OpenOnly = Open,
+            Top = Top,
+        };
+        foreach (var alert in InstalledService<IAlertService>(target).Get(filter, CancellationToken))
+            WriteObject(alert);
     }
 }

@@ -35,19 +35,11 @@ public sealed class GetPgPerformanceSummaryCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter IncludePgPerf { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
-            var summary = InstalledService<ISummaryService>(target).Get(
-                new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top, IncludePgPerf = IncludePgPerf }, CancellationToken);
-            WriteObject(AsJson ? summary.ToJson() : summary);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var summary = InstalledService<ISummaryService>(target).Get(
+            new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top, IncludePgPerf = IncludePgPerf }, CancellationToken);
+        WriteObject(AsJson ? summary.ToJson() : summary);
     }
 }

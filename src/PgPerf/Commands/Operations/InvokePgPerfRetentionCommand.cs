@@ -26,24 +26,26 @@ public sealed class InvokePgPerfRetentionCommand : PgPerfCmdlet
     [ValidateRange(1, 1_000_000)]
     public int BatchSize { get; set; } = 5000;
 
+    private PgRetentionOptions Options => new() { QueryLogDays = QueryLogDays, SnapshotDays = SnapshotDays, AlertDays = AlertDays, BatchSize = BatchSize };
+
     protected override void ProcessRecord()
     {
-        var options = new PgRetentionOptions { QueryLogDays = QueryLogDays, SnapshotDays = SnapshotDays, AlertDays = AlertDays, BatchSize = BatchSize };
-        PgConnectionInfo target;
-        IRetentionService retention;
-        IReadOnlyList<PgRetentionTable> plan;
         try
         {
-            options.Validate();
-            target = ResolveConnection();
-            retention = InstalledService<IRetentionService>(target);
-            plan = retention.Plan(options, CancellationToken);
+            Options.Validate();
         }
         catch (PgPerfException ex)
         {
             ThrowTerminating(ex);
             return;
         }
+        base.ProcessRecord();
+    }
+
+    protected override void ProcessTarget(PgConnectionInfo target)
+    {
+        var retention = InstalledService<IRetentionService>(target);
+        var plan = retention.Plan(Options, CancellationToken);
 
         var started = DateTimeOffset.UtcNow;
         var sw = System.Diagnostics.Stopwatch.StartNew();

@@ -4,7 +4,8 @@ namespace PgPerf.Commands;
 
 /// <summary>
 /// Shared by the job cmdlets: runs the job, writes its PgJobResult, a warning for each thing to act on,
-/// and a non-terminating error per failed step, so $? is false and 'pwsh -Command' exits 1 for schedulers.
+/// and a non-terminating error per failed step (with several servers, one per server that had failed steps),
+/// so $? is false and 'pwsh -Command' exits 1 for schedulers.
 /// </summary>
 public abstract class PgJobCmdlet : PgPerfCmdlet
 {
@@ -12,30 +13,20 @@ public abstract class PgJobCmdlet : PgPerfCmdlet
 
     protected virtual PgJobOptions Options => new();
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        PgJobResult result;
+        var jobs = Engine.Get<IJobService>(target);
         try
         {
-            var target = ResolveConnection();
-            var jobs = Engine.Get<IJobService>(target);
-            try
-            {
-                Engine.Get<ISchemaService>(target).EnsureInstalled(CancellationToken);
-            }
-            catch (PgPerfException ex) when (ex.Kind == PgPerfErrorKind.ConnectionError)
-            {
-                // Server down: the runner tries once more and reports every step as failed with the reason.
-                WriteVerbose(ex.Message);
-            }
-            WriteVerbose($"Running the {Job} job on {target.Server}.");
-            result = jobs.Run(Job, Options, CancellationToken);
+            Engine.Get<ISchemaService>(target).EnsureInstalled(CancellationToken);
         }
-        catch (PgPerfException ex)
+        catch (PgPerfException ex) when (ex.Kind == PgPerfErrorKind.ConnectionError)
         {
-            ThrowTerminating(ex);
-            return;
+            // Server down: the runner tries once more and reports every step as failed with the reason.
+            WriteVerbose(ex.Message);
         }
+        WriteVerbose($"Running the {Job} job on {target.Server}.");
+        var result = jobs.Run(Job, Options, CancellationToken);
 
         WriteObject(result);
         foreach (var step in result.Steps)
@@ -45,7 +36,13 @@ public abstract class PgJobCmdlet : PgPerfCmdlet
         }
         foreach (var warning in result.Warnings)
             WriteWarning(warning);
-        foreach (var step in result.Steps.Where(s => s.Status == PgJobStepStatus.Failed))
+        var failed = result.Steps.Where(s => s.Status == PgJobStepStatus.Failed).ToList();
+        // Many servers: one error per server that had failed steps (the result object lists them all).
+        if (ManyTargets && failed.Count > 0)
+            throw new PgPerfException("PgPerf.Job.StepFailed", PgPerfErrorKind.InvalidOperation,
+                $"The {Job} job on {result.Server}: {failed.Count} step(s) failed: " +
+                string.Join("; ", failed.Select(step => $"'{step.Name}' ({step.ErrorId}): {step.Error}")), target);
+        foreach (var step in failed)
         {
             var ex = new PgPerfException("PgPerf.Job.StepFailed", PgPerfErrorKind.InvalidOperation,
                 $"The {Job} job on {result.Server}: step '{step.Name}' failed ({step.ErrorId}): {step.Error}", step.Name);

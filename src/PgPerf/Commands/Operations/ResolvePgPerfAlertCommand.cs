@@ -16,20 +16,12 @@ public sealed class ResolvePgPerfAlertCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public string ResolvedBy { get; set; } = Environment.UserName;
 
-    protected override void ProcessRecord()
+    // Alert ids are numbers of one database: the same -Id on several servers would name different alerts.
+    protected override bool SingleTarget => true;
+
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        IAlertService alerts;
-        PgConnectionInfo target;
-        try
-        {
-            target = ResolveConnection();
-            alerts = InstalledService<IAlertService>(target);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-            return;
-        }
+        var alerts = InstalledService<IAlertService>(target);
 
         foreach (var id in Id)
         {

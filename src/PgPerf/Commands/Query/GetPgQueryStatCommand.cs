@@ -36,33 +36,39 @@ public sealed class GetPgQueryStatCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        try
+        base.BeginProcessing();
+        // A bad window is the caller's mistake: said once, before any server is asked.
+        try { Window(); }
+        catch (PgPerfException ex) { ThrowTerminating(ex); }
+    }
+
+    private (DateTimeOffset Start, DateTimeOffset End) Window()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (start, end) = ParameterSetName == RangeSet ? (Start, End ?? now) : (now.AddHours(-Hours), now);
+        if (start >= end)
+            throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+                $"-Start ({start.ToUniversalTime():u}) must be before -End ({end.ToUniversalTime():u}).") { ParameterName = "Start" };
+        return (start, end);
+    }
+
+    protected override void ProcessTarget(PgConnectionInfo target)
+    {
+        var (start, end) = Window();
+        var service = InstalledService<IQueryLogService>(target);
+        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var rows = service.GetQueryStats(new QueryStatOptions
         {
-            var now = DateTimeOffset.UtcNow;
-            var (start, end) = ParameterSetName == RangeSet ? (Start, End ?? now) : (now.AddHours(-Hours), now);
-            if (start >= end)
-                throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
-                    $"-Start ({start.ToUniversalTime():u}) must be before -End ({end.ToUniversalTime():u}).") { ParameterName = "Start" };
-            var target = ResolveConnection();
-            var service = InstalledService<IQueryLogService>(target);
-            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
-            var rows = service.GetQueryStats(new QueryStatOptions
-            {
-                Start = start,
-                End = end,
-                GroupBy = GroupBy,
-                SlowThresholdMs = SlowThresholdMs,
-                QueryHashes = QueryHash,
-                Endpoints = Endpoint,
-            }, CancellationToken);
-            foreach (var row in rows)
-                WriteObject(row);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            Start = start,
+            End = end,
+            GroupBy = GroupBy,
+            SlowThresholdMs = SlowThresholdMs,
+            QueryHashes = QueryHash,
+            Endpoints = Endpoint,
+        }, CancellationToken);
+        foreach (var row in rows)
+            WriteObject(row);
     }
 }

@@ -38,39 +38,31 @@ public sealed class GetPgSlowQueryCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var service = InstalledService<IQueryLogService>(target);
+        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var top = All || Top == 0 ? (int?)null : Top;
+        // Without an explicit -Top, one row more than the default shows whether rows were left out.
+        var defaulted = top is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(Top));
+        var rows = service.GetSlowQueries(new SlowQueryOptions
         {
-            var target = ResolveConnection();
-            var service = InstalledService<IQueryLogService>(target);
-            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
-            var top = All || Top == 0 ? (int?)null : Top;
-            // Without an explicit -Top, one row more than the default shows whether rows were left out.
-            var defaulted = top is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(Top));
-            var rows = service.GetSlowQueries(new SlowQueryOptions
+            Hours = Hours,
+            MinDurationMs = MinDurationMs,
+            Top = defaulted ? top + 1 : top,
+            QueryHashes = QueryHash,
+            Endpoints = Endpoint,
+        }, CancellationToken);
+        var written = 0;
+        foreach (var row in rows)
+        {
+            if (defaulted && written == top)
             {
-                Hours = Hours,
-                MinDurationMs = MinDurationMs,
-                Top = defaulted ? top + 1 : top,
-                QueryHashes = QueryHash,
-                Endpoints = Endpoint,
-            }, CancellationToken);
-            var written = 0;
-            foreach (var row in rows)
-            {
-                if (defaulted && written == top)
-                {
-                    WriteWarning($"Showing the {top} slowest executions; more match. Use -Top N for another number, or -All (or -Top 0) for every one.");
-                    break;
-                }
-                WriteObject(row);
-                written++;
+                WriteWarning($"Showing the {top} slowest executions; more match. Use -Top N for another number, or -All (or -Top 0) for every one.");
+                break;
             }
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
+            WriteObject(row);
+            written++;
         }
     }
 }

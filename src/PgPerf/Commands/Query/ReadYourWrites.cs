@@ -12,7 +12,8 @@ internal static class ReadYourWrites
     /// <summary>Longest a report waits for this process's queued records of its target.</summary>
     internal static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
-    public static void FlushPendingQueryLog(Cmdlet cmdlet, IPgPerfEngine engine, PgConnectionInfo target)
+    // PgPerfCmdletBase, not Cmdlet: its WriteWarning also works from a target's worker thread.
+    public static void FlushPendingQueryLog(PgPerfCmdletBase cmdlet, IPgPerfEngine engine, PgConnectionInfo target)
     {
         // The service is per target, and so are its queues: only this target's records are waited for.
         if (!engine.Get<IQueryLogService>(target).Flush(Wait))

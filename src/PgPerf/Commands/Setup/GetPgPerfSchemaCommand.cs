@@ -7,19 +7,11 @@ namespace PgPerf.Commands;
 [OutputType(typeof(PgPerfSchemaInfo))]
 public sealed class GetPgPerfSchemaCommand : PgPerfCmdlet
 {
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var status = Engine.Get<ISchemaService>(target).GetStatus(CancellationToken);
-            foreach (var changed in status.Modified)
-                WriteWarning($"Migration {changed} was changed after it was applied on {target.Server}; the schema may differ from what this module expects.");
-            WriteObject(status);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+        var status = Engine.Get<ISchemaService>(target).GetStatus(CancellationToken);
+        foreach (var changed in status.Modified)
+            WriteWarning($"Migration {changed} was changed after it was applied on {target.Server}; the schema may differ from what this module expects.");
+        WriteObject(status);
     }
 }

@@ -39,24 +39,17 @@ public sealed class ComparePgStatementCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? User { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var end = End ?? DateTimeOffset.UtcNow;
+        var start = Start ?? end.AddHours(-24);
+        var baselineEnd = BaselineEnd ?? start;
+        var baselineStart = BaselineStart ?? baselineEnd.AddDays(-7);
+        var service = InstalledService<IStatementService>(target);
+        WriteObject(service.Compare(new StatementCompareOptions
         {
-            var end = End ?? DateTimeOffset.UtcNow;
-            var start = Start ?? end.AddHours(-24);
-            var baselineEnd = BaselineEnd ?? start;
-            var baselineStart = BaselineStart ?? baselineEnd.AddDays(-7);
-            var service = InstalledService<IStatementService>(ResolveConnection());
-            WriteObject(service.Compare(new StatementCompareOptions
-            {
-                BaselineStart = baselineStart, BaselineEnd = baselineEnd, Start = start, End = end,
-                MinIncreasePercent = MinIncreasePercent, MinCalls = MinCalls, Databases = Database, Users = User,
-            }, CancellationToken), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            BaselineStart = baselineStart, BaselineEnd = baselineEnd, Start = start, End = end,
+            MinIncreasePercent = MinIncreasePercent, MinCalls = MinCalls, Databases = Database, Users = User,
+        }, CancellationToken), enumerateCollection: true);
     }
 }

@@ -33,22 +33,18 @@ public sealed class GetPgStatementTrendCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? User { get; set; }
 
-    private IStatementService? _service;
+    // Checked once per target, not once per piped row.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IStatementService> _services = new();
 
-    protected override void ProcessRecord()
+    protected override bool TargetFailureTerminates => false;
+
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
+        var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
+        var service = _services.GetOrAdd(target.CacheKey, _ => InstalledService<IStatementService>(target));
+        WriteObject(service.GetTrend(new StatementTrendOptions
         {
-            var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
-            _service ??= InstalledService<IStatementService>(ResolveConnection());
-            WriteObject(_service.GetTrend(new StatementTrendOptions
-            {
-                QueryIds = QueryId, Since = since, Until = until, Databases = Database, Users = User,
-            }, CancellationToken), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            WriteError(ToErrorRecord(ex));
-        }
+            QueryIds = QueryId, Since = since, Until = until, Databases = Database, Users = User,
+        }, CancellationToken), enumerateCollection: true);
     }
 }

@@ -41,21 +41,22 @@ public sealed class GetPgTopStatementCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public long[]? QueryId { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        try
+        base.BeginProcessing();
+        // A bad window is the caller's mistake: said once, before any server is asked.
+        try { StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until); }
+        catch (PgPerfException ex) { ThrowTerminating(ex); }
+    }
+
+    protected override void ProcessTarget(PgConnectionInfo target)
+    {
+        var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
+        var service = InstalledService<IStatementService>(target);
+        WriteObject(service.GetTop(new StatementTopOptions
         {
-            var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
-            var service = InstalledService<IStatementService>(ResolveConnection());
-            WriteObject(service.GetTop(new StatementTopOptions
-            {
-                Since = since, Until = until, OrderBy = OrderBy, Top = Top, Databases = Database, Users = User, QueryIds = QueryId,
-            }, CancellationToken), enumerateCollection: true);
-        }
-        catch (PgPerfException ex)
-        {
-            ThrowTerminating(ex);
-        }
+            Since = since, Until = until, OrderBy = OrderBy, Top = Top, Databases = Database, Users = User, QueryIds = QueryId,
+        }, CancellationToken), enumerateCollection: true);
     }
 }
 

@@ -7,23 +7,18 @@ namespace PgPerf.Commands;
 [OutputType(typeof(PgSnapshotResult))]
 public sealed class InvokePgStatementSnapshotCommand : PgPerfCmdlet
 {
-    protected override void ProcessRecord()
+    // A failed snapshot is an error, not the end of the script (as before many targets).
+    protected override bool TargetFailureTerminates => false;
+
+    protected override void ProcessTarget(PgConnectionInfo target)
     {
-        try
-        {
-            var target = ResolveConnection();
-            var service = InstalledService<IStatementService>(target);
-            if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Endpoint}", "SELECT pgperf.capture_statement_snapshot()"))
-                return;
-            var result = service.CaptureSnapshot(CancellationToken);
-            WriteVerbose($"Stored {result.Count} changed statements on {target.Server} in {result.DurationMs:0} ms.");
-            foreach (var note in result.Skipped)
-                WriteVerbose(note);
-            WriteObject(result);
-        }
-        catch (PgPerfException ex)
-        {
-            WriteError(ToErrorRecord(ex));
-        }
+        var service = InstalledService<IStatementService>(target);
+        if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Endpoint}", "SELECT pgperf.capture_statement_snapshot()"))
+            return;
+        var result = service.CaptureSnapshot(CancellationToken);
+        WriteVerbose($"Stored {result.Count} changed statements on {target.Server} in {result.DurationMs:0} ms.");
+        foreach (var note in result.Skipped)
+            WriteVerbose(note);
+        WriteObject(result);
     }
 }
