@@ -24,7 +24,9 @@ function Invoke-BenchFile([string] $Database, [string] $Path) {
     $out = & psql -X -q -t -A -v ON_ERROR_STOP=1 -h $parts.Host -p $parts.Port -U $parts.Username -d $Database -f $Path 2>&1
     if ($LASTEXITCODE) { throw "psql failed: $out" }
 }
+# Each case runs once untimed first: its first call plans new SQL and runs .NET code not yet compiled for it.
 function Measure-Median([scriptblock] $Body, [int] $Times = $Runs) {
+    & $Body | Out-Null
     $ms = foreach ($i in 1..$Times) { $sw = [System.Diagnostics.Stopwatch]::StartNew(); & $Body | Out-Null; $sw.Elapsed.TotalMilliseconds }
     ($ms | Sort-Object)[[int][math]::Floor($Times / 2)]
 }
