@@ -161,7 +161,7 @@ ANALYZE stmt_items;
         (Get-PgTopStatement -Connection $cs -Database $db.Name -QueryId $qid).CountersReset | Should -BeTrue
     }
 
-    It 'a reset of all statistics (stats_reset changed) marks the interval and counts every entry whole' -Tag 'Version' {
+    It 'a reset of all statistics (stats_reset changed) marks the interval and counts every entry whole' {
         if ((Get-TestServerVersionNum) -lt 140000) {
             # 14 added pg_stat_statements_info; on 13 a reset shows only as counters that went down (the test above).
             Set-ItResult -Skipped -Because 'PostgreSQL 13 has no pg_stat_statements_info.stats_reset to compare'
