@@ -126,7 +126,8 @@ function Invoke-XunitSuite {
         --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
     if (-not (Test-Path $trx)) { Write-Host 'xunit produced no results: counting the suite as one failure.'; return @{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = [int]$counters.notExecuted }
+    # The trx logger counts a skipped test in total but not in executed (notExecuted stays 0).
+    @{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted; Skipped = [int]$counters.total - [int]$counters.executed }
 }
 
 function Invoke-PesterSuite {

@@ -28,6 +28,9 @@ CREATE TABLE ib_fresh (id int PRIMARY KEY) WITH (autovacuum_enabled = off);
 INSERT INTO ib_fresh SELECT generate_series(1, 100000);
 '@ | Out-Null
         Invoke-TestSql -Database $db.Name 'VACUUM ANALYZE ib_orders, ib_fresh' | Out-Null
+        # The estimate's confidence reads the tables' dead rows and changes since ANALYZE.
+        $script:settled = "SELECT bool_and(n_dead_tup = 0 AND n_mod_since_analyze = 0) FROM pg_stat_user_tables WHERE relname IN ('ib_orders', 'ib_fresh')"
+        Wait-TestStatistics -Database $db.Name $settled
         function Get-Size([string] $Index) { [long](Invoke-TestSql -Database $db.Name "SELECT pg_relation_size('$Index')") }
     }
     AfterAll { Remove-TestDatabase $script:db }
@@ -77,12 +80,14 @@ INSERT INTO ib_fresh SELECT generate_series(1, 100000);
     It 'flags entries VACUUM has not removed yet and statistics older than the deletes' {
         Invoke-TestSql -Database $db.Name 'DELETE FROM ib_fresh WHERE id % 2 = 0' | Out-Null
         try {
+            Wait-TestStatistics -Database $db.Name "SELECT n_dead_tup >= 50000 AND n_mod_since_analyze >= 50000 FROM pg_stat_user_tables WHERE relname = 'ib_fresh'"
             $r = Get-PgIndexBloat -Connection $cs -Index ib_fresh_pkey
             $r.Flags | Should -Contain 'DeadEntries'
             $r.Flags | Should -Contain 'StaleStats'
             $r.Confidence | Should -Be 'Low'
         } finally {
             Invoke-TestSql -Database $db.Name 'VACUUM ANALYZE ib_fresh' | Out-Null
+            Wait-TestStatistics -Database $db.Name $settled
         }
         $after = Get-PgIndexBloat -Connection $cs -Index ib_fresh_pkey
         $after.Flags | Should -Not -Contain 'DeadEntries'

@@ -11,9 +11,11 @@ BeforeAll {
         Invoke-TestSql -Database $script:db.Name ((1..$Times | ForEach-Object { $Sql }) -join ";`n") | Out-Null
     }
 
-    # The queryid pg_stat_statements gave a statement run in the test database (matched on its text).
+    # The queryid pg_stat_statements gave a statement run in the test database (matched on its text). PostgreSQL 13's
+    # pg_stat_statements has no toplevel column: every row is top level there (as 014 takes it).
     function Get-QueryId([string] $Like) {
-        Invoke-TestSql -Database $script:db.Name "SELECT queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query LIKE '$Like' AND s.toplevel LIMIT 1"
+        $topLevel = if ((Get-TestServerVersionNum) -ge 140000) { 's.toplevel' } else { 'true' }
+        Invoke-TestSql -Database $script:db.Name "SELECT queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query LIKE '$Like' AND $topLevel LIMIT 1"
     }
 }
 
@@ -160,6 +162,11 @@ ANALYZE stmt_items;
     }
 
     It 'a reset of all statistics (stats_reset changed) marks the interval and counts every entry whole' {
+        if ((Get-TestServerVersionNum) -lt 140000) {
+            # 14 added pg_stat_statements_info; on 13 a reset shows only as counters that went down (the test above).
+            Set-ItResult -Skipped -Because 'PostgreSQL 13 has no pg_stat_statements_info.stats_reset to compare'
+            return
+        }
         $qid = Get-QueryId 'SELECT v FROM stmt_items WHERE id = $1'
         Invoke-Workload 'SELECT v FROM stmt_items WHERE id = 7' 3
         # A real pg_stat_statements_reset() would wipe the other tests' statistics: move the remembered stats_reset instead,

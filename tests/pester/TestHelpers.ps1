@@ -47,6 +47,17 @@ function Invoke-TestSqlPublishingStats([string] $Sql, [string] $Database = 'post
     Start-Sleep -Milliseconds 600
 }
 
+# Waits until a condition on the statistics views is true (each try in a new session), for a test that reads counters
+# another session's work changed. From PostgreSQL 15 they are there once that session has ended; before 15 they go
+# through the statistics collector, and a reader may see them up to about a second late.
+function Wait-TestStatistics([string] $Condition, [string] $Database = 'postgres', [int] $TimeoutSeconds = 30) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ((Invoke-TestSql -Database $Database "SELECT ($Condition)") -ne 't') {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Statistics not as expected within $TimeoutSeconds s: $Condition" }
+        Start-Sleep -Milliseconds 200
+    }
+}
+
 # Creates an empty database and returns its name and a connection string to it.
 function New-TestDatabase([string] $Prefix = 'pgperf_t') {
     $name = '{0}_{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 10)

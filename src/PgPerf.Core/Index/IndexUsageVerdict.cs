@@ -29,10 +29,10 @@ public sealed record IndexUsageSummary
     /// <summary>Scans in steps that end inside the last MinDaysUnused days.</summary>
     public long ScansInWindow { get; init; }
 
-    /// <summary>The last reading whose step had scans, or last_idx_scan when later; null when no scan was seen.</summary>
+    /// <summary>last_idx_scan when the server has it (16+), else the last reading whose step had scans; null when no scan was seen.</summary>
     public DateTimeOffset? LastScanAt { get; init; }
 
-    /// <summary>Observed time after <see cref="LastScanAt"/> (null when no scan was seen).</summary>
+    /// <summary>Observed time after <see cref="LastScanAt"/>, or all time since last_idx_scan (null when no scan was seen).</summary>
     public double? UnusedSeconds { get; init; }
 }
 
@@ -56,8 +56,14 @@ public sealed record IndexUsageAssessment
 /// the reset (the later of stats_reset and the server start, when it falls inside the step) and the new
 /// value is a lower bound of the scans since. A restart is treated as blind because a crash discards the
 /// counters and PostgreSQL does not say which kind of restart it was.
-/// Day counts are observed time only. <see cref="Assess"/> is the reference: pgperf.index_usage_points (003)
-/// applies the rule in SQL over the readings, and pgperf.index_usage_summary (006) from the steps stored at
+/// Day counts are observed time only, with one exception: from PostgreSQL 16 the live reading carries
+/// pg_stat_user_indexes.last_idx_scan, the server's own time of the index's last scan. When it is set it is the last
+/// scan, and the time since it counts whole, also before the history began and across blind steps: the server's
+/// statistics have run without a break since then, because a reset or a crash would have cleared it (when it is
+/// null, after a reset, a crash, or on a never-scanned index, the history decides as before). A snapshot step only
+/// says that a scan happened somewhere inside it, up to an hour or a day before the step's end.
+/// <see cref="Assess"/> is the reference: pgperf.index_usage_points (003)
+/// applies the rule in SQL over the readings, and pgperf.index_usage_summary (006; 021 for last_idx_scan) from the steps stored at
 /// capture time, which Get-PgUnusedIndex and detect_unused_indexes read; tests hold all of them together.
 /// </summary>
 public static class IndexUsageVerdict
@@ -111,16 +117,23 @@ public static class IndexUsageVerdict
         }
 
         DateTimeOffset? lastSeen = null;
-        foreach (var s in steps)
-            if (s.Scans > 0 && (lastSeen is null || s.At > lastSeen))
-                lastSeen = s.At;
-        if (points[^1].LastScanAt is { } exact && (lastSeen is null || exact > lastSeen))
+        double? unusedSeconds = null;
+        if (points[^1].LastScanAt is { } exact)
+        {
+            // The server's own time of the last scan: exact, and proof of no scan since, history or not.
             lastSeen = exact;
+            unusedSeconds = Math.Max((points[^1].CapturedAt - exact).TotalSeconds, 0);
+        }
+        else
+        {
+            foreach (var s in steps)
+                if (s.Scans > 0 && (lastSeen is null || s.At > lastSeen))
+                    lastSeen = s.At;
+            if (lastSeen is { } seen)
+                unusedSeconds = steps.Where(s => s.At > seen).Sum(s => (s.At - Later(s.ObservedFrom, seen)!.Value).TotalSeconds);
+        }
 
         var observedSeconds = steps.Sum(s => (s.At - s.ObservedFrom).TotalSeconds);
-        double? unusedSeconds = lastSeen is { } seen
-            ? steps.Where(s => s.At > seen).Sum(s => (s.At - Later(s.ObservedFrom, seen)!.Value).TotalSeconds)
-            : null;
         var windowStart = now.AddDays(-minDaysUnused);
         var scansInWindow = steps.Where(s => s.At > windowStart).Sum(s => s.Scans);
 

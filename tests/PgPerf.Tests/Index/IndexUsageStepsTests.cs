@@ -174,14 +174,17 @@ public class IndexUsageStepsTests
             }
         }
 
-        // In SQL, the new detect_unused_indexes and the shipped one, in one statement (same now()).
+        // In SQL, the new detect_unused_indexes and the shipped one, in one statement (same now()). On 16+ an index
+        // the server knows a last scan time for is judged by it since 021 (the C# reference above holds those), so
+        // the shipped 003 rule is the reference only for the others.
+        const string Unchanged = "WHERE indexname NOT IN (SELECT indexname FROM pgperf.index_usage_current() WHERE last_idx_scan IS NOT NULL)";
         foreach (var (days, constraints, ignore) in new[] { (30, false, false), (7, true, false), (45, false, true), (1, true, true) })
         {
             var args = $"{days}, {constraints}, {ignore}";
             var diff = db.Scalar<long>($"""
-                SELECT count(*) FROM ((SELECT * FROM pgperf.detect_unused_indexes({args}) EXCEPT ALL SELECT * FROM pgperf_ref.detect_unused_indexes({args}))
+                SELECT count(*) FROM ((SELECT * FROM pgperf.detect_unused_indexes({args}) {Unchanged} EXCEPT ALL SELECT * FROM pgperf_ref.detect_unused_indexes({args}) {Unchanged})
                                       UNION ALL
-                                      (SELECT * FROM pgperf_ref.detect_unused_indexes({args}) EXCEPT ALL SELECT * FROM pgperf.detect_unused_indexes({args}))) d
+                                      (SELECT * FROM pgperf_ref.detect_unused_indexes({args}) {Unchanged} EXCEPT ALL SELECT * FROM pgperf.detect_unused_indexes({args}) {Unchanged})) d
                 """);
             if (diff != 0)
                 failures.Add($"detect_unused_indexes({args}): {diff} rows differ from 003");

@@ -224,6 +224,50 @@ public class IndexUsageVerdictTests
     }
 
     [Fact]
+    public void Last_idx_scan_is_the_last_scan_even_when_a_later_step_saw_it()
+    {
+        // Scans seen in the step that ended a day ago; the server says the last one was 1.6 days ago, inside that step.
+        var points = Daily(35, d => d >= 2 ? 0 : 6);
+        points[^1] = points[^1] with { LastScanAt = Now.AddDays(-1.6) };
+        var a = Assess(points);
+        Assert.Equal(Now.AddDays(-1.6), a.LastScanAt);
+        Assert.Equal(1.6, a.DaysSinceLastScan, 2);
+        // Without it, the end of the step that saw the scans.
+        points[^1] = points[^1] with { LastScanAt = null };
+        Assert.Equal(Now.AddDays(-1), Assess(points).LastScanAt);
+    }
+
+    [Fact]
+    public void Last_idx_scan_before_monitoring_began_makes_a_short_history_enough()
+    {
+        // Five days of snapshots of an index the server last scanned 40 days ago (its counter already 12).
+        var points = Daily(5, _ => 12);
+        points[^1] = points[^1] with { LastScanAt = Now.AddDays(-40) };
+        var a = Assess(points, size: Large);
+        Assert.Equal(PgIndexStatus.ConsiderDropping, a.Status);
+        Assert.Equal(40, a.DaysSinceLastScan, 2);
+        Assert.Equal(Now.AddDays(-40), a.LastScanAt);
+        // From the counters alone it was scanned at some time up to the first snapshot: only 5 days unused.
+        points[^1] = points[^1] with { LastScanAt = null };
+        var b = Assess(points, size: Large);
+        Assert.Equal(PgIndexStatus.Active, b.Status);
+        Assert.Equal(5, b.DaysSinceLastScan, 2);
+    }
+
+    [Fact]
+    public void Blind_steps_after_last_idx_scan_count_toward_unused()
+    {
+        // A clean restart 20 days ago is a blind step for the counters, but last_idx_scan survived it (a crash or a
+        // reset would have cleared it), so the server saw no scan across it.
+        var points = Daily(45, _ => 3, serverStart: d => d > 20 ? ServerStart : Now.AddDays(-20.5));
+        points[^1] = points[^1] with { LastScanAt = Now.AddDays(-42) };
+        var a = Assess(points);
+        Assert.Equal(1, a.BlindGaps);
+        Assert.Equal(42, a.DaysSinceLastScan, 2);
+        Assert.Equal(PgIndexStatus.Unused, a.Status);
+    }
+
+    [Fact]
     public void Blind_time_after_the_last_scan_does_not_count_toward_unused()
     {
         // Scanned 40 days ago; a reset 25 days ago lost the step from 26 to 25.5 days ago.
