@@ -25,7 +25,8 @@ BeforeAll {
     # Server-side statements: the hourly job above took the baseline snapshot; a workload, then a second snapshot.
     Invoke-TestSql -Database $db.Name ((1..10 | ForEach-Object { 'SELECT pg_sleep(0.002), 1 AS report_statement;' }) -join ' ') | Out-Null
     Invoke-PgStatementSnapshot -Connection $cs | Out-Null
-    $script:statementId = [long](Invoke-TestSql -Database $db.Name "SELECT queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query LIKE '%report_statement%' AND s.toplevel LIMIT 1")
+    $topLevel = if ((Get-TestServerVersionNum) -ge 140000) { 's.toplevel' } else { 'true' }   # 13 has no toplevel: every row is
+    $script:statementId = [long](Invoke-TestSql -Database $db.Name "SELECT queryid FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database() AND s.query LIKE '%report_statement%' AND $topLevel LIMIT 1")
     # A regression in the default windows (the last 24 h against the 7 days before): 1 ms a call then, 9 ms now.
     $ids = Invoke-TestSql -Database $db.Name "SELECT dbid || ' ' || userid FROM pgperf.statement_history WHERE queryid = $statementId LIMIT 1"
     $dbid, $userid = $ids -split ' '
