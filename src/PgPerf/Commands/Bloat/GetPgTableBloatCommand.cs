@@ -8,26 +8,10 @@ namespace PgPerf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PgTableBloat")]
 [OutputType(typeof(PgTableBloat))]
-public sealed class GetPgTableBloatCommand : PgPerfCmdlet
+public sealed class GetPgTableBloatCommand : PgTableNameCmdlet
 {
     private const int ProgressId = 0x5042;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<PgTableBloat>> _estimates = new(StringComparer.Ordinal);
-
-    /// <summary>Table names; wildcards allowed. All tables when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [Alias("Name", "tablename")]
-    [ArgumentCompleter(typeof(PgTableNameCompleter))]
-    public string[]? Table { get; set; }
-
-    /// <summary>Schema names; wildcards allowed.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [Alias("schemaname")]
-    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
-    public string[]? Schema { get; set; }
 
     /// <summary>Only tables at or over this bloat percentage (0 = all; the spec's high-bloat list is 20).</summary>
     [Parameter]
@@ -69,10 +53,7 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
 
     private List<PgTableBloat> Select(IReadOnlyList<PgTableBloat> all, PgConnectionInfo target)
     {
-        var schemas = Patterns(Schema);
-        var tables = Patterns(Table);
-        var selected = all.Where(r => (schemas.Count == 0 || schemas.Any(p => p.IsMatch(r.Schema)))
-                                      && (tables.Count == 0 || tables.Any(p => p.IsMatch(r.Table)))
+        var selected = all.Where(r => IsSelected(r.Schema, r.Table)
                                       && (IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(r.Schema) || NamedExactly(r))).ToList();
 
         // A name without wildcards that matches nothing is a mistake worth an error; a pattern may match nothing.
@@ -124,7 +105,4 @@ public sealed class GetPgTableBloatCommand : PgPerfCmdlet
         }
         return measured;
     }
-
-    private static List<WildcardPattern> Patterns(string[]? names) =>
-        (names ?? Array.Empty<string>()).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToList();
 }

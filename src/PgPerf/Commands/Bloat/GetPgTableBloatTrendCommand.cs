@@ -8,24 +8,8 @@ namespace PgPerf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PgTableBloatTrend")]
 [OutputType(typeof(PgTableBloatPoint))]
-public sealed class GetPgTableBloatTrendCommand : PgPerfCmdlet
+public sealed class GetPgTableBloatTrendCommand : PgTableNameCmdlet
 {
-    /// <summary>Table names; wildcards allowed. All tables when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [Alias("Name", "tablename")]
-    [ArgumentCompleter(typeof(PgTableNameCompleter))]
-    public string[]? Table { get; set; }
-
-    /// <summary>Schema names; wildcards allowed.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    [Alias("schemaname")]
-    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
-    public string[]? Schema { get; set; }
-
     /// <summary>Snapshots of the last this many days.</summary>
     [Parameter]
     [ValidateRange(1, 3650)]
@@ -34,13 +18,8 @@ public sealed class GetPgTableBloatTrendCommand : PgPerfCmdlet
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var points = InstalledService<IBloatService>(target).GetHistory(DateTimeOffset.UtcNow.AddDays(-Days), CancellationToken);
-        var schemas = Patterns(Schema);
-        var tables = Patterns(Table);
         foreach (var point in points)
-            if ((schemas.Count == 0 || schemas.Any(p => p.IsMatch(point.Schema))) && (tables.Count == 0 || tables.Any(p => p.IsMatch(point.Table))))
+            if (IsSelected(point.Schema, point.Table))
                 WriteObject(point);
     }
-
-    private static List<WildcardPattern> Patterns(string[]? names) =>
-        (names ?? Array.Empty<string>()).Select(n => new WildcardPattern(n, WildcardOptions.None)).ToList();
 }
