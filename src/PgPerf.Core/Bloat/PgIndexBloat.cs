@@ -58,6 +58,16 @@ public interface IIndexBloatService
     PgIndexBloat Measure(PgIndexBloat index, int lockTimeoutMs, CancellationToken cancellationToken);
 }
 
+/// <summary>Which indexes Get-PgIndexBloat lists, and in what order (the report and the health check list them alike).</summary>
+public static class IndexBloatSelection
+{
+    /// <summary>Indexes at or over the percentage and the wasted bytes, the most bloated first (then the most wasted).</summary>
+    public static IEnumerable<PgIndexBloat> WorstFirst(IEnumerable<PgIndexBloat> indexes, double minPercent, long minWastedBytes) =>
+        (indexes ?? throw new ArgumentNullException(nameof(indexes)))
+            .Where(i => i.BloatPercent >= minPercent && i.BloatBytes >= minWastedBytes)
+            .OrderByDescending(i => i.BloatPercent).ThenByDescending(i => i.BloatBytes);
+}
+
 /// <summary>The index_bloat health check: indexes wasting at least a floor, judged by their bloat percentage.</summary>
 public static class IndexBloatFindings
 {
@@ -65,9 +75,7 @@ public static class IndexBloatFindings
     public const double DefaultMinWastedMB = 100;
 
     public static IEnumerable<PgHealthFinding> Find(IEnumerable<PgIndexBloat> indexes, double warningPercent, double criticalPercent, long minWastedBytes) =>
-        (indexes ?? throw new ArgumentNullException(nameof(indexes)))
-            .Where(i => i.BloatBytes >= minWastedBytes && i.BloatBytes > 0)
-            .OrderByDescending(i => i.BloatPercent).ThenByDescending(i => i.BloatBytes)
+        IndexBloatSelection.WorstFirst((indexes ?? throw new ArgumentNullException(nameof(indexes))).Where(i => i.BloatBytes > 0), 0, minWastedBytes)
             .Select(i => new PgHealthFinding(i.QualifiedName, i.BloatPercent, PgHealthStatus.AtLeast(i.BloatPercent, warningPercent, criticalPercent),
                 $"index {i.QualifiedName} on {i.Table}: a REINDEX would give back {i.BloatBytes / 1048576.0:0.#} MB of {i.IndexBytes / 1048576.0:0.#} MB ({i.BloatPercent:0.#} %, estimate, confidence {i.Confidence})",
                 i.QualifiedName));

@@ -64,10 +64,8 @@ internal sealed class ReportService : IReportService
             data.BloatHistory = shown.Count == 0 ? Array.Empty<PgTableBloatPoint>()
                 : Service<IBloatService>().GetHistory(start, cancellationToken).Where(p => shown.Contains((p.Schema, p.Table))).ToArray();
         });
-        Section(data, "Index bloat", () => data.IndexBloat = Service<IIndexBloatService>().Estimate(cancellationToken)
-            .Where(i => i.BloatPercent >= BloatFloorPercent)
-            .OrderByDescending(i => i.BloatPercent).ThenByDescending(i => i.BloatBytes)
-            .Take(options.TopRows).ToArray());
+        Section(data, "Index bloat", () => data.IndexBloat = IndexBloatSelection.WorstFirst(
+            Service<IIndexBloatService>().Estimate(cancellationToken), BloatFloorPercent, 0).Take(options.TopRows).ToArray());
 
         progress?.Invoke("Health checks", 88);
         Section(data, "Health checks", () =>
@@ -93,7 +91,7 @@ internal sealed class ReportService : IReportService
         var top = options.TopQueries == 0 ? Array.Empty<PgQueryStat>()
             : queries.GetQueryStats(new QueryStatOptions { Start = data.Start, End = data.End, GroupBy = QueryStatGroupBy.Query }, cancellationToken)
                 .Take(options.TopQueries).ToArray();
-        var hour = data.HourStarts.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i);
+        var hour = HourIndex(data);
         var overall = new PgQueryStat?[data.Hours];
         foreach (var row in queries.GetQueryStatsByHour(new QueryStatOptions { Start = data.Start, End = data.End }, cancellationToken))
             overall[hour[row.Start]] = row;
@@ -117,7 +115,7 @@ internal sealed class ReportService : IReportService
         var charted = data.TopStatements.Take(options.TopQueries).ToArray();
         if (charted.Length == 0)
             return;
-        var hour = data.HourStarts.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i);
+        var hour = HourIndex(data);
         var byHour = charted.ToDictionary(s => (s.QueryId, s.Database, s.User), _ => new PgStatementTrend?[data.Hours]);
         foreach (var row in statements.GetTrend(new StatementTrendOptions
                  {
@@ -127,6 +125,10 @@ internal sealed class ReportService : IReportService
                 series[i] = row;
         data.StatementSeries = charted.Select(s => new PgReportStatementSeries { Window = s, ByHour = byHour[(s.QueryId, s.Database, s.User)] }).ToArray();
     }
+
+    // The position of each hour in the report's grid, for series read per hour.
+    private static Dictionary<DateTimeOffset, int> HourIndex(PgReportData data) =>
+        data.HourStarts.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i);
 
     private static PgReportIndexDrop WithDropPlan(IIndexService indexes, string schema, string table, string index, long size, string status,
         string coveredBy, double daysSinceLastScan, CancellationToken cancellationToken)

@@ -72,8 +72,7 @@ public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
             selected = MeasureAll(service, selected);
 
         var minBytes = (long)(MinWastedMB * 1024 * 1024);
-        foreach (var row in selected.Where(r => r.BloatPercent >= MinBloatPercent && r.BloatBytes >= minBytes)
-                     .OrderByDescending(r => r.BloatPercent).ThenByDescending(r => r.BloatBytes))
+        foreach (var row in IndexBloatSelection.WorstFirst(selected, MinBloatPercent, minBytes))
             WriteObject(row);
     }
 
