@@ -20,6 +20,9 @@ public interface IPgPerfEngine
     /// (PATH, $XDG_CONFIG_HOME, a running systemd) as it is now.
     /// </summary>
     IScheduledTaskService ScheduledTasks();
+
+    /// <summary>Send-PgQueryLog's and Measure-PgQuery's ingest: batching, the process-wide measure state, -Parameters as JSON.</summary>
+    IQueryLogIngest QueryLog { get; }
 }
 
 /// <summary>Schema migrations (Install-PgPerfSchema, Get-PgPerfSchema).</summary>
