@@ -1,26 +1,15 @@
 namespace PgPerf.Engine.Operations;
 
 /// <summary>systemd: a .service and a .timer unit in the user's (User) or the system's (System) unit folder.</summary>
-internal sealed class SystemdScheduler : IJobScheduler
+internal sealed class SystemdScheduler(IPgProcessRunner runner, PgSchedulerEnvironment environment, PgScheduleLayout layout) : IJobScheduler
 {
-    private readonly IPgProcessRunner _runner;
-    private readonly PgSchedulerEnvironment _env;
-    private readonly PgScheduleLayout _layout;
-
-    public SystemdScheduler(IPgProcessRunner runner, PgSchedulerEnvironment environment, PgScheduleLayout layout)
-    {
-        _runner = runner;
-        _env = environment;
-        _layout = layout;
-    }
-
     public PgSchedulerKind Kind => PgSchedulerKind.Systemd;
 
-    public bool BelongsHere => !_env.IsWindows;
+    public bool BelongsHere => !environment.IsWindows;
 
     public void Register(PgJobEntry entry, PgScheduledTask task)
     {
-        var dir = _layout.UnitDirectory(entry.Scope);
+        var dir = layout.UnitDirectory(entry.Scope);
         var unit = PgScheduleRenderer.SystemdUnitName(entry.Job);
         Directory.CreateDirectory(dir);
         SchedulerMachine.WriteFile(Path.Combine(dir, unit + ".service"), PgScheduleRenderer.SystemdService(entry), null);
@@ -34,7 +23,7 @@ internal sealed class SystemdScheduler : IJobScheduler
         foreach (var unitScope in scopes)
         foreach (var unitJob in jobs)
         {
-            var dir = _layout.UnitDirectory(unitScope);
+            var dir = layout.UnitDirectory(unitScope);
             var unit = PgScheduleRenderer.SystemdUnitName(unitJob);
             var timer = Path.Combine(dir, unit + ".timer");
             var service = Path.Combine(dir, unit + ".service");
@@ -52,18 +41,18 @@ internal sealed class SystemdScheduler : IJobScheduler
 
     public void Unregister(PgScheduledTask task)
     {
-        var dir = _layout.UnitDirectory(task.Scope);
+        var dir = layout.UnitDirectory(task.Scope);
         var unit = PgScheduleRenderer.SystemdUnitName(task.Job);
-        if (_env.SystemdRunning)
-            _runner.Run("systemctl", SystemctlArgs(task.Scope, "disable", "--now", unit + ".timer"));
+        if (environment.SystemdRunning)
+            runner.Run("systemctl", SystemctlArgs(task.Scope, "disable", "--now", unit + ".timer"));
         File.Delete(Path.Combine(dir, unit + ".timer"));
         File.Delete(Path.Combine(dir, unit + ".service"));
-        if (_env.SystemdRunning)
+        if (environment.SystemdRunning)
             Systemctl(task.Scope, "daemon-reload");
     }
 
     private void Systemctl(PgTaskScope scope, params string[] args) =>
-        SchedulerMachine.Check(_runner.Run("systemctl", SystemctlArgs(scope, args)), "systemctl " + string.Join(' ', args));
+        SchedulerMachine.Check(runner.Run("systemctl", SystemctlArgs(scope, args)), "systemctl " + string.Join(' ', args));
 
     private static string[] SystemctlArgs(PgTaskScope scope, params string[] args) => scope == PgTaskScope.User ? new[] { "--user" }.Concat(args).ToArray() : args;
 

@@ -4,20 +4,11 @@ using System.Xml.Linq;
 namespace PgPerf.Engine.Operations;
 
 /// <summary>Windows Task Scheduler: a task under \PgPerf\, created from its XML with schtasks.</summary>
-internal sealed class WindowsTaskScheduler : IJobScheduler
+internal sealed class WindowsTaskScheduler(IPgProcessRunner runner, PgSchedulerEnvironment environment) : IJobScheduler
 {
-    private readonly IPgProcessRunner _runner;
-    private readonly PgSchedulerEnvironment _env;
-
-    public WindowsTaskScheduler(IPgProcessRunner runner, PgSchedulerEnvironment environment)
-    {
-        _runner = runner;
-        _env = environment;
-    }
-
     public PgSchedulerKind Kind => PgSchedulerKind.TaskScheduler;
 
-    public bool BelongsHere => _env.IsWindows;
+    public bool BelongsHere => environment.IsWindows;
 
     public void Register(PgJobEntry entry, PgScheduledTask task)
     {
@@ -25,7 +16,7 @@ internal sealed class WindowsTaskScheduler : IJobScheduler
         try
         {
             File.WriteAllText(xmlPath, task.Content, Encoding.Unicode);
-            SchedulerMachine.Check(_runner.Run("schtasks", PgScheduleRenderer.SchtasksCreateArguments(entry.Job, xmlPath)), "schtasks /Create");
+            SchedulerMachine.Check(runner.Run("schtasks", PgScheduleRenderer.SchtasksCreateArguments(entry.Job, xmlPath)), "schtasks /Create");
         }
         finally
         {
@@ -37,7 +28,7 @@ internal sealed class WindowsTaskScheduler : IJobScheduler
     {
         foreach (var taskJob in jobs)
         {
-            var (exit, output, _) = _runner.Run("schtasks", PgScheduleRenderer.SchtasksQueryArguments(taskJob));
+            var (exit, output, _) = runner.Run("schtasks", PgScheduleRenderer.SchtasksQueryArguments(taskJob));
             if (exit != 0) continue;
             var xml = XDocument.Parse(output);
             XNamespace ns = "http://schemas.microsoft.com/windows/2004/02/mit/task";
@@ -56,5 +47,5 @@ internal sealed class WindowsTaskScheduler : IJobScheduler
     }
 
     public void Unregister(PgScheduledTask task) =>
-        SchedulerMachine.Check(_runner.Run("schtasks", PgScheduleRenderer.SchtasksDeleteArguments(task.Job)), "schtasks /Delete");
+        SchedulerMachine.Check(runner.Run("schtasks", PgScheduleRenderer.SchtasksDeleteArguments(task.Job)), "schtasks /Delete");
 }
