@@ -7,21 +7,21 @@ WITH here AS (
     SELECT CASE WHEN pg_is_in_recovery() THEN coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())
                 ELSE pg_current_wal_lsn() END AS lsn
 )
-SELECT r.pid AS pid,
-       coalesce(r.application_name, '') AS application_name,
-       host(r.client_addr) AS client_address,
-       coalesce(r.state, '') AS state,
-       r.sync_state AS sync_state,
-       r.sent_lsn::text AS sent_lsn, r.write_lsn::text AS write_lsn, r.flush_lsn::text AS flush_lsn, r.replay_lsn::text AS replay_lsn,
-       greatest(pg_wal_lsn_diff(h.lsn, r.replay_lsn), 0)::bigint AS replay_lag_bytes,
+SELECT r.pid AS "Pid",
+       coalesce(r.application_name, '') AS "ApplicationName",
+       host(r.client_addr) AS "ClientAddress",
+       coalesce(r.state, '') AS "State",
+       r.sync_state AS "SyncState",
+       r.sent_lsn::text AS "SentLsn", r.write_lsn::text AS "WriteLsn", r.flush_lsn::text AS "FlushLsn", r.replay_lsn::text AS "ReplayLsn",
+       greatest(pg_wal_lsn_diff(h.lsn, r.replay_lsn), 0)::bigint AS "ReplayLagBytes",
        CASE WHEN r.replay_lag IS NOT NULL THEN extract(epoch FROM r.replay_lag)::float8
-            WHEN r.replay_lsn >= h.lsn THEN 0::float8 END AS replay_lag_seconds,
+            WHEN r.replay_lsn >= h.lsn THEN 0::float8 END AS "ReplayLagSeconds",
        CASE WHEN r.write_lag IS NOT NULL THEN extract(epoch FROM r.write_lag)::float8
-            WHEN r.write_lsn >= h.lsn THEN 0::float8 END AS write_lag_seconds,
+            WHEN r.write_lsn >= h.lsn THEN 0::float8 END AS "WriteLagSeconds",
        CASE WHEN r.flush_lag IS NOT NULL THEN extract(epoch FROM r.flush_lag)::float8
-            WHEN r.flush_lsn >= h.lsn THEN 0::float8 END AS flush_lag_seconds,
-       s.slot_name::text AS slot_name,
-       r.backend_start AS backend_start
+            WHEN r.flush_lsn >= h.lsn THEN 0::float8 END AS "FlushLagSeconds",
+       s.slot_name::text AS "SlotName",
+       r.backend_start AS "BackendStart"
 FROM pg_stat_replication r
 CROSS JOIN here h
 LEFT JOIN pg_replication_slots s ON s.active_pid = r.pid

@@ -14,6 +14,15 @@ public interface IPgPerfEngine
     /// The Engine finds the implementation itself, so a new area adds no code here.
     /// </summary>
     T Get<T>(PgConnectionInfo target) where T : class;
+
+    /// <summary>
+    /// PgPerf's scheduled jobs on this machine (no target needed). A new one each call, so it sees the machine
+    /// (PATH, $XDG_CONFIG_HOME, a running systemd) as it is now.
+    /// </summary>
+    IScheduledTaskService ScheduledTasks();
+
+    /// <summary>Send-PgQueryLog's and Measure-PgQuery's ingest: batching, the process-wide measure state, -Parameters as JSON.</summary>
+    IQueryLogIngest QueryLog { get; }
 }
 
 /// <summary>Schema migrations (Install-PgPerfSchema, Get-PgPerfSchema).</summary>

@@ -26,6 +26,12 @@ internal sealed class PgPerfEngine : IPgPerfEngine
         return (T)_services.GetOrAdd((target.CacheKey, typeof(T)), _ => CreateService(typeof(T), context));
     }
 
+    public PgPerfEngine() => QueryLog = new Query.QueryLogIngest(Get<IQueryLogService>);
+
+    public IQueryLogIngest QueryLog { get; }
+
+    public IScheduledTaskService ScheduledTasks() => new Operations.PgScheduledTaskManager();
+
     internal PgServerContext Context(PgConnectionInfo target) =>
         _contexts.GetOrAdd(target.CacheKey, _ => new PgServerContext(target));
 

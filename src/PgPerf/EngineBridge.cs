@@ -9,6 +9,9 @@ internal static class EngineBridge
 
     public static IPgPerfEngine Engine => Instance.Value;
 
+    /// <summary>The Engine if something already loaded it, else null (so removing the module does not load it).</summary>
+    public static IPgPerfEngine? IfLoaded => Instance.IsValueCreated ? Instance.Value : null;
+
     // Not inlined, so the JIT resolves PgPerf.Engine only when this runs, after the module
     // initializer has hooked the load context.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -22,7 +22,7 @@ public sealed class PgPerfModuleInitializer : IModuleAssemblyInitializer, IModul
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         // Records Measure-PgQuery queued for the background writer are written (or spooled) before the module goes.
-        PgPerf.Commands.MeasureLogging.FlushAll(TimeSpan.FromSeconds(10));
+        EngineBridge.IfLoaded?.QueryLog.FlushAll(TimeSpan.FromSeconds(10));
         AssemblyLoadContext.Default.Resolving -= ResolveEngine;
     }
 

@@ -74,6 +74,9 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
             $s.SlotName | Should -Be $slot
             $s.ClientAddress | Should -BeNullOrEmpty -Because 'the standby connects through the Unix socket'
             $s.Pid | Should -BeGreaterThan 0
+            # The walsender's start as the server has it, to the millisecond, and in UTC.
+            $s.BackendStart.Offset | Should -Be ([TimeSpan]::Zero)
+            $s.BackendStart.ToUnixTimeMilliseconds() | Should -Be ([long](Invoke-NodeSql $primary 'SELECT floor(extract(epoch FROM backend_start) * 1000)::bigint FROM pg_stat_replication'))
             $s.SentLsn | Should -Not -BeNullOrEmpty -Because 'pg_monitor may see the LSNs'
             $s.ReplayLagBytes | Should -BeGreaterOrEqual $written
             $s.Status | Should -Be 'Ok' -Because "$written bytes are under the default 128 MB and no replay_lag yet: $($s.Reason)"
@@ -134,6 +137,8 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
         $idle.ReplayLagSeconds | Should -Be 0
         $idle.SenderPort | Should -Be $primary.Port
         $idle.SlotName | Should -Be $slot
+        $idle.LastReplayedAt.Offset | Should -Be ([TimeSpan]::Zero)
+        $idle.LastReplayedAt.ToUnixTimeMilliseconds() | Should -Be ([long](Invoke-NodeSql $standby 'SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::bigint'))
         $idle.Status | Should -Be 'Ok'
 
         Start-Sleep -Milliseconds 1500   # so the last replayed transaction is measurably old

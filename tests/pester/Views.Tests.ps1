@@ -105,8 +105,8 @@ SELECT setval(pg_get_serial_sequence('${long}_invoices', 'invoice_number'), 2000
 
     # A scheduled task as registration renders it (registering would change the user's scheduler).
     $entry = [PgPerf.PgJobEntry]@{ Job = 'Hourly'; Scope = 'User'; PwshPath = '/opt/microsoft/powershell/7/pwsh'; ModulePath = $script:ModulePath; ConnectionString = $cs }
-    $manager = [PgPerf.PgScheduledTaskManager]::new($null, [PgPerf.PgSchedulerEnvironment]@{ SystemdRunning = $true; XdgConfigHome = "/home/$long/.config" })
-    foreach ($scheduler in 'Cron', 'Systemd') { $manager.Render($entry, $scheduler, $null) | Add-Rows }
+    $layout = [PgPerf.PgScheduleLayout]::new([PgPerf.PgSchedulerEnvironment]@{ UserName = [Environment]::UserName; XdgConfigHome = "/home/$long/.config" }, $null)
+    foreach ($scheduler in 'Cron', 'Systemd') { $layout.Render($entry, $scheduler, $null) | Add-Rows }
     # Any other Get- cmdlet that needs nothing but a connection adds its rows too (cmdlets added later).
     foreach ($command in Get-Command -Module PgPerf -Verb Get) {
         $mandatory = $command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory } }

@@ -1,3 +1,4 @@
+using PgPerf.Engine.Operations;
 using Xunit;
 
 namespace PgPerf.Tests.Operations;
@@ -98,7 +99,7 @@ public sealed class ScheduledTaskManagerTests : IDisposable
     [Fact]
     public void Cron_system_scope_writes_a_cron_d_file_with_the_user_field()
     {
-        var manager = new PgScheduledTaskManager(new FakeRunner(), Env()) { SystemRootOverride = _root };
+        var manager = new PgScheduledTaskManager(new FakeRunner(), Env(), systemRoot: _root);
         var task = manager.Register(Entry(PgJobKind.Daily) with { Scope = PgTaskScope.System, RunAsUser = "pgmon" }, PgSchedulerKind.Cron, null);
         Assert.Equal(Path.Combine(_root, "cron.d", "pgperf-daily"), task.Location);
         var text = File.ReadAllText(task.Location);

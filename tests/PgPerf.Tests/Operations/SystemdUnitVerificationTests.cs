@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PgPerf.Engine.Operations;
 using Xunit;
 
 namespace PgPerf.Tests.Operations;
@@ -45,8 +46,7 @@ public sealed class SystemdUnitVerificationTests : IDisposable
         UserName = "tester",
         HomeDirectory = Path.Combine(_root, "home"),
         XdgConfigHome = Path.Combine(_root, "home", "config"),
-    })
-    { SystemRootOverride = Path.Combine(_root, "etc") };
+    }, systemRoot: Path.Combine(_root, "etc"));
 
     /// <summary>verify checks that ExecStart='s program exists and is executable, so give it a real one.</summary>
     private string FakePwsh()

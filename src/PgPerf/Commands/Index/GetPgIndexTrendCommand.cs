@@ -5,19 +5,13 @@ namespace PgPerf.Commands;
 /// <summary>Per index per day: scans, tuples read and size of one table's indexes, from the snapshots.</summary>
 [Cmdlet(VerbsCommon.Get, "PgIndexTrend")]
 [OutputType(typeof(PgIndexTrend))]
-public sealed class GetPgIndexTrendCommand : PgPerfCmdlet
+public sealed class GetPgIndexTrendCommand : PgIndexSchemaCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("TableName")]
     [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string Table { get; set; } = "";
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [Alias("SchemaName")]
-    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
-    public string? Schema { get; set; }
 
     /// <summary>Only this index of the table.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]

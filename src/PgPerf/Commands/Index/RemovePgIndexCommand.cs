@@ -8,20 +8,13 @@ namespace PgPerf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "PgIndex", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(PgIndexDropResult))]
-public sealed class RemovePgIndexCommand : PgPerfCmdlet
+public sealed class RemovePgIndexCommand : PgIndexSchemaCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [Alias("IndexName")]
     [ArgumentCompleter(typeof(PgIndexNameCompleter))]
     public string[] Index { get; set; } = Array.Empty<string>();
-
-    /// <summary>The index's schema; without it the name must be unique in the database.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [Alias("SchemaName")]
-    [ArgumentCompleter(typeof(PgSchemaNameCompleter))]
-    public string? Schema { get; set; }
 
     /// <summary>How long the DROP may wait for a lock before it gives up (seconds).</summary>
     [Parameter]

@@ -21,7 +21,7 @@ public sealed class GetPgPerfScheduledTaskCommand : PgPerfCmdletBase
     {
         try
         {
-            var manager = new PgScheduledTaskManager();
+            var manager = EngineBridge.Engine.ScheduledTasks();
             foreach (var task in manager.Get(null, Scheduler, Scope))
             {
                 if (Job is null || Job.Contains(task.Job))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 
 namespace PgPerf.Commands;
@@ -53,7 +52,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             var pwsh = PgPwshLocator.Resolve(PwshPath is null ? null : GetUnresolvedProviderPathFromPSPath(PwshPath), Environment.ProcessPath,
                 Environment.GetEnvironmentVariable("PATH"), OperatingSystem.IsWindows(), File.Exists);
             var target = ResolveConnection();
-            var manager = new PgScheduledTaskManager();
+            var manager = EngineBridge.Engine.ScheduledTasks();
             PgSchedulerKind scheduler;
             try
             {
@@ -94,7 +93,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             }
 
             task = manager.Register(entry, scheduler, passFile);
-            WarnAboutRuntime(scheduler, entry.ModulePath, pwsh);
+            WarnAboutRuntime(manager, scheduler, entry.ModulePath, pwsh);
             WriteObject(task);
         }
         catch (PgPerfException ex)
@@ -121,11 +120,11 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
         return File.Exists(manifest) ? manifest : Path.Combine(folder, "PgPerf.dll");
     }
 
-    private void WarnAboutRuntime(PgSchedulerKind scheduler, string modulePath, string pwsh)
+    private void WarnAboutRuntime(IScheduledTaskService manager, PgSchedulerKind scheduler, string modulePath, string pwsh)
     {
         if (pwsh.Replace('\\', '/').Contains("/.nuget/packages/", StringComparison.OrdinalIgnoreCase))
             WriteWarning($"The entry runs {pwsh}, the pwsh of a dotnet tool in the NuGet cache; clearing the cache breaks it. Install PowerShell and register again with -PwshPath for a stable path.");
-        if (scheduler == PgSchedulerKind.Cron && Process.GetProcessesByName("cron").Length == 0 && Process.GetProcessesByName("crond").Length == 0)
+        if (scheduler == PgSchedulerKind.Cron && !manager.CronDaemonRunning)
             WriteWarning("The cron daemon is not running, so the entry will not run until it starts (Debian/Ubuntu: service cron start; RHEL: systemctl start crond).");
         var modulePaths = (Environment.GetEnvironmentVariable("PSModulePath") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         if (!modulePaths.Any(p => modulePath.StartsWith(Path.GetFullPath(p), StringComparison.OrdinalIgnoreCase)))

@@ -18,7 +18,7 @@ public sealed class UnregisterPgPerfScheduledTaskCommand : PgPerfCmdletBase
 
     protected override void ProcessRecord()
     {
-        var manager = new PgScheduledTaskManager();
+        var manager = EngineBridge.Engine.ScheduledTasks();
         IReadOnlyList<PgScheduledTask> found;
         try
         {

@@ -50,7 +50,7 @@ public sealed class MeasurePgQueryCommand : PgPerfCmdlet
         string? parameters = null;
         try
         {
-            parameters = ParameterJson.From(Parameters);
+            parameters = Engine.QueryLog.ParametersJson(Parameters);
             if (parameters is not null)
                 QueryParameters.Apply(parameters, ParameterMode.Keep);
         }
@@ -94,13 +94,6 @@ public sealed class MeasurePgQueryCommand : PgPerfCmdlet
         }
     }
 
-    private static PgQuerySendResult? Enqueue(IQueryLogService service, PgQueryLogEntry entry, QuerySendOptions options)
-    {
-        service.Enqueue(entry, options);
-        // What the background writer could not write since the last call (spooled, failed) is reported now.
-        return service.TakeBackgroundResult();
-    }
-
     private void Log(double durationMs, bool failed, DateTimeOffset started, string? parameters, bool canWrite)
     {
         try
@@ -108,14 +101,9 @@ public sealed class MeasurePgQueryCommand : PgPerfCmdlet
             var warnings = new List<string>();
             var entry = QueryLogRules.Create(Name, durationMs, started, Endpoint, UserId, parameters, ParameterMode, failed, warnings);
             var target = ResolveConnection();
-            var service = Engine.Get<IQueryLogService>(target);
             var options = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs };
-            // The first call for a target writes at once (so a wrong connection or a missing schema is reported
-            // right away); later calls queue the record for the background writer and return at once.
-            // Not the cmdlet's token: a stopped pipeline should still record the execution.
-            var result = MeasureLogging.FirstUse(service, options)
-                ? service.Send(new[] { entry }, options, CancellationToken.None)
-                : Enqueue(service, entry, options);
+            // The first call for a target writes at once; later calls queue the record and return at once.
+            var result = Engine.QueryLog.Log(target, entry, options);
             if (canWrite)
             {
                 foreach (var w in warnings) WriteWarning(w);

@@ -14,26 +14,14 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
 {
     private const int ProgressId = 31;
 
-    private readonly Dictionary<string, Batch> _batches = new();
     private readonly Stopwatch _clock = new();
     private readonly List<string> _warnings = new();
     private SendReporter? _reporter;
-    private QuerySendOptions? _options;
+    private IQueryLogBatches? _batches;
     private long _position;
     private bool _progressShown;
     private object? _lastConnection;
     private PgConnectionInfo? _lastTarget;
-    private Batch? _lastBatch;
-    // The batch being written on a worker thread while the pipeline builds the next one (at most one at a time,
-    // so batches reach the database in input order).
-    private (Task<PgQuerySendResult> Send, PgConnectionInfo Target, List<PgQueryLogEntry> Rows)? _inFlight;
-    private List<PgQueryLogEntry>? _spare;
-
-    private sealed class Batch(PgConnectionInfo target, List<PgQueryLogEntry> rows)
-    {
-        public PgConnectionInfo Target { get; } = target;
-        public List<PgQueryLogEntry> Rows { get; set; } = rows;
-    }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("query_text", "Name", "QueryName", "query_name", "Query")]
@@ -90,7 +78,12 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     protected override void BeginProcessing()
     {
         _reporter = new SendReporter(this);
-        _options = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs };
+        _batches = Engine.QueryLog.OpenBatches(new QueryLogBatchOptions
+        {
+            Send = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs },
+            BatchSize = BatchSize,
+            Sent = Report,
+        }, CancellationToken);
         _clock.Start();
     }
 
@@ -98,21 +91,13 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     {
         _position++;
         PgConnectionInfo target;
-        Batch? batch;
         try
         {
             // -Connection given once on the command line is the same object for every record: parse it once.
             if (_lastTarget is not null && ReferenceEquals(Connection, _lastConnection))
-            {
                 target = _lastTarget;
-                batch = _lastBatch;
-            }
             else
-            {
-                target = ResolveConnection();
-                (_lastConnection, _lastTarget) = (Connection, target);
-                batch = _lastBatch = _batches.TryGetValue(target.CacheKey, out var known) ? known : null;
-            }
+                (_lastConnection, _lastTarget) = (Connection, target = ResolveConnection());
         }
         catch (PgPerfException ex)
         {
@@ -124,7 +109,7 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         PgQueryLogEntry entry;
         try
         {
-            entry = QueryLogRules.Create(QueryText, DurationMs, LoggedAt, Endpoint, UserId, ParameterJson.From(Parameters), ParameterMode, IsError.IsPresent, _warnings);
+            entry = QueryLogRules.Create(QueryText, DurationMs, LoggedAt, Endpoint, UserId, Engine.QueryLog.ParametersJson(Parameters), ParameterMode, IsError.IsPresent, _warnings);
         }
         catch (PgPerfException ex)
         {
@@ -139,71 +124,33 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         if (entry.QueryTruncated)
             WriteVerbose($"Record {_position}: the query text was cut to {QueryLogRules.MaxQueryTextLength} characters (QueryTruncated is set).");
 
-        if (batch is null)
-            _batches[target.CacheKey] = _lastBatch = batch = new Batch(target, NewRows());
-        batch.Rows.Add(entry);
-        if (batch.Rows.Count >= BatchSize)
-            Hand(batch);
+        _batches!.Add(target, entry);
     }
 
     protected override void EndProcessing()
     {
-        foreach (var batch in _batches.Values)
-            Hand(batch);
-        Complete();
+        _batches!.Complete();
         if (_progressShown)
             WriteProgress(new ProgressRecord(ProgressId, "Send-PgQueryLog", "Done") { RecordType = ProgressRecordType.Completed });
         if (_reporter!.Spooled > 0)
             WriteWarning($"{_reporter.Spooled} query log record(s) are in the spool {_reporter.SpoolFile} and will be sent by the next successful Send-PgQueryLog or Measure-PgQuery to that database.");
     }
 
-    private List<PgQueryLogEntry> NewRows()
+    /// <summary>A batch was written (or spooled): called by the Engine on the pipeline thread, the only one that may write to the streams.</summary>
+    private void Report(PgConnectionInfo target, PgQuerySendResult result, IReadOnlyList<PgQueryLogEntry> rows)
     {
-        var rows = _spare ?? new List<PgQueryLogEntry>(Math.Min(BatchSize, 10_000));
-        _spare = null;
-        return rows;
-    }
-
-    /// <summary>
-    /// Starts writing a full batch on a worker thread and gives the pipeline a new one to fill. The previous batch
-    /// is finished (and reported) first, so only one write runs at a time and batches keep their order.
-    /// </summary>
-    private void Hand(Batch batch)
-    {
-        if (batch.Rows.Count == 0)
-            return;
-        Complete();
-        var rows = batch.Rows;
-        batch.Rows = NewRows();
-        var service = Engine.Get<IQueryLogService>(batch.Target);
-        var options = _options!;
-        var token = CancellationToken;
-        _inFlight = (Task.Run(() => service.Send(rows, options, token)), batch.Target, rows);
-    }
-
-    /// <summary>Waits for the batch being written and reports it here, on the pipeline thread (the only one that may write to the streams).</summary>
-    private void Complete()
-    {
-        if (_inFlight is not { } sent)
-            return;
-        _inFlight = null;
-        // Send reports database failures in its result; anything it throws (a stop, a spool it could not lock)
-        // surfaces here as it did when Send ran on this thread.
-        var result = sent.Send.GetAwaiter().GetResult();
         _reporter!.Report(result);
         if (PassThru)
         {
-            var server = sent.Target.Server;
-            foreach (var row in sent.Rows)
+            var server = target.Server;
+            foreach (var row in rows)
             {
                 // What From(target) does, with the Server text built once per batch.
                 row.Server = server;
-                row.Connection = sent.Target;
+                row.Connection = target;
                 WriteObject(row);
             }
         }
-        sent.Rows.Clear();
-        _spare = sent.Rows;
 
         if (_clock.Elapsed.TotalSeconds > 2)
         {
