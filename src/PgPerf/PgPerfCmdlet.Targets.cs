@@ -74,6 +74,14 @@ public abstract partial class PgPerfCmdletBase
     public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) =>
         Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption));
 
+    public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption, out ShouldProcessReason reason)
+    {
+        var why = ShouldProcessReason.None;
+        var answer = Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption, out why));
+        reason = why;
+        return answer;
+    }
+
     public new bool ShouldContinue(string query, string caption) => Ask(() => base.ShouldContinue(query, caption));
 
     // A worker's question (-WhatIf, -Confirm) is asked on the pipeline thread; the worker waits for the answer.

@@ -122,7 +122,7 @@ internal sealed class BloatService : IBloatService
         var skipped = _context.Run(async connection => (await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
                 SqlResources.Get("queries/bloat_snapshot_catalog_sized.sql"), new { capturedAt = captured }, cancellationToken: cancellationToken))).ToList(), cancellationToken)
             .Select(t => LockedNote(PgIdentifier.Qualify(t.Schema, t.Table))).ToList();
-        if (!options.NoConfirm && HasPgstattuple(cancellationToken))
+        if (!options.SkipPgstattupleCheck && HasPgstattuple(cancellationToken))
             Confirm(captured, options, clock, skipped, cancellationToken);
 
         _context.Run(async connection => await connection.ExecuteScalarAsync<int>(new CommandDefinition(
