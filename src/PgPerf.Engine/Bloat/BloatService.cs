@@ -221,10 +221,28 @@ internal sealed class BloatService : IBloatService
             {
                 skipped.Add(ex.ErrorId == "PgPerf.Timeout" ? $"{name} (statement timeout)" : LockedNote(name));
             }
-            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || ex.Message.Contains("could not open relation", StringComparison.Ordinal))
+            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || DroppedMeanwhile(ex, schema, table, cancellationToken))
             {
                 skipped.Add($"{name} (dropped)");
             }
+        }
+    }
+
+    // pgstattuple opens the table by the OID looked up just before; a table dropped in between makes PostgreSQL raise
+    // an internal error (SQLSTATE XX000, "could not open relation with OID"). That SQLSTATE and the table's absence
+    // now say it was dropped; any other failure, or XX000 on a table that is still there, is a real error.
+    private bool DroppedMeanwhile(PgPerfException ex, string schema, string table, CancellationToken cancellationToken)
+    {
+        if (ex.InnerException is not PostgresException { SqlState: PostgresErrorCodes.InternalError })
+            return false;
+        try
+        {
+            EnsureTableExists(schema, table, cancellationToken);
+            return false;
+        }
+        catch (PgPerfException gone) when (gone.ErrorId == "PgPerf.Bloat.TableNotFound")
+        {
+            return true;
         }
     }
 
