@@ -339,7 +339,7 @@ public abstract partial class PgPerfCmdlet
     }
 
     private PgPerfException SeveralTargets(int count) =>
-        new("PgPerf.Connection.SingleTarget", PgPerfErrorKind.InvalidArgument,
+        new(PgPerfErrorIds.Connection.SingleTarget, PgPerfErrorKind.InvalidArgument,
             $"{MyInvocation.MyCommand.Name} works on one server per call, and -Connection gave {count}. Run it once per server (ForEach-Object), " +
             "or pipe rows that carry their own Connection.")
         { ParameterName = nameof(Connection) };

@@ -53,12 +53,12 @@ public abstract class PgJobCmdlet : PgPerfCmdlet
         var failed = result.Steps.Where(s => s.Status == PgJobStepStatus.Failed).ToList();
         // Many servers: one error per server that had failed steps (the result object lists them all).
         if (ManyTargets && failed.Count > 0)
-            throw new PgPerfException("PgPerf.Job.StepFailed", PgPerfErrorKind.InvalidOperation,
+            throw new PgPerfException(PgPerfErrorIds.Job.StepFailed, PgPerfErrorKind.InvalidOperation,
                 $"The {Job} job on {result.Server}: {failed.Count} step(s) failed: " +
                 string.Join("; ", failed.Select(step => $"'{step.Name}' ({step.ErrorId}): {step.Error}")), target);
         foreach (var step in failed)
         {
-            var ex = new PgPerfException("PgPerf.Job.StepFailed", PgPerfErrorKind.InvalidOperation,
+            var ex = new PgPerfException(PgPerfErrorIds.Job.StepFailed, PgPerfErrorKind.InvalidOperation,
                 $"The {Job} job on {result.Server}: step '{step.Name}' failed ({step.ErrorId}): {step.Error}", step.Name);
             WriteError(ToErrorRecord(ex));
         }
