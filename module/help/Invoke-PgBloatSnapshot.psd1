@@ -7,6 +7,8 @@ When the pgstattuple extension is installed it then confirms, largest waste firs
 
 Finally it runs pgperf.check_table_bloat_alerts(): one open 'high_bloat' alert per table over -ThresholdPercent that wastes at least -MinWastedMB (warning, or critical over 50 %), updated rather than duplicated by later snapshots and resolved automatically once the table drops below. Partitioned parents do not alert; their partitions do.
 
+-WhatIf shows what would run and writes nothing. With several targets, or one, a target that fails is a non-terminating error and the others still run, as with Invoke-PgIndexSnapshot.
+
 The same SQL functions work without PowerShell (psql, pg_cron): SELECT pgperf.capture_table_bloat_snapshot(); SELECT pgperf.check_table_bloat_alerts();
 '@
     Parameters  = @{
@@ -14,7 +16,7 @@ The same SQL functions work without PowerShell (psql, pg_cron): SELECT pgperf.ca
         MinWastedMB         = 'Never alert on a table that would give back less than this many megabytes (default 1), so a 16 kB table at 80 % pages nobody.'
         ConfirmAbovePercent = 'Confirm estimates at or over this percentage (default 20) with pgstattuple_approx, when the extension is installed.'
         TimeBudgetSeconds   = 'Seconds allowed for the pgstattuple_approx confirmations (default 60). Tables left when it runs out keep their estimate and are listed in Skipped.'
-        NoConfirm           = 'Store the estimates only; do not read any table with pgstattuple_approx.'
+        SkipPgstattupleCheck = 'Store the estimates only; do not read any table with pgstattuple_approx (the hourly job does this). Alias: -NoConfirm, its old name, which had nothing to do with -Confirm.'
     }
     Examples    = @(
         @{

@@ -5,6 +5,8 @@ Invoke-PgDailyMaintenance runs the monitoring spec's daily job against one datab
 
 Two runs at the same time do not run twice: a second run returns one Skipped step with "another run holds the lock".
 
+-WhatIf runs nothing: it names the steps and, per table, counts the rows the retention step would delete and gives the cutoff (as Invoke-PgPerfRetention -WhatIf does).
+
 The cmdlet writes a non-terminating error (PgPerf.Job.StepFailed) for each failed step, so $? is $false after a failed run; scheduled entries exit 1 then.
 '@
     Parameters  = @{

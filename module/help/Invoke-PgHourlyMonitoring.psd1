@@ -5,6 +5,8 @@ Invoke-PgHourlyMonitoring runs the monitoring spec's hourly job against one data
 
 Two runs at the same time do not double-capture: the job holds a per-job advisory lock, and a second run returns one Skipped step with "another run holds the lock".
 
+-WhatIf runs nothing and names the steps it would run.
+
 For schedulers: the cmdlet writes a non-terminating error (PgPerf.Job.StepFailed) for each failed step, so $? is $false and 'pwsh -Command "...; Invoke-PgHourlyMonitoring; if (-not $?) { exit 1 }"' exits 1. In a script, check the result instead: $r = Invoke-PgHourlyMonitoring; if (-not $r.Succeeded) { exit 1 }. Register-PgPerfScheduledTask writes entries that do this.
 '@
     Parameters  = @{}

@@ -19,44 +19,44 @@ public static class PgErrors
             var text = Scrub(pg.MessageText, info);
             return pg.SqlState switch
             {
-                "28P01" or "28000" => new PgPerfException("PgPerf.Connection.AuthenticationFailed", PgPerfErrorKind.AuthenticationError,
+                "28P01" or "28000" => new PgPerfException(PgPerfErrorIds.Connection.AuthenticationFailed, PgPerfErrorKind.AuthenticationError,
                     $"PostgreSQL at {where} refused the login for user '{info.Username ?? "(default)"}': {text}. Check the user name and password (or the pgpass file).", info.Server, ex),
-                "3D000" => new PgPerfException("PgPerf.Connection.DatabaseNotFound", PgPerfErrorKind.ObjectNotFound,
+                "3D000" => new PgPerfException(PgPerfErrorIds.Connection.DatabaseNotFound, PgPerfErrorKind.ObjectNotFound,
                     $"Database '{info.Database}' does not exist on {where}. Check the Database part of the connection.", info.Server, ex),
-                "53300" or "57P03" => new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
+                "53300" or "57P03" => new PgPerfException(PgPerfErrorIds.Connection.Failed, PgPerfErrorKind.ConnectionError,
                     $"PostgreSQL at {where} is not accepting connections now: {text}.", info.Server, ex),
                 // The server ended the session (shutdown, restart, crash) or the link broke: an outage, not bad data.
-                "57P01" or "57P02" or "08000" or "08003" or "08006" => new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
+                "57P01" or "57P02" or "08000" or "08003" or "08006" => new PgPerfException(PgPerfErrorIds.Connection.Failed, PgPerfErrorKind.ConnectionError,
                     $"PostgreSQL at {where} ended the session: {text}. The server was stopped or restarted; run the command again once it is back.", info.Server, ex),
-                "42501" => new PgPerfException("PgPerf.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+                "42501" => new PgPerfException(PgPerfErrorIds.PermissionDenied, PgPerfErrorKind.PermissionDenied,
                     $"The role '{info.Username ?? "(default)"}' on {info.Server} lacks a privilege: {text}. See docs/security.md for the roles PgPerf needs.", info.Server, ex),
-                "57014" => new PgPerfException("PgPerf.Timeout", PgPerfErrorKind.OperationTimeout,
+                "57014" => new PgPerfException(PgPerfErrorIds.Timeout, PgPerfErrorKind.OperationTimeout,
                     $"The statement on {info.Server} was cancelled: {text}.", info.Server, ex),
-                "55P03" => new PgPerfException("PgPerf.LockNotAvailable", PgPerfErrorKind.ResourceBusy,
+                "55P03" => new PgPerfException(PgPerfErrorIds.LockNotAvailable, PgPerfErrorKind.ResourceBusy,
                     $"A lock needed on {info.Server} is held by another session: {text}. Try again later.", info.Server, ex),
                 "3F000" or "42P01" or "42883" when text.Contains("pgperf", StringComparison.OrdinalIgnoreCase) => NotInstalled(info, ex),
-                _ => new PgPerfException("PgPerf.Database.Error", PgPerfErrorKind.InvalidOperation,
+                _ => new PgPerfException(PgPerfErrorIds.Database.Error, PgPerfErrorKind.InvalidOperation,
                     $"PostgreSQL on {info.Server} reported {pg.SqlState}: {text}" + (pg.Detail is null ? "" : $" ({Scrub(pg.Detail, info)})"), info.Server, ex),
             };
         }
 
         if (!connecting && HasTimeout(ex))
-            return new PgPerfException("PgPerf.Timeout", PgPerfErrorKind.OperationTimeout,
+            return new PgPerfException(PgPerfErrorIds.Timeout, PgPerfErrorKind.OperationTimeout,
                 $"A command on {info.Server} did not finish within its timeout. Try a smaller scope, or raise 'Command Timeout' in the connection string.", info.Server, ex);
 
         if (ex is NpgsqlException or SocketException or TimeoutException or IOException || connecting)
         {
             var reason = Scrub(Reason(ex), info);
-            return new PgPerfException("PgPerf.Connection.Failed", PgPerfErrorKind.ConnectionError,
+            return new PgPerfException(PgPerfErrorIds.Connection.Failed, PgPerfErrorKind.ConnectionError,
                 $"Could not connect to PostgreSQL at {where}: {reason}. Check that the server is running and that host and port are right.", info.Server, ex);
         }
 
-        return new PgPerfException("PgPerf.Unexpected", PgPerfErrorKind.InvalidOperation,
+        return new PgPerfException(PgPerfErrorIds.Unexpected, PgPerfErrorKind.InvalidOperation,
             $"Unexpected failure on {info.Server}: {Scrub(ex.Message, info)}", info.Server, ex);
     }
 
     public static PgPerfException NotInstalled(PgConnectionInfo info, Exception? inner = null) =>
-        new("PgPerf.Schema.NotInstalled", PgPerfErrorKind.NotInstalled,
+        new(PgPerfErrorIds.Schema.NotInstalled, PgPerfErrorKind.NotInstalled,
             $"Schema pgperf is not installed in database {info.Database ?? "(default)"} on {info.Endpoint}; run Install-PgPerfSchema.", info.Server, inner);
 
     /// <summary>Removes the password from text that may end up in an error record.</summary>

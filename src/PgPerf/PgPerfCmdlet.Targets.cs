@@ -74,6 +74,14 @@ public abstract partial class PgPerfCmdletBase
     public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) =>
         Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption));
 
+    public new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption, out ShouldProcessReason reason)
+    {
+        var why = ShouldProcessReason.None;
+        var answer = Ask(() => base.ShouldProcess(verboseDescription, verboseWarning, caption, out why));
+        reason = why;
+        return answer;
+    }
+
     public new bool ShouldContinue(string query, string caption) => Ask(() => base.ShouldContinue(query, caption));
 
     // A worker's question (-WhatIf, -Confirm) is asked on the pipeline thread; the worker waits for the answer.
@@ -331,7 +339,7 @@ public abstract partial class PgPerfCmdlet
     }
 
     private PgPerfException SeveralTargets(int count) =>
-        new("PgPerf.Connection.SingleTarget", PgPerfErrorKind.InvalidArgument,
+        new(PgPerfErrorIds.Connection.SingleTarget, PgPerfErrorKind.InvalidArgument,
             $"{MyInvocation.MyCommand.Name} works on one server per call, and -Connection gave {count}. Run it once per server (ForEach-Object), " +
             "or pipe rows that carry their own Connection.")
         { ParameterName = nameof(Connection) };

@@ -152,7 +152,7 @@ public abstract partial class PgPerfCmdlet : PgPerfCmdletBase
             fallback = sessionDefault;
         fallback ??= PgConnectionParser.FromEnvironment();
         if (fallback is null)
-            throw new PgPerfException("PgPerf.Connection.NotSpecified", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Connection.NotSpecified, PgPerfErrorKind.InvalidArgument,
                 "No PostgreSQL target given. Use -Connection, run Connect-PgServer, or set PGPERF_CONNECTION (or PGHOST/PGDATABASE/PGUSER).")
             { ParameterName = "Connection" };
         var resolved = WithCredential(fallback);

@@ -8,7 +8,7 @@ public sealed record PgBloatSnapshotOptions
     /// <summary>Time allowed for the Approx confirmations; tables left over keep their estimate.</summary>
     public int TimeBudgetSeconds { get; init; } = 60;
     /// <summary>Skip the confirmation step even when pgstattuple is installed.</summary>
-    public bool NoConfirm { get; init; }
+    public bool SkipPgstattupleCheck { get; init; }
     /// <summary>Alert threshold in percent (spec: 20).</summary>
     public double AlertThresholdPercent { get; init; } = 20;
     /// <summary>Tables wasting less than this are never alerted on.</summary>

@@ -8,7 +8,7 @@ namespace PgPerf;
 /// </summary>
 public static class PgConnectionParser
 {
-    public const string InvalidErrorId = "PgPerf.Connection.InvalidConnectionString";
+    public const string InvalidErrorId = PgPerfErrorIds.Connection.InvalidConnectionString;
     public const string EnvVariable = "PGPERF_CONNECTION";
     public const int DefaultPort = 5432;
 

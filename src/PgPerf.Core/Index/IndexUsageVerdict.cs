@@ -81,7 +81,7 @@ public static class IndexUsageVerdict
         DateTimeOffset now, long sizeBytes, int minDaysUnused, bool ignoreStatsAge)
     {
         if (minDaysUnused < 1)
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"MinDaysUnused must be 1 or more (got {minDaysUnused}).") { ParameterName = "MinDaysUnused" };
         if (points.Count == 0)
             return new IndexUsageAssessment { Status = PgIndexStatus.InsufficientData };
@@ -151,7 +151,7 @@ public static class IndexUsageVerdict
     public static IndexUsageAssessment Judge(IndexUsageSummary summary, long sizeBytes, int minDaysUnused, bool ignoreStatsAge)
     {
         if (minDaysUnused < 1)
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"MinDaysUnused must be 1 or more (got {minDaysUnused}).") { ParameterName = "MinDaysUnused" };
         var lastSeen = summary.LastScanAt;
         var observedDays = summary.ObservedSeconds / 86400;

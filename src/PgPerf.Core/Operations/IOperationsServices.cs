@@ -38,5 +38,8 @@ public interface ISummaryService
 /// <summary>The hourly and daily jobs (Invoke-PgHourlyMonitoring, Invoke-PgDailyMaintenance).</summary>
 public interface IJobService
 {
+    /// <summary>The names of the job's steps, in the order they run (what -WhatIf says it would run).</summary>
+    IReadOnlyList<string> StepNames(PgJobKind job);
+
     PgJobResult Run(PgJobKind job, PgJobOptions options, CancellationToken cancellationToken);
 }

@@ -21,14 +21,14 @@ public sealed record PgRetentionOptions
         Check(SnapshotDays, nameof(SnapshotDays));
         Check(AlertDays, nameof(AlertDays));
         if (BatchSize is < 1 or > 1_000_000)
-            throw new PgPerfException("PgPerf.Retention.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Retention.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"-BatchSize {BatchSize} is out of range; use 1 to 1000000 rows per batch (the default is 5000).") { ParameterName = nameof(BatchSize) };
     }
 
     private static void Check(int days, string name)
     {
         if (days is < 1 or > MaxDays)
-            throw new PgPerfException("PgPerf.Retention.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Retention.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"-{name} {days} is out of range; keep at least 1 day and at most {MaxDays} days.") { ParameterName = name };
     }
 }

@@ -18,10 +18,10 @@ public static class QueryLogRules
     /// </summary>
     public const double MaxDurationMs = 86_400_000;
 
-    public const string InvalidDurationId = "PgPerf.Query.InvalidDuration";
-    public const string EmptyQueryTextId = "PgPerf.Query.EmptyQueryText";
-    public const string InvalidParametersId = "PgPerf.Query.InvalidParameters";
-    public const string InvalidLoggedAtId = "PgPerf.Query.InvalidLoggedAt";
+    public const string InvalidDurationId = PgPerfErrorIds.Query.InvalidDuration;
+    public const string EmptyQueryTextId = PgPerfErrorIds.Query.EmptyQueryText;
+    public const string InvalidParametersId = PgPerfErrorIds.Query.InvalidParameters;
+    public const string InvalidLoggedAtId = PgPerfErrorIds.Query.InvalidLoggedAt;
 
     /// <summary>
     /// Builds a clean entry or throws PgPerfException (InvalidArgument, with ParameterName). NUL characters are

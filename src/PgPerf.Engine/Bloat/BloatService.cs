@@ -6,7 +6,7 @@ namespace PgPerf.Engine.Bloat;
 
 internal sealed class BloatService : IBloatService
 {
-    private const string ExtensionErrorId = "PgPerf.Bloat.ExtensionMissing";
+    private const string ExtensionErrorId = PgPerfErrorIds.Bloat.ExtensionMissing;
     private readonly PgServerContext _context;
 
     public BloatService(PgServerContext context) => _context = context;
@@ -92,7 +92,7 @@ internal sealed class BloatService : IBloatService
                 table.EstimatedRowBytes > 0 && !table.Flags.Contains("NoStats") && !table.Flags.Contains("NoStatsAccess") ? table.EstimatedRowBytes : null);
         }, cancellationToken);
         }
-        catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.PermissionDenied")
+        catch (PgPerfException ex) when (ex.ErrorId == PgPerfErrorIds.PermissionDenied)
         {
             throw PermissionHint(ex);
         }
@@ -122,7 +122,7 @@ internal sealed class BloatService : IBloatService
         var skipped = _context.Run(async connection => (await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
                 SqlResources.Get("queries/bloat_snapshot_catalog_sized.sql"), new { capturedAt = captured }, cancellationToken: cancellationToken))).ToList(), cancellationToken)
             .Select(t => LockedNote(PgIdentifier.Qualify(t.Schema, t.Table))).ToList();
-        if (!options.NoConfirm && HasPgstattuple(cancellationToken))
+        if (!options.SkipPgstattupleCheck && HasPgstattuple(cancellationToken))
             Confirm(captured, options, clock, skipped, cancellationToken);
 
         _context.Run(async connection => await connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -167,7 +167,7 @@ internal sealed class BloatService : IBloatService
                 }, cancellationToken);
                 return (count, new DateTimeOffset(DateTime.SpecifyKind(capturedAt, DateTimeKind.Utc)));
             }
-            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.LockNotAvailable" && attempt < CaptureAttempts)
+            catch (PgPerfException ex) when (ex.ErrorId == PgPerfErrorIds.LockNotAvailable && attempt < CaptureAttempts)
             {
             }
         }
@@ -217,14 +217,32 @@ internal sealed class BloatService : IBloatService
                     new { id, measured.TableBytes, measured.BloatBytes, measured.BloatPercent, measured.LiveTuples, measured.DeadTuples,
                           Confidence = measured.Confidence.ToString(), Flags = measured.Flags.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
             }
-            catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable" or "PgPerf.Timeout")
+            catch (PgPerfException ex) when (ex.ErrorId is PgPerfErrorIds.LockNotAvailable or PgPerfErrorIds.Timeout)
             {
-                skipped.Add(ex.ErrorId == "PgPerf.Timeout" ? $"{name} (statement timeout)" : LockedNote(name));
+                skipped.Add(ex.ErrorId == PgPerfErrorIds.Timeout ? $"{name} (statement timeout)" : LockedNote(name));
             }
-            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Bloat.TableNotFound" || ex.Message.Contains("could not open relation", StringComparison.Ordinal))
+            catch (PgPerfException ex) when (ex.ErrorId == PgPerfErrorIds.Bloat.TableNotFound || DroppedMeanwhile(ex, schema, table, cancellationToken))
             {
                 skipped.Add($"{name} (dropped)");
             }
+        }
+    }
+
+    // pgstattuple opens the table by the OID looked up just before; a table dropped in between makes PostgreSQL raise
+    // an internal error (SQLSTATE XX000, "could not open relation with OID"). That SQLSTATE and the table's absence
+    // now say it was dropped; any other failure, or XX000 on a table that is still there, is a real error.
+    private bool DroppedMeanwhile(PgPerfException ex, string schema, string table, CancellationToken cancellationToken)
+    {
+        if (ex.InnerException is not PostgresException { SqlState: PostgresErrorCodes.InternalError })
+            return false;
+        try
+        {
+            EnsureTableExists(schema, table, cancellationToken);
+            return false;
+        }
+        catch (PgPerfException gone) when (gone.ErrorId == PgPerfErrorIds.Bloat.TableNotFound)
+        {
+            return true;
         }
     }
 
@@ -252,7 +270,7 @@ internal sealed class BloatService : IBloatService
                 FROM pg_class c, pg_database d WHERE c.oid = @oid::oid AND d.datname = current_database()
                 """, new { oid }, cancellationToken: cancellationToken));
             if (!permitted)
-                throw new PgPerfException("PgPerf.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+                throw new PgPerfException(PgPerfErrorIds.PermissionDenied, PgPerfErrorKind.PermissionDenied,
                     $"The role '{_context.Info.Username ?? "(default)"}' may not vacuum {name} on {_context.Info.Server}: only its owner or the database owner can " +
                     "(PostgreSQL 17: the MAINTAIN privilege or pg_maintain). Run Invoke-PgVacuum as the table's owner.", name);
             const string sizeSql = """
@@ -299,12 +317,12 @@ internal sealed class BloatService : IBloatService
         { ParameterName = "Method" };
 
     internal PgPerfException PermissionHint(PgPerfException ex) =>
-        new("PgPerf.Bloat.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+        new(PgPerfErrorIds.Bloat.PermissionDenied, PgPerfErrorKind.PermissionDenied,
             $"The role '{_context.Info.Username ?? "(default)"}' on {_context.Info.Server} may not run pgstattuple: {ex.Message} Grant it with: GRANT pg_stat_scan_tables TO <role>;",
             ex.Target, ex);
 
     private PgPerfException TableNotFound(string schema, string table) =>
-        new("PgPerf.Bloat.TableNotFound", PgPerfErrorKind.ObjectNotFound,
+        new(PgPerfErrorIds.Bloat.TableNotFound, PgPerfErrorKind.ObjectNotFound,
             $"Table {PgIdentifier.Qualify(schema, table)} does not exist in database {_context.Info.Database ?? "(default)"} on {_context.Info.Server}. Check -Schema and -Table (names are case-sensitive).",
             PgIdentifier.Qualify(schema, table)) { ParameterName = "Table" };
 

@@ -52,7 +52,7 @@ internal sealed class IndexBloatService : IIndexBloatService
                 return measured;
             }, cancellationToken);
         }
-        catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.PermissionDenied")
+        catch (PgPerfException ex) when (ex.ErrorId == PgPerfErrorIds.PermissionDenied)
         {
             throw _tables.PermissionHint(ex);
         }
@@ -140,7 +140,7 @@ internal sealed class IndexBloatService : IIndexBloatService
     }
 
     private PgPerfException IndexNotFound(PgIndexBloat index) =>
-        new("PgPerf.Bloat.IndexNotFound", PgPerfErrorKind.ObjectNotFound,
+        new(PgPerfErrorIds.Bloat.IndexNotFound, PgPerfErrorKind.ObjectNotFound,
             $"Index {index.QualifiedName} does not exist in database {_context.Info.Database ?? "(default)"} on {_context.Info.Server} (dropped since the estimate?).",
             index.QualifiedName) { ParameterName = "Index" };
 

@@ -24,7 +24,7 @@ internal sealed class HealthCheckService : IHealthCheckService
         }
         catch (Exception ex) when (ex is not PgPerfException and not OperationCanceledException)
         {
-            throw new PgPerfException("PgPerf.Health.CheckFailed", PgPerfErrorKind.InvalidOperation,
+            throw new PgPerfException(PgPerfErrorIds.Health.CheckFailed, PgPerfErrorKind.InvalidOperation,
                 $"The health check '{check.Name}' failed on {_context.Info.Server}: {PgErrors.Scrub(ex.Message, _context.Info)}", check.Name, ex);
         }
         var result = PgHealthChecks.Summarize(check, findings, parameter => context[parameter]);

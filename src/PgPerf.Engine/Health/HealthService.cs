@@ -82,7 +82,7 @@ internal sealed class HealthService : IHealthService
             }
             catch (PostgresException ex) when (ex.SqlState == "42501")
             {
-                throw new PgPerfException("PgPerf.Session.PermissionDenied", PgPerfErrorKind.PermissionDenied,
+                throw new PgPerfException(PgPerfErrorIds.Session.PermissionDenied, PgPerfErrorKind.PermissionDenied,
                     $"The role '{_context.Info.Username ?? "(default)"}' may not {(terminate ? "terminate" : "cancel")} session {pid} of user '{session.User}' on {_context.Info.Server}: {ex.MessageText}. " +
                     "Stop it as that user, or use a login that is a member of pg_signal_backend (GRANT pg_signal_backend TO <login>); sessions of superusers need a superuser.",
                     pid, ex);
@@ -105,15 +105,15 @@ internal sealed class HealthService : IHealthService
         var row = (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
             SqlResources.Get("queries/health_session.sql"), new { pid }, cancellationToken: cancellationToken));
         if (row is null)
-            throw new PgPerfException("PgPerf.Session.NotFound", PgPerfErrorKind.ObjectNotFound,
+            throw new PgPerfException(PgPerfErrorIds.Session.NotFound, PgPerfErrorKind.ObjectNotFound,
                 $"No session with pid {pid} on {_context.Info.Server}; it may have ended. List sessions with Get-PgActivity.", pid)
             { ParameterName = "Pid" };
         if (Get<bool>(row, "is_current") || _context.OwnBackendPids.ContainsKey(pid))
-            throw new PgPerfException("PgPerf.Session.OwnSession", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Session.OwnSession, PgPerfErrorKind.InvalidArgument,
                 $"Session {pid} on {_context.Info.Server} is PgPerf's own; Stop-PgSession does not stop the session it runs on.", pid)
             { ParameterName = "Pid" };
         if (Get<string>(row, "backend_type") != "client backend")
-            throw new PgPerfException("PgPerf.Session.NotClient", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Session.NotClient, PgPerfErrorKind.InvalidArgument,
                 $"Session {pid} on {_context.Info.Server} is a {Get<string>(row, "backend_type")}, not a client session; Stop-PgSession stops client sessions only.", pid)
             { ParameterName = "Pid" };
         return Stamp(new PgSessionActivity

@@ -65,7 +65,7 @@ internal sealed class IndexService : IIndexService
     private static void CheckMinDays(PgUnusedIndexOptions options)
     {
         if (options.MinDaysUnused < 1)
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"MinDaysUnused must be 1 or more (got {options.MinDaysUnused}).") { ParameterName = "MinDaysUnused" };
     }
 
@@ -122,9 +122,9 @@ internal sealed class IndexService : IIndexService
     public IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(table))
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument, "Give the name of a table with -Table.") { ParameterName = "Table" };
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument, "Give the name of a table with -Table.") { ParameterName = "Table" };
         if (days < 1)
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument, $"Days must be 1 or more (got {days}).") { ParameterName = "Days" };
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument, $"Days must be 1 or more (got {days}).") { ParameterName = "Days" };
 
         return _context.Run(async connection =>
         {
@@ -170,9 +170,9 @@ internal sealed class IndexService : IIndexService
     public PgIndexDropPlan PlanDrop(string? schema, string index, int lockTimeoutSeconds, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(index))
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument, "Give the name of an index with -Index.") { ParameterName = "Index" };
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument, "Give the name of an index with -Index.") { ParameterName = "Index" };
         if (lockTimeoutSeconds < 1)
-            throw new PgPerfException("PgPerf.Index.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"LockTimeoutSeconds must be 1 or more (got {lockTimeoutSeconds}).") { ParameterName = "LockTimeoutSeconds" };
 
         return _context.Run(async connection =>
@@ -181,23 +181,23 @@ internal sealed class IndexService : IIndexService
                 SqlResources.Get("queries/index_drop_plan.sql"), new { schema, index }, cancellationToken: cancellationToken))).ToList();
             var where = schema is null ? $"in database {Info.Database ?? "(default)"} on {Info.Endpoint}" : $"in schema '{schema}' of database {Info.Database ?? "(default)"} on {Info.Endpoint}";
             if (found.Count == 0)
-                throw new PgPerfException("PgPerf.Index.NotFound", PgPerfErrorKind.ObjectNotFound,
+                throw new PgPerfException(PgPerfErrorIds.Index.NotFound, PgPerfErrorKind.ObjectNotFound,
                     $"There is no index named '{index}' {where}. Index names are exact and case-sensitive; Get-PgUnusedIndex lists them.", index)
                 { ParameterName = "Index" };
             if (found.Count > 1)
-                throw new PgPerfException("PgPerf.Index.Ambiguous", PgPerfErrorKind.InvalidArgument,
+                throw new PgPerfException(PgPerfErrorIds.Index.Ambiguous, PgPerfErrorKind.InvalidArgument,
                     $"Index '{index}' exists in schemas {string.Join(", ", found.Select(f => $"'{f.Schema}'"))}; say which with -Schema.", index)
                 { ParameterName = "Schema" };
             var ix = found[0];
             if (ix.Constraints is not null || ix.IsPrimary || ix.IsReplicaIdentity)
             {
                 var what = ix.Constraints ?? (ix.IsPrimary ? "the primary key" : "the replica identity");
-                throw new PgPerfException("PgPerf.Index.ConstraintBacked", PgPerfErrorKind.InvalidOperation,
+                throw new PgPerfException(PgPerfErrorIds.Index.ConstraintBacked, PgPerfErrorKind.InvalidOperation,
                     $"Index {ix.Schema}.{ix.Index} enforces {what}{(ix.IsReplicaIdentity && ix.Constraints is not null ? " and is the replica identity" : "")}; " +
                     "Remove-PgIndex does not drop constraint-backed indexes. Drop the constraint with ALTER TABLE ... DROP CONSTRAINT if it is really not needed.", $"{ix.Schema}.{ix.Index}");
             }
             if (ix.ParentIndex is not null)
-                throw new PgPerfException("PgPerf.Index.AttachedToParent", PgPerfErrorKind.InvalidOperation,
+                throw new PgPerfException(PgPerfErrorIds.Index.AttachedToParent, PgPerfErrorKind.InvalidOperation,
                     $"Index {ix.Schema}.{ix.Index} is a partition's part of the partitioned index {ix.ParentIndex}; PostgreSQL drops it only with its parent. " +
                     $"Drop {ix.ParentIndex} instead (Remove-PgIndex -Index on the parent) if the whole index is not needed.", $"{ix.Schema}.{ix.Index}")
                 { ParameterName = "Index" };
@@ -273,10 +273,10 @@ internal sealed class IndexService : IIndexService
         if (found.Count == 1)
             return found[0];
         if (found.Count == 0)
-            throw new PgPerfException("PgPerf.Index.TableNotFound", PgPerfErrorKind.ObjectNotFound,
+            throw new PgPerfException(PgPerfErrorIds.Index.TableNotFound, PgPerfErrorKind.ObjectNotFound,
                 $"There is no table named '{table}'{(schema is null ? "" : $" in schema '{schema}'")} in database {Info.Database ?? "(default)"} on {Info.Endpoint}. " +
                 "Table names are exact and case-sensitive.", table) { ParameterName = "Table" };
-        throw new PgPerfException("PgPerf.Index.AmbiguousTable", PgPerfErrorKind.InvalidArgument,
+        throw new PgPerfException(PgPerfErrorIds.Index.AmbiguousTable, PgPerfErrorKind.InvalidArgument,
             $"Table '{table}' exists in schemas {string.Join(", ", found.Select(f => $"'{f.Schema}'"))}; say which with -Schema.", table) { ParameterName = "Schema" };
     }
 

@@ -35,7 +35,7 @@ internal sealed class AlertService : IAlertService
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("by", resolvedBy);
             var rows = await ReadAsync(command, cancellationToken);
-            return rows.Count > 0 ? rows[0] : throw new PgPerfException("PgPerf.Alert.NotFound", PgPerfErrorKind.ObjectNotFound,
+            return rows.Count > 0 ? rows[0] : throw new PgPerfException(PgPerfErrorIds.Alert.NotFound, PgPerfErrorKind.ObjectNotFound,
                 $"There is no alert with id {id} on {_context.Info.Server}. Get-PgPerfAlert lists the alerts and their ids.", id)
             { ParameterName = "Id" };
         }, cancellationToken);

@@ -19,7 +19,7 @@ internal static class JobSteps
     {
         new("index snapshot", s => s.Service<IIndexService>().CaptureSnapshot(s.Cancellation).Count),
         // Hourly bloat is the catalog estimate only; the daily step confirms the worst tables with pgstattuple.
-        new("bloat snapshot", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { NoConfirm = true }, s.Cancellation))),
+        new("bloat snapshot", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { SkipPgstattupleCheck = true }, s.Cancellation))),
         // Daily partitions of the query log for today and the week ahead (and days whose rows sit in the default partition).
         new("query partitions", s => new PgPerf.Engine.Query.QueryPartitions(s.Server).CreateAhead(s.Cancellation)),
         // Rebuilds the hourly/daily rollups of the hours whose rows changed; Get-PgQueryStat reads them.
@@ -65,6 +65,8 @@ internal sealed class JobService : IJobService
     private readonly PgServerContext _context;
 
     public JobService(PgServerContext context) => _context = context;
+
+    public IReadOnlyList<string> StepNames(PgJobKind job) => JobSteps.For(job).Select(step => step.Name).ToArray();
 
     public PgJobResult Run(PgJobKind job, PgJobOptions options, CancellationToken cancellationToken) =>
         new JobRunner(_context).Run(job, JobSteps.For(job), options, cancellationToken);

@@ -37,7 +37,7 @@ internal sealed class RetentionService : IRetentionService
     {
         var rule = Rules.SingleOrDefault(r => r.Table == planned.Table);
         if (rule.Table is null)
-            throw new PgPerfException("PgPerf.Retention.UnknownTable", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Retention.UnknownTable, PgPerfErrorKind.InvalidArgument,
                 $"Retention does not cover {planned.Table}; it covers {string.Join(", ", Rules.Select(r => r.Table))}.");
         var sw = Stopwatch.StartNew();
         long deleted, leftDead;

@@ -214,7 +214,7 @@ internal sealed class QueryLogQueue
                 // Send spools on database failures; anything else must not kill the writer.
                 Remember(new PgQuerySendResult
                 {
-                    Failure = new PgPerfException("PgPerf.Query.WriterFailed", PgPerfErrorKind.InvalidOperation,
+                    Failure = new PgPerfException(PgPerfErrorIds.Query.WriterFailed, PgPerfErrorKind.InvalidOperation,
                         $"The background query-log writer failed on {batch.Count} record(s): {ex.Message}", null, ex),
                 });
             }

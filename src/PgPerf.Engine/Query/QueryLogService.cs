@@ -112,7 +112,7 @@ internal sealed class QueryLogService : IQueryLogService
     {
         var spool = SpoolFor(options.SpoolDirectory);
         var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
-        return SpoolBatch(spool, entries, new PgPerfException("PgPerf.Query.BufferFull", PgPerfErrorKind.ResourceBusy,
+        return SpoolBatch(spool, entries, new PgPerfException(PgPerfErrorIds.Query.BufferFull, PgPerfErrorKind.ResourceBusy,
             $"The in-process query-log buffer ({QueryLogQueue.Capacity:N0} records) was full."), result, CancellationToken.None);
     }
 
@@ -135,7 +135,7 @@ internal sealed class QueryLogService : IQueryLogService
         {
             // The database rejects these rows (not an outage): keep them aside so they stop blocking new records.
             var kept = spool.Quarantine();
-            result.Failure = new PgPerfException("PgPerf.Query.SpoolRejected", PgPerfErrorKind.InvalidData,
+            result.Failure = new PgPerfException(PgPerfErrorIds.Query.SpoolRejected, PgPerfErrorKind.InvalidData,
                 $"The database rejected the spooled query log records ({ex.Message}); they were moved to {kept}.", _context.Info.Server, ex);
             return replayed;
         }
@@ -143,7 +143,7 @@ internal sealed class QueryLogService : IQueryLogService
         var keptAside = damaged.Count > 0 ? spool.KeepDamaged(damaged.Select(d => d.Text)) : null;
         spool.Clear();
         if (keptAside is not null)
-            result.Failure = new PgPerfException("PgPerf.Query.SpoolDamaged", PgPerfErrorKind.InvalidData,
+            result.Failure = new PgPerfException(PgPerfErrorIds.Query.SpoolDamaged, PgPerfErrorKind.InvalidData,
                 $"{damaged.Count} line(s) of the spool {spool.FilePath} could not be read (a write was interrupted or the file was damaged): " +
                 $"line {string.Join(", ", damaged.Take(10).Select(d => d.Line))}{(damaged.Count > 10 ? ", ..." : "")}. " +
                 $"The other {records.Count} record(s) were replayed; the damaged lines were kept in {keptAside}.", _context.Info.Server);
@@ -163,7 +163,7 @@ internal sealed class QueryLogService : IQueryLogService
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            result.Failure = new PgPerfException("PgPerf.Query.SpoolFailed", PgPerfErrorKind.InvalidOperation,
+            result.Failure = new PgPerfException(PgPerfErrorIds.Query.SpoolFailed, PgPerfErrorKind.InvalidOperation,
                 $"{entries.Count} query log record(s) could not be written ({reason.Message}) nor spooled to {spool.FilePath} ({ex.Message}); they are lost.",
                 null, reason);
             return result;
@@ -178,7 +178,7 @@ internal sealed class QueryLogService : IQueryLogService
     private static bool IsTransient(PgPerfException ex) =>
         ex.Kind is PgPerfErrorKind.ConnectionError or PgPerfErrorKind.AuthenticationError or PgPerfErrorKind.NotInstalled
             or PgPerfErrorKind.OperationTimeout or PgPerfErrorKind.ResourceBusy or PgPerfErrorKind.PermissionDenied
-        || ex.ErrorId.StartsWith("PgPerf.Connection.", StringComparison.Ordinal);
+        || PgPerfErrorIds.Connection.Includes(ex.ErrorId);
 
     public IReadOnlyList<PgSlowQuery> GetSlowQueries(SlowQueryOptions options, CancellationToken cancellationToken)
     {
@@ -238,7 +238,7 @@ internal sealed class QueryLogService : IQueryLogService
     internal IReadOnlyList<PgQueryStat> GetLogStats(QueryStatOptions options, CancellationToken cancellationToken)
     {
         if (options.Start >= options.End)
-            throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Query.InvalidTimeRange, PgPerfErrorKind.InvalidArgument,
                 $"Start ({options.Start:u}) must be before End ({options.End:u}).") { ParameterName = "Start" };
         new SchemaService(_context).EnsureInstalled(cancellationToken);
         var plan = QueryStatPlan.For(options);
@@ -366,10 +366,10 @@ internal sealed class QueryLogService : IQueryLogService
         var start = options.Start.UtcDateTime;
         var end = options.End.UtcDateTime;
         if (start >= end || QueryStatPlan.Floor(start, QueryRollups.Hour) != start || QueryStatPlan.Floor(end, QueryRollups.Hour) != end)
-            throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Query.InvalidTimeRange, PgPerfErrorKind.InvalidArgument,
                 $"Start ({options.Start:u}) and End ({options.End:u}) must be whole hours, Start first.") { ParameterName = "Start" };
         if (options.GroupBy == QueryStatGroupBy.Endpoint || options.Endpoints is { Length: > 0 } || options.SlowThresholdMs != QueryThresholds.SlowQueryMs)
-            throw new PgPerfException("PgPerf.Query.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Query.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 "Figures per hour are read from the rollups: group by query or not at all, with the default slow threshold.");
         new SchemaService(_context).EnsureInstalled(cancellationToken);
         var byQuery = options.GroupBy == QueryStatGroupBy.Query;

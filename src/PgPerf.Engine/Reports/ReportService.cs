@@ -16,7 +16,7 @@ internal sealed class ReportService : IReportService
     public PgReportData Collect(PgReportOptions options, Action<string, int>? progress, CancellationToken cancellationToken)
     {
         if (options.Hours < 1)
-            throw new PgPerfException("PgPerf.Report.InvalidArgument", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Report.InvalidArgument, PgPerfErrorKind.InvalidArgument,
                 $"Hours must be 1 or more (got {options.Hours}).") { ParameterName = "Hours" };
         var now = (options.Now ?? DateTimeOffset.UtcNow).ToUniversalTime();
         var end = ReportWindow.HourEnd(now);
@@ -178,7 +178,7 @@ internal sealed class ReportService : IReportService
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
-            throw new PgPerfException("PgPerf.Report.InvalidPath", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Report.InvalidPath, PgPerfErrorKind.InvalidArgument,
                 $"The folder '{folder}' does not exist; create it or give another -Path.", path) { ParameterName = "Path" };
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
@@ -189,7 +189,7 @@ internal sealed class ReportService : IReportService
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             File.Delete(temp);
-            throw new PgPerfException("PgPerf.Report.WriteFailed", PgPerfErrorKind.InvalidOperation,
+            throw new PgPerfException(PgPerfErrorIds.Report.WriteFailed, PgPerfErrorKind.InvalidOperation,
                 $"The file could not be written to '{full}': {ex.Message}", path, ex) { ParameterName = "Path" };
         }
         return new PgReportFile { Path = full, Bytes = new FileInfo(full).Length };

@@ -85,7 +85,7 @@ internal sealed class SchemaService : ISchemaService
         if (!status.Installed)
             throw PgErrors.NotInstalled(_context.Info);
         if (status.Pending.Length > 0)
-            throw new PgPerfException("PgPerf.Schema.Outdated", PgPerfErrorKind.NotInstalled,
+            throw new PgPerfException(PgPerfErrorIds.Schema.Outdated, PgPerfErrorKind.NotInstalled,
                 $"Schema pgperf in database {_context.Info.Database ?? "(default)"} on {_context.Info.Endpoint} is at version {status.InstalledVersion}, " +
                 $"this module needs {status.LatestVersion}; run Install-PgPerfSchema to apply {status.Pending.Length} pending migration(s).", _context.Info.Server);
         _context.SchemaVerified = true;

@@ -11,7 +11,7 @@ namespace PgPerf.Engine.Statements;
 /// </summary>
 internal sealed class StatementService : IStatementService
 {
-    internal const string NotAvailableErrorId = "PgPerf.Statements.NotAvailable";
+    internal const string NotAvailableErrorId = PgPerfErrorIds.Statements.NotAvailable;
     internal const string AlertType = "statement_regression";
 
     private readonly PgServerContext _context;
@@ -241,7 +241,7 @@ internal sealed class StatementService : IStatementService
     private static void CheckWindow(DateTimeOffset start, DateTimeOffset end, string parameter)
     {
         if (start >= end)
-            throw new PgPerfException("PgPerf.Statements.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Statements.InvalidTimeRange, PgPerfErrorKind.InvalidArgument,
                 $"The window starts at {start.ToUniversalTime():u} and ends at {end.ToUniversalTime():u}; the start must come before the end.")
             { ParameterName = parameter };
     }

@@ -237,7 +237,7 @@ public class BloatServiceTests
         using var _ = db;
         Bloat(db, "big", 60_000, 60, vacuum: false);     // about 3 MB, 60 % bloat
         Bloat(db, "tiny", 1000, 80, vacuum: false);      // 48 kB at about 65 %: under the size floor
-        var options = new PgBloatSnapshotOptions { NoConfirm = true };
+        var options = new PgBloatSnapshotOptions { SkipPgstattupleCheck = true };
 
         var first = service.CaptureSnapshot(options, default);
         Assert.Equal("TableBloat", first.Kind);

@@ -15,7 +15,7 @@ public static class PgPwshLocator
             if (IsDotnet(full))
                 throw DotnetRefused(explicitPath, "PwshPath");
             if (!fileExists(full))
-                throw new PgPerfException("PgPerf.Schedule.PwshNotFound", PgPerfErrorKind.ObjectNotFound,
+                throw new PgPerfException(PgPerfErrorIds.Schedule.PwshNotFound, PgPerfErrorKind.ObjectNotFound,
                     $"-PwshPath '{explicitPath}' does not exist. Give the full path of an installed pwsh executable, for example {(isWindows ? @"C:\Program Files\PowerShell\7\pwsh.exe" : "/usr/bin/pwsh")}.")
                 { ParameterName = "PwshPath" };
             return full;
@@ -33,7 +33,7 @@ public static class PgPwshLocator
 
         if (!string.IsNullOrEmpty(processPath) && IsDotnet(processPath))
             throw DotnetRefused(null, "PwshPath");
-        throw new PgPerfException("PgPerf.Schedule.PwshNotFound", PgPerfErrorKind.ObjectNotFound,
+        throw new PgPerfException(PgPerfErrorIds.Schedule.PwshNotFound, PgPerfErrorKind.ObjectNotFound,
             $"No pwsh executable was found on PATH. Install PowerShell 7.4 or later, or pass -PwshPath with the full path of pwsh.")
         { ParameterName = "PwshPath" };
     }
@@ -42,7 +42,7 @@ public static class PgPwshLocator
         Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
 
     private static PgPerfException DotnetRefused(string? given, string parameter) =>
-        new("PgPerf.Schedule.PwshIsDotnet", PgPerfErrorKind.InvalidArgument,
+        new(PgPerfErrorIds.Schedule.PwshIsDotnet, PgPerfErrorKind.InvalidArgument,
             (given is null ? "This session runs PowerShell as 'dotnet pwsh'" : $"-PwshPath '{given}' is the dotnet host") +
             ", which only starts PowerShell inside a folder with the repo's tool manifest, so a scheduled entry would fail. " +
             "Install PowerShell and pass -PwshPath with the full path of the pwsh executable (for example /usr/bin/pwsh or /opt/microsoft/powershell/7/pwsh).")

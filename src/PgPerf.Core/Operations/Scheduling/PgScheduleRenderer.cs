@@ -48,7 +48,7 @@ public static partial class PgScheduleRenderer
     {
         var match = text is null ? null : AtPattern().Match(text.Trim());
         if (match is null || !match.Success)
-            throw new PgPerfException("PgPerf.Schedule.InvalidTime", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Schedule.InvalidTime, PgPerfErrorKind.InvalidArgument,
                 $"-At '{text}' is not a time of day. Use HH:mm between 00:00 and 23:59 (local time of this machine), for example -At 02:30.")
             { ParameterName = "At" };
         return new TimeOnly(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));

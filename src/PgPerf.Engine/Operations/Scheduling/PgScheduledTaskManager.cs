@@ -141,7 +141,7 @@ internal sealed class PgScheduledTaskManager : IScheduledTaskService
         foreach (var (key, value) in target.Options)
         {
             if (key.Replace(" ", "", StringComparison.Ordinal).Contains("password", StringComparison.OrdinalIgnoreCase))
-                throw new PgPerfException("PgPerf.Schedule.SecretInConnection", PgPerfErrorKind.InvalidArgument,
+                throw new PgPerfException(PgPerfErrorIds.Schedule.SecretInConnection, PgPerfErrorKind.InvalidArgument,
                     $"The connection has the option '{key}', a secret that would be written into the scheduled entry. Remove it from the connection (use a certificate file or a pgpass file instead).")
                 { ParameterName = "Connection" };
             if (key.Equals("Passfile", StringComparison.OrdinalIgnoreCase)) passFile = value;
@@ -152,7 +152,7 @@ internal sealed class PgScheduledTaskManager : IScheduledTaskService
         if (writes)
         {
             if (_env.IsWindows)
-                throw new PgPerfException("PgPerf.Schedule.PasswordNotAllowed", PgPerfErrorKind.InvalidArgument,
+                throw new PgPerfException(PgPerfErrorIds.Schedule.PasswordNotAllowed, PgPerfErrorKind.InvalidArgument,
                     "The connection has a password, and PgPerf writes passwords only to an owner-only (0600) pgpass file, which it cannot guarantee on Windows. " +
                     @"Put the password in %APPDATA%\postgresql\pgpass.conf of the account that runs the task (host:port:database:user:password), and register again with a connection without a password.")
                 { ParameterName = "Connection" };
@@ -162,11 +162,11 @@ internal sealed class PgScheduledTaskManager : IScheduledTaskService
         {
             passFile = Path.GetFullPath(connectionFile);
             if (!File.Exists(passFile))
-                throw new PgPerfException("PgPerf.Schedule.ConnectionFileNotFound", PgPerfErrorKind.ObjectNotFound,
+                throw new PgPerfException(PgPerfErrorIds.Schedule.ConnectionFileNotFound, PgPerfErrorKind.ObjectNotFound,
                     $"-ConnectionFile '{connectionFile}' does not exist. Create the pgpass file (host:port:database:user:password, chmod 600), or pass a connection with a password (-Credential) and PgPerf writes it there.")
                 { ParameterName = "ConnectionFile" };
             if (!_env.IsWindows && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(passFile) & ~(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)) != 0)
-                throw new PgPerfException("PgPerf.Schedule.ConnectionFileNotPrivate", PgPerfErrorKind.InvalidArgument,
+                throw new PgPerfException(PgPerfErrorIds.Schedule.ConnectionFileNotPrivate, PgPerfErrorKind.InvalidArgument,
                     $"-ConnectionFile '{connectionFile}' can be read by other users; libpq and PgPerf need it owner-only. Run: chmod 600 '{passFile}'.")
                 { ParameterName = "ConnectionFile" };
         }
@@ -183,7 +183,7 @@ internal sealed class PgScheduledTaskManager : IScheduledTaskService
     public void WritePassword(PgConnectionInfo target, string passFile, string? claim = null)
     {
         if (_env.IsWindows || OperatingSystem.IsWindows())
-            throw new PgPerfException("PgPerf.Schedule.PasswordNotAllowed", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Schedule.PasswordNotAllowed, PgPerfErrorKind.InvalidArgument,
                 "PgPerf writes passwords only to owner-only (0600) files, which it cannot guarantee on Windows.") { ParameterName = "Connection" };
         var folder = Path.GetDirectoryName(passFile)!;
         if (!Directory.Exists(folder))
@@ -246,7 +246,7 @@ internal sealed class PgScheduledTaskManager : IScheduledTaskService
                 writer.Write(text);
             File.SetUnixFileMode(temp, OwnerOnly);
             if (File.GetUnixFileMode(temp) != OwnerOnly)
-                throw new PgPerfException("PgPerf.Schedule.PasswordNotAllowed", PgPerfErrorKind.InvalidArgument,
+                throw new PgPerfException(PgPerfErrorIds.Schedule.PasswordNotAllowed, PgPerfErrorKind.InvalidArgument,
                     $"The file system at '{folder}' does not keep owner-only permissions, so PgPerf will not write a password there. Pass -ConnectionFile on a local file system.")
                 { ParameterName = "ConnectionFile" };
             File.Move(temp, passFile, overwrite: true);
@@ -261,5 +261,5 @@ internal sealed class PgScheduledTaskManager : IScheduledTaskService
         _schedulers.FirstOrDefault(x => x.Kind == kind) ?? throw new ArgumentOutOfRangeException(nameof(kind), "Resolve the scheduler first.");
 
     private static PgPerfException Unavailable(string message) =>
-        new("PgPerf.Schedule.SchedulerUnavailable", PgPerfErrorKind.NotInstalled, message) { ParameterName = "Scheduler" };
+        new(PgPerfErrorIds.Schedule.SchedulerUnavailable, PgPerfErrorKind.NotInstalled, message) { ParameterName = "Scheduler" };
 }

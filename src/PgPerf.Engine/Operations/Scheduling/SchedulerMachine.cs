@@ -48,7 +48,7 @@ internal static class SchedulerMachine
     }
 
     public static PgPerfException Failed(string what, string error) =>
-        new("PgPerf.Schedule.Failed", PgPerfErrorKind.InvalidOperation, $"{what} failed: {error.Trim()}");
+        new(PgPerfErrorIds.Schedule.Failed, PgPerfErrorKind.InvalidOperation, $"{what} failed: {error.Trim()}");
 }
 
 internal sealed class PgProcessRunner : IPgProcessRunner

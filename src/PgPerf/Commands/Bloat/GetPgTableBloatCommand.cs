@@ -62,7 +62,7 @@ public sealed class GetPgTableBloatCommand : PgTableNameCmdlet
             if (WildcardPattern.ContainsWildcardCharacters(name) || selected.Any(r => r.Table == name))
                 continue;
             var where = Schema is { Length: > 0 } ? $" in schema {string.Join(", ", Schema)}" : "";
-            WriteError(ToErrorRecord(new PgPerfException("PgPerf.Bloat.TableNotFound", PgPerfErrorKind.ObjectNotFound,
+            WriteError(ToErrorRecord(new PgPerfException(PgPerfErrorIds.Bloat.TableNotFound, PgPerfErrorKind.ObjectNotFound,
                 $"No table named '{name}'{where} in database {target.Database ?? "(default)"} on {target.Server}. Names are case-sensitive; Get-PgTableBloat without -Table lists them all.",
                 name) { ParameterName = nameof(Table) }));
         }

@@ -6,9 +6,9 @@ namespace PgPerf.Commands;
 /// Captures the daily bloat snapshot (pgperf.capture_table_bloat_snapshot()), confirms the worst tables with
 /// pgstattuple_approx when the extension is there, and raises or resolves the high_bloat alerts.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "PgBloatSnapshot")]
+[Cmdlet(VerbsLifecycle.Invoke, "PgBloatSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(PgSnapshotResult))]
-public sealed class InvokePgBloatSnapshotCommand : PgPerfCmdlet
+public sealed class InvokePgBloatSnapshotCommand : PgSnapshotCmdlet
 {
     /// <summary>Alert when a table is over this percentage (spec: 20).</summary>
     [Parameter]
@@ -30,23 +30,30 @@ public sealed class InvokePgBloatSnapshotCommand : PgPerfCmdlet
     [ValidateRange(0, 86_400)]
     public int TimeBudgetSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Estimates only, no pgstattuple_approx. Named like PowerShell's -SkipCertificateCheck and PSResourceGet's
+    /// -SkipDependencyCheck; it was -NoConfirm, too easily read as -Confirm:$false, and still binds under that name.
+    /// </summary>
     [Parameter]
-    public SwitchParameter NoConfirm { get; set; }
+    [Alias("NoConfirm")]
+    public SwitchParameter SkipPgstattupleCheck { get; set; }
 
-    protected override void ProcessTarget(PgConnectionInfo target)
-    {
-        var service = InstalledService<IBloatService>(target);
-        var result = service.CaptureSnapshot(new PgBloatSnapshotOptions
+    protected override string Action =>
+        "SELECT pgperf.capture_table_bloat_snapshot()" +
+        (SkipPgstattupleCheck ? "" : $", confirm estimates at or over {ConfirmAbovePercent} % with pgstattuple_approx") +
+        ", SELECT pgperf.check_table_bloat_alerts()";
+
+    protected override string Counted => "tables' bloat";
+
+    protected override string SkippedNote(string skipped) => $"Kept the estimate of {skipped}.";
+
+    protected override PgSnapshotResult Capture(PgConnectionInfo target) =>
+        Engine.Get<IBloatService>(target).CaptureSnapshot(new PgBloatSnapshotOptions
         {
             AlertThresholdPercent = ThresholdPercent,
             AlertMinWastedBytes = (long)(MinWastedMB * 1024 * 1024),
             ConfirmAbovePercent = ConfirmAbovePercent,
             TimeBudgetSeconds = TimeBudgetSeconds,
-            NoConfirm = NoConfirm,
+            SkipPgstattupleCheck = SkipPgstattupleCheck,
         }, CancellationToken);
-        WriteVerbose($"Captured bloat of {result.Count} tables on {target.Server} in {result.DurationMs:n0} ms.");
-        foreach (var skipped in result.Skipped)
-            WriteVerbose($"Kept the estimate of {skipped}.");
-        WriteObject(result);
-    }
 }

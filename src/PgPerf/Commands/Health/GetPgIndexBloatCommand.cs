@@ -96,7 +96,7 @@ public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
             {
                 if (WildcardPattern.ContainsWildcardCharacters(name) || selected.Any(r => has(r, name)))
                     continue;
-                WriteError(ToErrorRecord(new PgPerfException("PgPerf.Bloat.IndexNotFound", PgPerfErrorKind.ObjectNotFound,
+                WriteError(ToErrorRecord(new PgPerfException(PgPerfErrorIds.Bloat.IndexNotFound, PgPerfErrorKind.ObjectNotFound,
                     $"No B-tree index {(parameter == nameof(Table) ? "on a table named" : "named")} '{name}' in database {target.Database ?? "(default)"} on {target.Server}. " +
                     "Names are case-sensitive; Get-PgIndexBloat without -Table and -Index lists them all.", name) { ParameterName = parameter }));
             }
@@ -131,7 +131,7 @@ public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
             {
                 measured.Add(service.Measure(index, LockTimeoutMs, CancellationToken));
             }
-            catch (PgPerfException ex) when (ex.ErrorId is "PgPerf.LockNotAvailable")
+            catch (PgPerfException ex) when (ex.ErrorId is PgPerfErrorIds.LockNotAvailable)
             {
                 WriteWarning($"{index.QualifiedName} is locked (REINDEX or DROP running?): it keeps its estimate.");
                 measured.Add(Kept(index, "Locked"));

@@ -45,7 +45,7 @@ public sealed class GetPgReplicationStatusCommand : PgPerfCmdlet
     {
         if (LagWarningSeconds > LagCriticalSeconds || LagWarningMB > LagCriticalMB || SlotWarningMB > SlotCriticalMB)
         {
-            ThrowTerminating(new PgPerfException("PgPerf.Replication.InvalidThreshold", PgPerfErrorKind.InvalidArgument,
+            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Replication.InvalidThreshold, PgPerfErrorKind.InvalidArgument,
                 "A warning threshold is above its critical threshold. Give -LagWarningSeconds <= -LagCriticalSeconds, -LagWarningMB <= -LagCriticalMB and -SlotWarningMB <= -SlotCriticalMB.")
                 { ParameterName = nameof(LagWarningSeconds) });
             return;

@@ -93,7 +93,7 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
 
         // One target: a terminating error, as before. Many: this target's error, and the others go on.
         if (FailOnCritical && failing.Count > 0)
-            throw new PgPerfException("PgPerf.Health.Critical", PgPerfErrorKind.InvalidOperation,
+            throw new PgPerfException(PgPerfErrorIds.Health.Critical, PgPerfErrorKind.InvalidOperation,
                 $"Health check on {target.Server} failed: {string.Join("; ", failing)}.", target.Server);
     }
 
@@ -103,7 +103,7 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
             return PgHealthChecks.All.ToList();
         var unknown = Check.Where(name => PgHealthChecks.All.All(c => !string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))).ToList();
         if (unknown.Count > 0)
-            throw new PgPerfException("PgPerf.Health.UnknownCheck", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Health.UnknownCheck, PgPerfErrorKind.InvalidArgument,
                 $"No health check named {string.Join(", ", unknown)}. The checks are: {string.Join(", ", PgHealthChecks.All.Select(c => c.Name))}.", unknown[0])
             { ParameterName = "Check" };
         return PgHealthChecks.All.Where(c => Check.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace PgPerf.Commands;
 
 /// <summary>The spec's daily job: unused-index and high-bloat detection, and retention, under a per-job lock.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "PgDailyMaintenance")]
+[Cmdlet(VerbsLifecycle.Invoke, "PgDailyMaintenance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PgJobResult))]
 public sealed class InvokePgDailyMaintenanceCommand : PgJobCmdlet
 {
@@ -21,8 +21,24 @@ public sealed class InvokePgDailyMaintenanceCommand : PgJobCmdlet
 
     protected override PgJobKind Job => PgJobKind.Daily;
 
-    protected override PgJobOptions Options => new()
+    private PgRetentionOptions Retention => new() { QueryLogDays = QueryLogDays, SnapshotDays = SnapshotDays, AlertDays = AlertDays };
+
+    protected override PgJobOptions Options => new() { Retention = Retention };
+
+    // The retention step deletes rows: -WhatIf counts them per table, the same lines as Invoke-PgPerfRetention -WhatIf.
+    protected override void DescribeWhatIf(PgConnectionInfo target)
     {
-        Retention = new PgRetentionOptions { QueryLogDays = QueryLogDays, SnapshotDays = SnapshotDays, AlertDays = AlertDays },
-    };
+        IReadOnlyList<PgRetentionTable> plan;
+        try
+        {
+            plan = InstalledService<IRetentionService>(target).Plan(Retention, CancellationToken);
+        }
+        catch (PgPerfException ex)
+        {
+            WriteWarning($"Cannot count the rows the retention step would delete on {target.Server}: {ex.Message}");
+            return;
+        }
+        foreach (var table in plan)
+            ShouldProcess(InvokePgPerfRetentionCommand.TargetOf(table, target), InvokePgPerfRetentionCommand.WhatItDeletes(table, Retention.BatchSize));
+    }
 }

@@ -42,6 +42,13 @@ public sealed class InvokePgPerfRetentionCommand : PgPerfCmdlet
         base.ProcessRecord();
     }
 
+    /// <summary>The -WhatIf/-Confirm text of one table (also Invoke-PgDailyMaintenance -WhatIf's).</summary>
+    internal static string WhatItDeletes(PgRetentionTable table, int batchSize) =>
+        $"Delete {table.RowsToDelete:N0} row(s) {(table.Table.EndsWith("alerts", StringComparison.Ordinal) ? "resolved" : "logged")} before {table.Cutoff:u} " +
+        $"({table.KeepDays} days kept) in batches of {batchSize:N0}";
+
+    internal static string TargetOf(PgRetentionTable table, PgConnectionInfo target) => $"{table.Table} on {target.Server}";
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var retention = InstalledService<IRetentionService>(target);
@@ -54,9 +61,7 @@ public sealed class InvokePgPerfRetentionCommand : PgPerfCmdlet
         for (var i = 0; i < plan.Count; i++)
         {
             var table = plan[i];
-            var what = $"Delete {table.RowsToDelete:N0} row(s) {(table.Table.EndsWith("alerts", StringComparison.Ordinal) ? "resolved" : "logged")} before {table.Cutoff:u} " +
-                       $"({table.KeepDays} days kept) in batches of {BatchSize:N0}";
-            if (!ShouldProcess($"{table.Table} on {target.Server}", what))
+            if (!ShouldProcess(TargetOf(table, target), WhatItDeletes(table, BatchSize)))
                 continue;
             approvedAny = true;
             if (table.RowsToDelete == 0)

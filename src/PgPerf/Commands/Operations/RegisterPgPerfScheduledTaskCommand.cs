@@ -42,7 +42,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             if (At is not null)
             {
                 if (Job == PgJobKind.Hourly)
-                    throw new PgPerfException("PgPerf.Schedule.AtNotForHourly", PgPerfErrorKind.InvalidArgument,
+                    throw new PgPerfException(PgPerfErrorIds.Schedule.AtNotForHourly, PgPerfErrorKind.InvalidArgument,
                         "-At sets the time of the daily job; the hourly job always runs at minute 0 of every hour. Leave out -At, or use -Job Daily.")
                     { ParameterName = nameof(At) };
                 at = PgScheduleRenderer.ParseAt(At);
@@ -58,7 +58,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             {
                 scheduler = manager.ResolveScheduler(Scheduler);
             }
-            catch (PgPerfException ex) when (ex.ErrorId == "PgPerf.Schedule.SchedulerUnavailable" && IsWhatIf() && manager.PreviewScheduler(Scheduler) is { } preview)
+            catch (PgPerfException ex) when (ex.ErrorId == PgPerfErrorIds.Schedule.SchedulerUnavailable && IsWhatIf() && manager.PreviewScheduler(Scheduler) is { } preview)
             {
                 // -WhatIf only shows the entry, and rendering needs no scheduler: show it, and say what registering needs.
                 scheduler = preview;
@@ -102,7 +102,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            ThrowTerminating(new PgPerfException("PgPerf.Schedule.Failed", PgPerfErrorKind.PermissionDenied,
+            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Schedule.Failed, PgPerfErrorKind.PermissionDenied,
                 $"Could not write the scheduled entry: {ex.Message}" + (Scope == PgTaskScope.System ? " -Scope System needs root (sudo) or an administrator." : ""), Job, ex));
         }
     }

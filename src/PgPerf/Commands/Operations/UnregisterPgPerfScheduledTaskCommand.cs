@@ -32,7 +32,7 @@ public sealed class UnregisterPgPerfScheduledTaskCommand : PgPerfCmdletBase
 
         if (found.Count == 0)
         {
-            WriteError(ToErrorRecord(new PgPerfException("PgPerf.Schedule.NotFound", PgPerfErrorKind.ObjectNotFound,
+            WriteError(ToErrorRecord(new PgPerfException(PgPerfErrorIds.Schedule.NotFound, PgPerfErrorKind.ObjectNotFound,
                 $"No PgPerf {Job.ToString().ToLowerInvariant()} job is registered" + (Scheduler == PgSchedulerKind.Auto ? "" : $" with {Scheduler}") +
                 ". Get-PgPerfScheduledTask lists what is registered.", Job)));
             return;
@@ -55,7 +55,7 @@ public sealed class UnregisterPgPerfScheduledTaskCommand : PgPerfCmdletBase
             }
             catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
-                WriteError(ToErrorRecord(new PgPerfException("PgPerf.Schedule.Failed", PgPerfErrorKind.PermissionDenied,
+                WriteError(ToErrorRecord(new PgPerfException(PgPerfErrorIds.Schedule.Failed, PgPerfErrorKind.PermissionDenied,
                     $"Could not remove {task.Location}: {ex.Message}", task.Job, ex)));
             }
         }

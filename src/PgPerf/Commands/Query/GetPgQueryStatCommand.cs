@@ -49,7 +49,7 @@ public sealed class GetPgQueryStatCommand : PgPerfCmdlet
         var now = DateTimeOffset.UtcNow;
         var (start, end) = ParameterSetName == RangeSet ? (Start, End ?? now) : (now.AddHours(-Hours), now);
         if (start >= end)
-            throw new PgPerfException("PgPerf.Query.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Query.InvalidTimeRange, PgPerfErrorKind.InvalidArgument,
                 $"-Start ({start.ToUniversalTime():u}) must be before -End ({end.ToUniversalTime():u}).") { ParameterName = "Start" };
         return (start, end);
     }

@@ -42,7 +42,7 @@ public sealed class ExportPgPerfReportCommand : PgPerfCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         if (NoClobber && File.Exists(path))
         {
-            ThrowTerminating(new PgPerfException("PgPerf.Report.FileExists", PgPerfErrorKind.InvalidArgument,
+            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Report.FileExists, PgPerfErrorKind.InvalidArgument,
                 $"'{path}' exists and -NoClobber was given; remove the file, choose another -Path, or leave out -NoClobber.", path) { ParameterName = "Path" });
             return;
         }

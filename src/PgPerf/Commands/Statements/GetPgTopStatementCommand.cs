@@ -68,7 +68,7 @@ internal static class StatementWindow
         var now = DateTimeOffset.UtcNow;
         var window = range ? (since, until ?? now) : (now.AddHours(-hours), now);
         if (window.Item1 >= window.Item2)
-            throw new PgPerfException("PgPerf.Statements.InvalidTimeRange", PgPerfErrorKind.InvalidArgument,
+            throw new PgPerfException(PgPerfErrorIds.Statements.InvalidTimeRange, PgPerfErrorKind.InvalidArgument,
                 $"-Since ({window.Item1.ToUniversalTime():u}) must be before -Until ({window.Item2.ToUniversalTime():u}).") { ParameterName = "Since" };
         return window;
     }
