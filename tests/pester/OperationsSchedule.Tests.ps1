@@ -62,24 +62,58 @@ Describe 'Register-PgPerfScheduledTask: bad input' -Tag 'Unit' {
 }
 
 BeforeDiscovery {
-    # Installing cron is .ci/run's job; without it these tests are skipped (and say so), never installed from here.
-    $script:noCrontab = -not (Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue)
-    if ($script:noCrontab) { Write-Warning "Skipping 'Scheduling with the real cron': crontab is not on PATH (.ci/run installs cron)." }
+    # Tests never touch the real user's crontab: these edit the crontab of a throwaway user through the real
+    # crontab program (crontab -u, which needs root). Installing cron and creating the user is .ci/run's job;
+    # without them the tests are skipped and say why, never set up from here.
+    $script:cronUser = 'pgperf-crontest'
+    $script:noCronReason = if (-not (Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue)) {
+        'crontab is not on PATH (.ci/run installs cron)'
+    } elseif ((& id -u) -ne '0') {
+        "editing the throwaway user's crontab (crontab -u $cronUser) needs root, and this run is not root"
+    } elseif (-not (& sh -c "id -u '$cronUser' 2>/dev/null")) {
+        "the throwaway user $cronUser does not exist; create it as root with 'useradd --system --no-create-home --shell /usr/sbin/nologin $cronUser' (.ci/run does)"
+    }
+    if ($script:noCronReason) { Write-Warning "Skipping 'Scheduling with the real cron': $($script:noCronReason)." }
 }
 
-Describe 'Scheduling with the real cron' -Tag 'Integration', 'Schedule' -Skip:$script:noCrontab {
+Describe 'Scheduling with the real cron' -Tag 'Integration', 'Schedule' -Skip:([bool]$script:noCronReason) {
     BeforeAll {
-        # The crontab is the current user's: keep its exact bytes and put them back afterwards (build.ps1 checks).
-        $script:savedCrontab = Join-Path $work 'crontab.saved'
-        sh -c "crontab -l > '$savedCrontab' 2>/dev/null"
-        $script:hadCrontab = $LASTEXITCODE -eq 0
+        $script:cronUser = 'pgperf-crontest'
+        $script:savedPath = $null
+        $script:cronLock = $null
+        # The scheduler runs 'crontab' from PATH: first on PATH here (and in the fresh sessions, which inherit it) is
+        # a wrapper that runs the real crontab on the throwaway user's table. Pester runs in its own process, so
+        # build.ps1's isolation check still reads the real user's crontab, which must be unchanged.
+        $script:realCrontab = (Get-Command crontab -CommandType Application | Select-Object -First 1).Source
+        $cronBin = Join-Path $work 'cron-bin'
+        $null = New-Item -ItemType Directory -Path $cronBin
+        Set-Content -Path (Join-Path $cronBin 'crontab') -Value "#!/bin/sh`nexec '$realCrontab' -u '$cronUser' `"`$@`""
+        chmod 755 (Join-Path $cronBin 'crontab')
+        $script:savedPath = $env:PATH
+        $env:PATH = $cronBin + [IO.Path]::PathSeparator + $env:PATH
+        (Get-Command crontab -CommandType Application | Select-Object -First 1).Source | Should -Be (Join-Path $cronBin 'crontab')
+
+        # Test runs of other checkouts on this machine use the same throwaway user: one at a time (the lock is
+        # released when this process ends, whatever happens).
+        $lockPath = Join-Path ([IO.Path]::GetTempPath()) "$cronUser.lock"
+        $deadline = [DateTime]::UtcNow.AddMinutes(10)
+        while (-not $script:cronLock) {
+            try { $script:cronLock = [IO.File]::Open($lockPath, 'OpenOrCreate', 'ReadWrite', 'None') }
+            catch [IO.IOException] {
+                if ([DateTime]::UtcNow -gt $deadline) { throw "Another test run has held $lockPath for 10 minutes." }
+                Start-Sleep -Seconds 2
+            }
+        }
+
         $script:foreign = '17 4 * * * /usr/bin/true # a job that is not PgPerf''s, 100\% kept'
         $script:foreign | crontab -
         Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.query_performance_logs (logged_at, query_text, duration_ms) SELECT now() - interval '60 days', 'old', 1 FROM generate_series(1, 25)" | Out-Null
     }
 
     AfterAll {
-        if ($script:hadCrontab) { crontab $script:savedCrontab } else { crontab -r 2>$null }
+        crontab -r 2>$null
+        if ($script:savedPath) { $env:PATH = $script:savedPath }
+        if ($script:cronLock) { $script:cronLock.Dispose() }
     }
 
     It '-WhatIf prints the crontab line and changes nothing' {
@@ -106,6 +140,10 @@ Register-PgPerfScheduledTask -Job Daily -At 03:30 -Scheduler Cron -Connection '$
         $lines | Should -Contain $foreign
         ($lines -join "`n") | Should -Not -Match ([regex]::Escape($password))
         ($lines -join "`n") | Should -Match ([regex]::Escape("Passfile=$passFile"))
+
+        # The entry is in the throwaway user's table, and nothing of this run is in the real user's.
+        (sh -c "'$realCrontab' -u '$cronUser' -l") -join "`n" | Should -Match ([regex]::Escape("Passfile=$passFile"))
+        (sh -c "'$realCrontab' -l 2>/dev/null") -join "`n" | Should -Not -Match ([regex]::Escape($work))
 
         stat -c '%a' $passFile | Should -Be '600'
         (Get-Content $passFile) | Should -Contain ('{0}:{1}:{2}:{3}:{4}' -f (Get-TestConnectionPart 'Host'), (Get-TestConnectionPart 'Port'), $db.Name, (Get-TestConnectionPart 'Username'), $password)

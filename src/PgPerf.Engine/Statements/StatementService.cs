@@ -97,8 +97,9 @@ internal sealed class StatementService : IStatementService
     public IReadOnlyList<PgStatementStat> GetTop(StatementTopOptions options, CancellationToken cancellationToken)
     {
         CheckWindow(options.Since, options.Until, "Since");
-        // The application logs into this database: only its own statements get the log's figures.
-        var ownStatements = new List<PgStatementStat>();
+        // The application logs into this database: only its own statements get the log's figures, in the same
+        // round trip when the log's plan held; the rest (and rows whose QueryHash is computed here) read it after.
+        var unlinked = new List<PgStatementStat>();
         var rows = _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/statements_top.sql"), connection);
@@ -107,6 +108,7 @@ internal sealed class StatementService : IStatementService
             command.Parameters.AddWithValue("top", NpgsqlDbType.Integer, options.Top);
             AddFilters(command, options.Databases, options.Users);
             AddArray(command, "queryids", NpgsqlDbType.Bigint, options.QueryIds);
+            StatementLink.AddLogPlan(command, options.Since, options.Until);
             var list = new List<PgStatementStat>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (reader.Read())
@@ -129,15 +131,19 @@ internal sealed class StatementService : IStatementService
                     ShareOfTotalTime = serverMs > 0 ? totalMs / serverMs : 0,
                     Status = QueryThresholds.Classify(mean).ToString(),
                 };
-                if (row.QueryHash is null && row.Query is not null)
-                    row.QueryHash = QueryFingerprint.HashOf(row.Query);
+                var hashedHere = row.QueryHash is null && row.Query is not null;
+                if (hashedHere)
+                    row.QueryHash = QueryFingerprint.HashOf(row.Query!);
                 row.From(Info);
                 list.Add(row);
-                if (reader.GetBoolean(17)) ownStatements.Add(row);
+                if (!reader.GetBoolean(17)) continue;
+                if (reader.GetBoolean(24) && !hashedHere) StatementLink.ReadApplicationFigures(reader, 18, row);
+                else unlinked.Add(row);
             }
             return list;
         }, cancellationToken);
-        new StatementLink(_context).AttachApplicationFigures(ownStatements, options.Since, options.Until, cancellationToken);
+        if (unlinked.Count > 0)
+            new StatementLink(_context).AttachApplicationFigures(unlinked, options.Since, options.Until, cancellationToken);
         return rows;
     }
 
