@@ -64,7 +64,11 @@ AfterAll {
 
 Describe 'Export-PgPerfReport' -Tag 'Integration', 'Report' {
     BeforeAll {
+        # Some checks read server-wide figures that other tests move meanwhile (cache_hit counts every database's
+        # blocks): the report's status must be one the check gave just before or just after the export.
+        $script:checksBefore = @(Invoke-PgHealthCheck -Connection $cs)
         $script:file = Export-PgPerfReport -Connection $cs -Path (Join-Path $TestDrive 'report.html') -Hours 12 -WarningVariable reportWarnings
+        $script:checksAfter = @(Invoke-PgHealthCheck -Connection $cs)
         $script:reportWarnings = $reportWarnings
         $script:html = Get-Content -LiteralPath $file.FullName -Raw
         $script:data = Get-ReportData $file.FullName
@@ -175,10 +179,13 @@ Describe 'Export-PgPerfReport' -Tag 'Integration', 'Report' {
     }
 
     It 'shows every health check with the status Invoke-PgHealthCheck gives' {
-        $checks = @(Invoke-PgHealthCheck -Connection $cs)
         $section = [regex]::Match($html, '<section id="health">(.*?)</section>', 'Singleline').Groups[1].Value
-        $rows = [regex]::Matches($section, '<tr><td>([^<]*)</td><td>([^<]*)</td>') | ForEach-Object { '{0}={1}' -f $_.Groups[1].Value, $_.Groups[2].Value }
-        $rows | Should -Be ($checks | ForEach-Object { '{0}={1}' -f $_.Check, $_.Status })
+        $rows = @([regex]::Matches($section, '<tr><td>([^<]*)</td><td>([^<]*)</td>'))
+        $rows.Count | Should -Be $checksBefore.Count
+        for ($i = 0; $i -lt $rows.Count; $i++) {
+            $rows[$i].Groups[1].Value | Should -Be $checksBefore[$i].Check
+            $rows[$i].Groups[2].Value | Should -BeIn @("$($checksBefore[$i].Status)", "$($checksAfter[$i].Status)") -Because $checksBefore[$i].Check
+        }
     }
 
     It 'keeps hostile text inert: encoded in tables, escaped in the data, never a tag' {
