@@ -1,7 +1,7 @@
 -- Get-PgQueryStat from the rollups (migration 008): kind 0 = whole days, 1 = whole hours, 3 = aligned blocks of
 -- hours or days (migration 011; all three with a packed digest), 2 = raw rows of the rest of the window (its partial
 -- edges and hours not rolled up yet), with their durations. The Engine picks the days, hours, blocks and raw
--- ranges; {sample} is a fixed expression or NULL.
+-- ranges; {sample} is one of parts/sample_*.sql.
 SELECT 0 AS kind, d.query_hash, d.total, d.errors, d.slow, d.sum_ms, d.min_ms, d.max_ms, d.digest,
        NULL::float8[] AS durations, NULL::text AS sample
   FROM pgperf.query_log_daily d
