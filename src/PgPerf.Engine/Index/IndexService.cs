@@ -106,7 +106,7 @@ internal sealed class IndexService : IIndexService
                     new
                     {
                         type = AlertType, severity = "warning", subject, key, details,
-                        message = $"Index {subject} on table {ix.Table} ({FormatBytes(ix.SizeBytes)}) has not been scanned for {ix.DaysSinceLastScan:0} observed days; consider dropping it (Remove-PgIndex keeps the DDL to recreate it).",
+                        message = $"Index {subject} on table {ix.Table} ({PgSize.Pretty(ix.SizeBytes)}) has not been scanned for {ix.DaysSinceLastScan:0} observed days; consider dropping it (Remove-PgIndex keeps the DDL to recreate it).",
                     }, tx, cancellationToken: cancellationToken));
             }
             var resolved = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -277,14 +277,6 @@ internal sealed class IndexService : IIndexService
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    internal static string FormatBytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.#} kB",
-        _ => $"{bytes} bytes",
-    };
 
     private class CurrentRow
     {
