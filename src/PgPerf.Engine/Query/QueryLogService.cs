@@ -329,6 +329,7 @@ internal sealed class QueryLogService : IQueryLogService
             await using (var command = new NpgsqlCommand(sql, connection))
             {
                 command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Days);
+                command.Parameters.AddWithValue("slow_query_ms", NpgsqlDbType.Double, QueryThresholds.SlowQueryMs);
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Hours);
                 command.Parameters.AddWithValue("raw_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.RawFrom);
                 command.Parameters.AddWithValue("raw_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.RawTo);
@@ -398,6 +399,7 @@ internal sealed class QueryLogService : IQueryLogService
             {
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
                 command.Parameters.AddWithValue("raw_hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawHours.ToArray());
+                command.Parameters.AddWithValue("slow_query_ms", NpgsqlDbType.Double, QueryThresholds.SlowQueryMs);
                 if (!overall)
                     AddArray(command, "hashes", options.QueryHashes);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
