@@ -52,7 +52,8 @@ pred_steps(indexrelid, pred) AS (
            ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o) AS reloptions,
            p.pred,
            i.indisunique, i.indisprimary, i.indisexclusion, i.indisreplident, i.indimmediate,
-           /*nulls_not_distinct*/ AS nulls_not_distinct,
+           -- indnullsnotdistinct exists from PostgreSQL 15 on; before that every unique index treats NULLs as distinct.
+           coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct,
            EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) AS backs_constraint,
            EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS attached_to_parent,
            CASE WHEN c.relkind = 'I' THEN coalesce(pi.pages, 0) ELSE c.relpages END::bigint * current_setting('block_size')::bigint AS size_bytes,

@@ -1,6 +1,6 @@
 -- Get-PgSlowQuery: the rows of pgperf.get_slow_queries(@hours, @min_duration_ms). At or over 500 ms the Engine puts
--- pgperf.query_log_slow in {source} (the same rows, read straight from the small table so the plan stays one index
--- scan), below it the function. {order} is an ORDER BY ... LIMIT only for -Top; otherwise the client sorts.
+-- parts/slow_source_table.sql in {source} (the same rows, read straight from the small table so the plan stays one index
+-- scan), below it the function. {order} is parts/slow_top.sql only for -Top; otherwise the client sorts.
 SELECT s.id, s.logged_at, s.query_text, s.query_hash, s.duration_ms, s.endpoint, s.user_id, s.parameters::text,
        s.is_error, s.query_truncated
   FROM {source} s

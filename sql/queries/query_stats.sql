@@ -1,5 +1,5 @@
--- Get-PgQueryStat. {group} is one of the Engine's fixed column lists (none, query_hash, endpoint);
--- {sample} is any_value on PostgreSQL 16+ and min before. Exact percentiles, like the spec's P95.
+-- Get-PgQueryStat. {group_select} and {group_by} are parts (sql/queries/parts/stats_*.sql) for the grouping: none,
+-- query_hash or endpoint. Exact percentiles, like the spec's P95.
 SELECT {group_select}
        count(*)                                                   AS total,
        count(*) FILTER (WHERE duration_ms >= @slow_ms)            AS slow,

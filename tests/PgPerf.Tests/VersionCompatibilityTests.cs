@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using PgPerf.Engine.Query;
 using Xunit;
 
 namespace PgPerf.Tests;
@@ -16,9 +17,10 @@ public class VersionCompatibilityTests
     [Trait("Category", "Version")]
     public void Hour_and_day_bins_are_utc_hours_and_days_on_every_version()
     {
-        // The rollup trigger and QueryRollups bin with date_bin (pg_catalog's on 14+, 018's pgperf.date_bin on 13);
-        // 008 marks existing rows with date_trunc(..., 'UTC') because it runs before 018. All must give the UTC
-        // hour and day that .NET computes, in a session whose TimeZone is neither UTC nor a whole hour away.
+        // The rollup trigger bins with date_bin (pg_catalog's on 14+, 018's pgperf.date_bin on 13) and QueryRollups
+        // with QueryStatPlan.Floor; 008 marks existing rows with date_trunc(..., 'UTC') because it runs before 018.
+        // All must give the UTC hour and day that .NET computes, in a session whose TimeZone is neither UTC nor a
+        // whole hour away.
         using var db = new TestDatabase();
         TestDatabase.NewEngine().Get<ISchemaService>(db.Info).Install(null, default);
         var random = new Random(16);
@@ -46,6 +48,8 @@ public class VersionCompatibilityTests
             Assert.Equal((t, hour), (t, reader.GetDateTime(0)));
             Assert.Equal((t, t.Date), (t, reader.GetDateTime(1)));
             Assert.Equal((t, hour), (t, reader.GetDateTime(2)));
+            Assert.Equal((t, reader.GetDateTime(0)), (t, QueryStatPlan.Floor(t, QueryRollups.Hour)));
+            Assert.Equal((t, reader.GetDateTime(1)), (t, QueryStatPlan.Floor(t, QueryRollups.Day)));
             checkedRows++;
         }
         Assert.Equal(samples.Count, checkedRows);

@@ -15,8 +15,7 @@ internal sealed class BloatService : IBloatService
         _context.Run(async connection =>
         {
             var rows = await connection.QueryAsync<EstimateRow>(new CommandDefinition(
-                // One definition of the estimate: the function psql users call too (new versions come as migrations).
-                "SELECT * FROM pgperf.table_bloat_estimate()", commandTimeout: 300, cancellationToken: cancellationToken));
+                SqlResources.Get("queries/bloat_estimate.sql"), commandTimeout: 300, cancellationToken: cancellationToken));
             var now = DateTimeOffset.UtcNow;
             return (IReadOnlyList<PgTableBloat>)rows.Select(r => ToRecord(r, now)).ToList();
         }, cancellationToken);
@@ -77,7 +76,7 @@ internal sealed class BloatService : IBloatService
             // Wait only briefly for a table someone holds an exclusive lock on (VACUUM FULL, ALTER TABLE).
             await LockTimeout.SetLocalAsync(connection, transaction, lockTimeoutMs, cancellationToken);
             var target = await connection.QuerySingleOrDefaultAsync<(long Oid, long ToastOid)?>(new CommandDefinition(
-                "SELECT c.oid::bigint, c.reltoastrelid::bigint FROM pg_class c WHERE c.oid = to_regclass(@name)",
+                SqlResources.Get("queries/bloat_target.sql"),
                 new { name = table.QualifiedName }, transaction, cancellationToken: cancellationToken));
             if (target is null)
                 throw TableNotFound(table.Schema, table.Table);
@@ -102,14 +101,11 @@ internal sealed class BloatService : IBloatService
         return WithFigures(table, figures, method, flags);
     }
 
-    // The function name and the extension's schema come from this code and the catalog, never from the user.
+    // The extension's schema comes from the catalog, never from the user.
     private static string StatTupleSql(string extensionSchema, PgBloatMethod method)
     {
         var function = method == PgBloatMethod.Exact ? "pgstattuple" : "pgstattuple_approx";
-        var columns = method == PgBloatMethod.Exact
-            ? "table_len, tuple_count::float8, tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, free_space::float8, 100::float8"
-            : "table_len, approx_tuple_count::float8, approx_tuple_len::float8, dead_tuple_count::float8, dead_tuple_len::float8, approx_free_space::float8, scanned_percent::float8";
-        return $"SELECT {columns} FROM {PgIdentifier.Quote(extensionSchema)}.{function}(@oid::oid::regclass)";
+        return SqlResources.WithNames($"queries/bloat_{function}.sql", (function, extensionSchema, function));
     }
 
     public PgSnapshotResult CaptureSnapshot(PgBloatSnapshotOptions options, CancellationToken cancellationToken)
@@ -126,7 +122,7 @@ internal sealed class BloatService : IBloatService
             Confirm(captured, options, clock, skipped, cancellationToken);
 
         _context.Run(async connection => await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT pgperf.check_table_bloat_alerts(@threshold, @floor)",
+            SqlResources.Get("queries/bloat_check_alerts.sql"),
             new { threshold = options.AlertThresholdPercent, floor = options.AlertMinWastedBytes }, cancellationToken: cancellationToken)), cancellationToken);
 
         var result = new PgSnapshotResult
@@ -161,7 +157,7 @@ internal sealed class BloatService : IBloatService
                     await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                     await LockTimeout.SetLocalAsync(connection, transaction, lockTimeoutMs, cancellationToken);
                     var row = await connection.QuerySingleAsync<(int, DateTime)>(new CommandDefinition(
-                        "SELECT pgperf.capture_table_bloat_snapshot(), now()", transaction: transaction, commandTimeout: 300, cancellationToken: cancellationToken));
+                        SqlResources.Get("queries/bloat_capture.sql"), transaction: transaction, commandTimeout: 300, cancellationToken: cancellationToken));
                     await transaction.CommitAsync(cancellationToken);
                     return row;
                 }, cancellationToken);
@@ -178,12 +174,7 @@ internal sealed class BloatService : IBloatService
     private void Confirm(DateTimeOffset capturedAt, PgBloatSnapshotOptions options, Stopwatch clock, List<string> skipped, CancellationToken cancellationToken)
     {
         var candidates = _context.Run(async connection => (await connection.QueryAsync<(long Id, string Schema, string Table)>(new CommandDefinition(
-            """
-            SELECT id, schemaname, tablename FROM pgperf.table_bloat_snapshots
-            WHERE captured_at = @capturedAt AND table_kind <> 'PartitionedTable'
-              AND (bloat_ratio >= @above OR confidence = 'Low')
-            ORDER BY bloat_bytes DESC
-            """, new { capturedAt, above = options.ConfirmAbovePercent }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
+            SqlResources.Get("queries/bloat_confirm_candidates.sql"), new { capturedAt, above = options.ConfirmAbovePercent }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
         if (candidates.Count == 0)
             return;
 
@@ -208,12 +199,7 @@ internal sealed class BloatService : IBloatService
             {
                 var measured = Measure(estimate, PgBloatMethod.Approx, options.LockTimeoutMs, cancellationToken);
                 _context.Run(async connection => await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    UPDATE pgperf.table_bloat_snapshots
-                       SET method = 'Approx', table_bytes = @TableBytes, bloat_bytes = @BloatBytes, bloat_ratio = @BloatPercent,
-                           live_tuples = @LiveTuples, dead_tuples = @DeadTuples, confidence = @Confidence, flags = @Flags
-                     WHERE id = @id
-                    """,
+                    SqlResources.Get("queries/bloat_confirm_update.sql"),
                     new { id, measured.TableBytes, measured.BloatBytes, measured.BloatPercent, measured.LiveTuples, measured.DeadTuples,
                           Confidence = measured.Confidence.ToString(), Flags = measured.Flags.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
             }
@@ -251,7 +237,7 @@ internal sealed class BloatService : IBloatService
 
     private async Task<long> TableOidAsync(NpgsqlConnection connection, string schema, string table, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT to_regclass(@name)::oid::bigint", new { name = PgIdentifier.Qualify(schema, table) }, cancellationToken: cancellationToken))
+            SqlResources.Get("queries/relation_oid.sql"), new { name = PgIdentifier.Qualify(schema, table) }, cancellationToken: cancellationToken))
         ?? throw TableNotFound(schema, table);
 
     public PgVacuumResult Vacuum(string schema, string table, bool full, bool analyze, CancellationToken cancellationToken)
@@ -263,21 +249,12 @@ internal sealed class BloatService : IBloatService
             var oid = await TableOidAsync(connection, schema, table, cancellationToken);
             // VACUUM on a table the role may not maintain only warns and does nothing: refuse it clearly instead.
             var permitted = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                """
-                SELECT CASE WHEN current_setting('server_version_num')::int >= 170000
-                            THEN has_table_privilege(c.oid, 'MAINTAIN') OR pg_has_role(d.datdba, 'USAGE')   -- 17 still lets the database owner
-                            ELSE pg_has_role(c.relowner, 'USAGE') OR pg_has_role(d.datdba, 'USAGE') END
-                FROM pg_class c, pg_database d WHERE c.oid = @oid::oid AND d.datname = current_database()
-                """, new { oid }, cancellationToken: cancellationToken));
+                SqlResources.Get("queries/vacuum_permitted.sql"), new { oid }, cancellationToken: cancellationToken));
             if (!permitted)
                 throw new PgPerfException(PgPerfErrorIds.PermissionDenied, PgPerfErrorKind.PermissionDenied,
                     $"The role '{_context.Info.Username ?? "(default)"}' may not vacuum {name} on {_context.Info.Server}: only its owner or the database owner can " +
                     "(PostgreSQL 17: the MAINTAIN privilege or pg_maintain). Run Invoke-PgVacuum as the table's owner.", name);
-            const string sizeSql = """
-                SELECT coalesce(sum(pg_relation_size(c.oid) + coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0)), 0)::bigint
-                FROM pg_class c
-                WHERE c.oid = @oid::oid OR c.oid IN (SELECT t.relid FROM pg_partition_tree(@oid::oid::regclass) t WHERE t.isleaf)
-                """;
+            var sizeSql = SqlResources.Get("queries/vacuum_table_bytes.sql");
             var before = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sizeSql, new { oid }, cancellationToken: cancellationToken));
             var clock = Stopwatch.StartNew();
             // No transaction here: VACUUM refuses to run inside one. The statement holds only quoted identifiers.
@@ -299,15 +276,11 @@ internal sealed class BloatService : IBloatService
 
     private HashSet<(string, string)> LeafNames(PgTableBloat table, CancellationToken cancellationToken) =>
         _context.Run(async connection => (await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            """
-            SELECT n.nspname::text, c.relname::text FROM pg_partition_tree(to_regclass(@name)) t
-            JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf
-            """, new { name = table.QualifiedName }, cancellationToken: cancellationToken))).ToHashSet(), cancellationToken);
+            SqlResources.Get("queries/bloat_partition_leaves.sql"), new { name = table.QualifiedName }, cancellationToken: cancellationToken))).ToHashSet(), cancellationToken);
 
     internal string? ExtensionSchema(CancellationToken cancellationToken) =>
         _context.Run(async connection => await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pgstattuple'", cancellationToken: cancellationToken)), cancellationToken)
-        ?.Trim('"');
+            SqlResources.Get("queries/pgstattuple_schema.sql"), cancellationToken: cancellationToken)), cancellationToken);
 
     internal PgPerfException ExtensionMissing() =>
         new(ExtensionErrorId, PgPerfErrorKind.NotInstalled,

@@ -42,11 +42,11 @@ internal sealed class IndexBloatService : IIndexBloatService
                 // Wait only briefly for an index someone holds an exclusive lock on (REINDEX, DROP INDEX).
                 await LockTimeout.SetLocalAsync(connection, transaction, lockTimeoutMs, cancellationToken);
                 var oid = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    "SELECT to_regclass(@name)::oid::bigint", new { name = index.QualifiedName }, transaction, cancellationToken: cancellationToken))
+                    SqlResources.Get("queries/relation_oid.sql"), new { name = index.QualifiedName }, transaction, cancellationToken: cancellationToken))
                     ?? throw IndexNotFound(index);
                 // The extension's schema comes from the catalog, never from the user.
                 var measured = await connection.QuerySingleAsync<StatIndexRow>(new CommandDefinition(
-                    $"SELECT index_size, leaf_pages, internal_pages, empty_pages, deleted_pages, avg_leaf_density FROM {PgIdentifier.Quote(schema)}.pgstatindex(@oid::oid::regclass)",
+                    SqlResources.WithNames("queries/index_pgstatindex.sql", ("pgstatindex", schema, "pgstatindex")),
                     new { oid }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
                 return measured;

@@ -20,9 +20,8 @@ internal sealed class IndexService : IIndexService
         {
             var sw = Stopwatch.StartNew();
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                "SELECT pgperf.capture_index_usage_snapshot()", transaction: tx, cancellationToken: cancellationToken));
-            var at = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT now()", transaction: tx, cancellationToken: cancellationToken));
+            var (count, at) = await connection.QuerySingleAsync<(int, DateTime)>(new CommandDefinition(
+                SqlResources.Get("queries/index_capture.sql"), transaction: tx, cancellationToken: cancellationToken));
             await tx.CommitAsync(cancellationToken);
             var result = new PgSnapshotResult { Kind = "Index", Count = count, CapturedAt = Utc(at), DurationMs = sw.Elapsed.TotalMilliseconds };
             result.From(Info);
@@ -103,15 +102,15 @@ internal sealed class IndexService : IIndexService
                     definition = ix.Definition,
                 });
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "SELECT pgperf.create_performance_alert(@type, 'warning', @subject, @message, @details::jsonb, @key)",
+                    SqlResources.Get("queries/alert_create.sql"),
                     new
                     {
-                        type = AlertType, subject, key, details,
-                        message = $"Index {subject} on table {ix.Table} ({FormatBytes(ix.SizeBytes)}) has not been scanned for {ix.DaysSinceLastScan:0} observed days; consider dropping it (Remove-PgIndex keeps the DDL to recreate it).",
+                        type = AlertType, severity = "warning", subject, key, details,
+                        message = $"Index {subject} on table {ix.Table} ({PgSize.Pretty(ix.SizeBytes)}) has not been scanned for {ix.DaysSinceLastScan:0} observed days; consider dropping it (Remove-PgIndex keeps the DDL to recreate it).",
                     }, tx, cancellationToken: cancellationToken));
             }
             var resolved = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                "SELECT pgperf.resolve_stale_alerts(@type, @keys)", new { type = AlertType, keys = keys.ToArray() }, tx, cancellationToken: cancellationToken));
+                SqlResources.Get("queries/alert_resolve_stale.sql"), new { type = AlertType, keys = keys.ToArray() }, tx, cancellationToken: cancellationToken));
             await tx.CommitAsync(cancellationToken);
             var check = new PgIndexAlertCheck { OpenKeys = keys.ToArray(), Resolved = resolved };
             check.From(Info);
@@ -152,10 +151,8 @@ internal sealed class IndexService : IIndexService
     public IReadOnlyList<PgDuplicateIndex> GetDuplicates(CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
-            // ServerVersionNum is known here: Run has opened the connection.
-            var sql = SqlResources.Get("queries/index_duplicates.sql").Replace("/*nulls_not_distinct*/",
-                _context.ServerVersionNum >= 150000 ? "i.indnullsnotdistinct" : "false", StringComparison.Ordinal);
-            var rows = await connection.QueryAsync<PgDuplicateIndex>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+            var rows = await connection.QueryAsync<PgDuplicateIndex>(new CommandDefinition(
+                SqlResources.Get("queries/index_duplicates.sql"), cancellationToken: cancellationToken));
             return (IReadOnlyList<PgDuplicateIndex>)Stamp(rows);
         }, cancellationToken);
 
@@ -216,13 +213,10 @@ internal sealed class IndexService : IIndexService
         {
             // Written and committed before the DROP: the way back survives whatever happens next.
             var logId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO pgperf.index_drop_log (schemaname, tablename, indexname, size_bytes, drop_sql, rollback_ddl)
-                VALUES (@Schema, @Table, @Index, @SizeBytes, @DropSql, @RollbackDdl) RETURNING id
-                """, plan, cancellationToken: cancellationToken));
+                SqlResources.Get("queries/index_drop_log.sql"), plan, cancellationToken: cancellationToken));
             try
             {
-                await connection.ExecuteAsync(new CommandDefinition("SELECT set_config('lock_timeout', @value, false)",
+                await connection.ExecuteAsync(new CommandDefinition(SqlResources.Get("queries/lock_timeout_session.sql"),
                     new { value = $"{plan.LockTimeoutSeconds}s" }, cancellationToken: cancellationToken));
                 // DROP INDEX CONCURRENTLY cannot run in a transaction block: it goes alone, in autocommit.
                 await using (var drop = new NpgsqlCommand(plan.DropSql, connection) { CommandTimeout = 0 })
@@ -231,21 +225,16 @@ internal sealed class IndexService : IIndexService
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE pgperf.index_drop_log SET status = 'failed', error = @error WHERE id = @logId",
+                    SqlResources.Get("queries/index_drop_failed.sql"),
                     new { logId, error = PgErrors.Scrub(ex.Message, Info) }, cancellationToken: CancellationToken.None));
                 throw;
             }
             finally
             {
-                await connection.ExecuteAsync(new CommandDefinition("RESET lock_timeout", cancellationToken: CancellationToken.None));
+                await connection.ExecuteAsync(new CommandDefinition(SqlResources.Get("queries/lock_timeout_reset.sql"), cancellationToken: CancellationToken.None));
             }
             var droppedAt = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(
-                """
-                WITH done AS (UPDATE pgperf.index_drop_log SET status = 'dropped', dropped_at = clock_timestamp() WHERE id = @logId RETURNING dropped_at),
-                     closed AS (UPDATE pgperf.performance_alerts SET resolved_at = now(), resolved_by = 'Remove-PgIndex'
-                                 WHERE alert_type = @type AND dedup_key = @key AND resolved_at IS NULL)
-                SELECT dropped_at FROM done
-                """, new { logId, type = AlertType, key = $"{AlertType}:{plan.Schema}.{plan.Index}" }, cancellationToken: CancellationToken.None));
+                SqlResources.Get("queries/index_drop_done.sql"), new { logId, type = AlertType, key = $"{AlertType}:{plan.Schema}.{plan.Index}" }, cancellationToken: CancellationToken.None));
             var result = new PgIndexDropResult
             {
                 Schema = plan.Schema, Table = plan.Table, Index = plan.Index, DroppedAt = Utc(droppedAt), SizeBytes = plan.SizeBytes,
@@ -288,14 +277,6 @@ internal sealed class IndexService : IIndexService
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    internal static string FormatBytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.#} GB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.#} kB",
-        _ => $"{bytes} bytes",
-    };
 
     private class CurrentRow
     {

@@ -29,9 +29,7 @@ internal sealed class AlertService : IAlertService
     public PgPerfAlert Resolve(long id, string resolvedBy, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
-            await using var command = new NpgsqlCommand(
-                "SELECT id, alert_type, severity, subject, message, details::text, dedup_key, occurrences, first_seen_at, last_seen_at, resolved_at, resolved_by " +
-                "FROM pgperf.resolve_performance_alert(@id, @by)", connection);
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/alert_resolve.sql"), connection);
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("by", resolvedBy);
             var rows = await ReadAsync(command, cancellationToken);
@@ -44,14 +42,13 @@ internal sealed class AlertService : IAlertService
         string? dedupKey, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
-            await using var command = new NpgsqlCommand(
-                "SELECT pgperf.create_performance_alert(@type, @severity, @subject, @message, @details::jsonb, @dedup_key)", connection);
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/alert_create.sql"), connection);
             command.Parameters.AddWithValue("type", type);
             command.Parameters.AddWithValue("severity", ToDb(severity));
             command.Parameters.AddWithValue("subject", subject);
             command.Parameters.AddWithValue("message", message);
             command.Parameters.AddWithValue("details", JsonSerializer.Serialize(details ?? new Dictionary<string, object?>()));
-            command.Parameters.Add(new NpgsqlParameter("dedup_key", NpgsqlDbType.Text) { Value = (object?)dedupKey ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)dedupKey ?? DBNull.Value });
             return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
 

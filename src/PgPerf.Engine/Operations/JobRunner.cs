@@ -165,9 +165,7 @@ internal sealed class JobRunner
         var resolved = s.Server.Run(async connection =>
         {
             // resolve_stale_alerts keeps the keys it is given; keep every open job_failure alert except this job's steps that succeeded.
-            await using var command = new NpgsqlCommand(
-                "SELECT pgperf.resolve_stale_alerts(@type, ARRAY(SELECT dedup_key FROM pgperf.performance_alerts " +
-                "WHERE alert_type = @type AND resolved_at IS NULL AND dedup_key <> ALL (@resolve)))", connection);
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/job_resolve_step_alerts.sql"), connection);
             command.Parameters.AddWithValue("type", AlertType);
             command.Parameters.Add(new NpgsqlParameter("resolve", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = resolveKeys });
             return (int)(await command.ExecuteScalarAsync(s.Cancellation))!;
@@ -196,7 +194,7 @@ internal sealed class JobRunner
     {
         try
         {
-            using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+            using var command = new NpgsqlCommand(SqlResources.Get("queries/job_try_lock.sql"), connection);
             command.Parameters.AddWithValue("key", LockKey(job));
             return (bool)command.ExecuteScalar()!;
         }
@@ -210,7 +208,7 @@ internal sealed class JobRunner
     {
         try
         {
-            using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            using var command = new NpgsqlCommand(SqlResources.Get("queries/job_unlock.sql"), connection);
             command.Parameters.AddWithValue("key", LockKey(job));
             command.ExecuteScalar();
         }

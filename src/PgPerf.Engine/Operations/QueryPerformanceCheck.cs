@@ -35,17 +35,14 @@ internal static class QueryPerformanceCheck
                     window_end = stat.End,
                 });
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "SELECT pgperf.create_performance_alert(@type, @severity, 'last hour', @message, @details::jsonb, @key)",
-                    new { type = AlertType, severity = v.Severity, message = v.Message, details, key = DedupKey }, cancellationToken: step.Cancellation));
+                    SqlResources.Get("queries/alert_create.sql"),
+                    new { type = AlertType, severity = v.Severity, subject = "last hour", message = v.Message, details, key = DedupKey }, cancellationToken: step.Cancellation));
             }
             var stillOpen = verdict is null ? Array.Empty<string>() : new[] { DedupKey };
             await connection.ExecuteAsync(new CommandDefinition(
-                "SELECT pgperf.resolve_stale_alerts(@type, @stillOpen)", new { type = AlertType, stillOpen }, cancellationToken: step.Cancellation));
+                SqlResources.Get("queries/alert_resolve_stale.sql"), new { type = AlertType, keys = stillOpen }, cancellationToken: step.Cancellation));
             var quiet = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE pgperf.performance_alerts SET resolved_at = now(), resolved_by = 'auto'
-                 WHERE alert_type = 'slow_query' AND resolved_at IS NULL AND last_seen_at < now() - @quiet
-                """, new { quiet = QuietSlowQueryAlerts }, cancellationToken: step.Cancellation));
+                SqlResources.Get("queries/alert_resolve_quiet_slow_queries.sql"), new { quiet = QuietSlowQueryAlerts }, cancellationToken: step.Cancellation));
 
             step.Message = (verdict is null
                 ? $"last hour: {stat?.TotalQueries ?? 0} queries, within thresholds"

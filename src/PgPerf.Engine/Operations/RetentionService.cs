@@ -12,15 +12,16 @@ internal sealed class RetentionService : IRetentionService
 {
     internal const string QueryLogTable = "pgperf.query_performance_logs";
 
-    // Table, the predicate for "old" (constant text; the cutoff is a parameter), and which setting applies.
-    private static readonly (string Table, string OlderThan, Func<PgRetentionOptions, int> Days)[] Rules =
+    // Table, its queries (sql/queries/<Queries>_count.sql counts the old rows, <Queries>_delete.sql deletes a batch of
+    // them; the cutoff is a parameter), and which setting applies.
+    private static readonly (string Table, string Queries, Func<PgRetentionOptions, int> Days)[] Rules =
     {
-        (QueryLogTable, "logged_at < @cutoff", o => o.QueryLogDays),
-        ("pgperf.index_usage_snapshots", "captured_at < @cutoff", o => o.SnapshotDays),
-        ("pgperf.table_bloat_snapshots", "captured_at < @cutoff", o => o.SnapshotDays),
+        (QueryLogTable, "retention_query_log", o => o.QueryLogDays),
+        ("pgperf.index_usage_snapshots", "retention_index_snapshots", o => o.SnapshotDays),
+        ("pgperf.table_bloat_snapshots", "retention_bloat_snapshots", o => o.SnapshotDays),
         // Partitioned by UTC day like the query log: whole days are dropped.
-        (PgPerf.Engine.Statements.StatementPartitions.Table, "captured_at < @cutoff", o => o.SnapshotDays),
-        ("pgperf.performance_alerts", "resolved_at IS NOT NULL AND resolved_at < @cutoff", o => o.AlertDays),
+        (PgPerf.Engine.Statements.StatementPartitions.Table, "retention_statements", o => o.SnapshotDays),
+        ("pgperf.performance_alerts", "retention_alerts", o => o.AlertDays),
     };
 
     // VACUUM is due when at least this many rows are dead and they are at least this share of the table.
@@ -51,7 +52,7 @@ internal sealed class RetentionService : IRetentionService
         }
         else
         {
-            (deleted, batches) = DeleteInBatches(rule.Table, rule.OlderThan, planned.Cutoff, batchSize, cancellationToken);
+            (deleted, batches) = DeleteInBatches(rule.Table, rule.Queries, planned.Cutoff, batchSize, cancellationToken);
             leftDead = deleted;
         }
         var result = new PgRetentionTable
@@ -84,7 +85,7 @@ internal sealed class RetentionService : IRetentionService
         return _context.Run(async connection =>
         {
             // One clock for every table: the server's.
-            await using var nowCommand = new NpgsqlCommand("SELECT now()", connection);
+            await using var nowCommand = new NpgsqlCommand(SqlResources.Get("queries/server_now.sql"), connection);
             var now = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await nowCommand.ExecuteScalarAsync(cancellationToken))!, DateTimeKind.Utc));
             var list = new List<PgRetentionTable>();
             foreach (var rule in Rules)
@@ -96,7 +97,7 @@ internal sealed class RetentionService : IRetentionService
                 var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = cutoff };
                 if (count)
                 {
-                    await using var countCommand = new NpgsqlCommand($"SELECT count(*) FROM {rule.Table} WHERE {rule.OlderThan}", connection);
+                    await using var countCommand = new NpgsqlCommand(SqlResources.Get($"queries/{rule.Queries}_count.sql"), connection);
                     countCommand.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = table.Cutoff });
                     table.RowsToDelete = (long)(await countCommand.ExecuteScalarAsync(cancellationToken))!;
                 }
@@ -117,24 +118,23 @@ internal sealed class RetentionService : IRetentionService
         return (droppedRows + deletedRows, dropped + batches, deletedRows);
     }
 
-    private (long Deleted, int Batches) DeleteInBatches(string table, string olderThan, DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+    private (long Deleted, int Batches) DeleteInBatches(string table, string queries, DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
             // ctid is unique only within one relation, so a partitioned table is purged leaf by leaf.
-            var leaves = new List<string>();
+            var leaves = new List<(string Schema, string Name)>();
             await using (var leafCommand = new NpgsqlCommand(SqlResources.Get("queries/ops_leaf_tables.sql"), connection))
             {
                 leafCommand.Parameters.AddWithValue("t", table);
                 await using var reader = await leafCommand.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken)) leaves.Add(reader.GetString(0));
+                while (await reader.ReadAsync(cancellationToken)) leaves.Add((reader.GetString(0), reader.GetString(1)));
             }
 
             long deleted = 0;
             var batches = 0;
-            foreach (var leaf in leaves)
+            foreach (var (schema, name) in leaves)
             {
-                // leaf is the server's own quoted regclass text, never user input.
-                var sql = $"DELETE FROM {leaf} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {leaf} WHERE {olderThan} LIMIT @n))";
+                var sql = SqlResources.WithNames($"queries/{queries}_delete.sql", ("leaf", schema, name));
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();

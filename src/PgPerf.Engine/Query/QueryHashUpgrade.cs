@@ -56,8 +56,7 @@ internal sealed class QueryHashUpgrade
         await using var source = await _context.OpenAsync(cancellationToken);
         await using var read = new NpgsqlCommand(SqlResources.Get("queries/query_hash_texts.sql"), source) { CommandTimeout = 0 };
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-        await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY pg_temp.query_hash_map (query_text, old_hash, new_hash) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(SqlResources.Get("queries/query_hash_map_copy.sql"), cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var text = reader.GetString(0);

@@ -184,10 +184,9 @@ internal sealed class QueryLogService : IQueryLogService
     {
         new SchemaService(_context).EnsureInstalled(cancellationToken);
         var top = options.Top is > 0;
-        // Both fragments are fixed text, never user input.
-        var sql = SqlResources.Get("queries/query_slow.sql")
-            .Replace("{source}", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "pgperf.query_log_slow" : "pgperf.get_slow_queries(@hours, @min_duration_ms)", StringComparison.Ordinal)
-            .Replace("{order}", top ? "ORDER BY s.duration_ms DESC, s.logged_at DESC, s.id DESC LIMIT @top" : "", StringComparison.Ordinal);
+        var sql = SqlResources.Compose("queries/query_slow.sql",
+            ("source", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "slow_source_table" : "slow_source_function"),
+            ("order", top ? "slow_top" : null));
         return _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(sql, connection);
@@ -245,19 +244,19 @@ internal sealed class QueryLogService : IQueryLogService
         if (plan is not null)
             return GetQueryStatsFromRollups(options, plan, cancellationToken);
 
-        var sample = _context.ServerVersionNum >= 160000 || _context.ServerVersionNum == 0 ? "any_value" : "min";
         var (select, groupBy) = options.GroupBy switch
         {
-            QueryStatGroupBy.Query => ($"query_hash, {sample}(query_text) AS sample,", "GROUP BY query_hash ORDER BY sum_ms DESC, query_hash"),
-            QueryStatGroupBy.Endpoint => ("endpoint,", "GROUP BY endpoint ORDER BY sum_ms DESC, endpoint"),
-            _ => ("", ""),
+            QueryStatGroupBy.Query => ("stats_select_query", "stats_group_query"),
+            QueryStatGroupBy.Endpoint => ("stats_select_endpoint", "stats_group_endpoint"),
+            _ => ((string?)null, (string?)null),
         };
         return _context.Run(async connection =>
         {
-            // The version is known only once a connection is open; redo the choice if it was unknown.
-            if (sample == "any_value" && _context.ServerVersionNum is > 0 and < 160000)
-                select = select.Replace("any_value(", "min(", StringComparison.Ordinal);
-            var sql = SqlResources.Get("queries/query_stats.sql").Replace("{group_select}", select).Replace("{group_by}", groupBy);
+            // The version is known once Run has opened the connection.
+            var parts = new List<(string, string?)> { ("group_select", select), ("group_by", groupBy) };
+            if (options.GroupBy == QueryStatGroupBy.Query)
+                parts.Add(("sample", SamplePart()));
+            var sql = SqlResources.Compose("queries/query_stats.sql", parts.ToArray());
             await using var command = new NpgsqlCommand(sql, connection);
             command.Parameters.AddWithValue("start", NpgsqlDbType.TimestampTz, options.Start.UtcDateTime);
             command.Parameters.AddWithValue("end", NpgsqlDbType.TimestampTz, options.End.UtcDateTime);
@@ -301,6 +300,9 @@ internal sealed class QueryLogService : IQueryLogService
         }, cancellationToken);
     }
 
+    // A group's sample text: any_value from PostgreSQL 16, min before (call inside Run: the version is known then).
+    private string SamplePart() => _context.ServerVersionNum >= 160000 ? "sample_any_value" : "sample_min";
+
     private IReadOnlyList<PgQueryStat> GetQueryStatsFromRollups(QueryStatOptions options, QueryStatPlan plan, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
@@ -321,12 +323,13 @@ internal sealed class QueryLogService : IQueryLogService
             var overall = !byQuery && options.QueryHashes is not { Length: > 0 };
             var parts = plan.Split(dirty, useBlocks: !overall, firstRolledUpDay);
 
-            var sampleSql = !byQuery ? "NULL::text" : _context.ServerVersionNum >= 160000 ? "any_value(l.query_text)" : "min(l.query_text)";
+            var sample = byQuery ? SamplePart() : "sample_none";
             var groups = new Dictionary<string, QueryStatGroup>();
-            var sql = overall ? SqlResources.Get("queries/query_stats_rollup_all.sql") : SqlResources.Get("queries/query_stats_rollup.sql").Replace("{sample}", sampleSql);
+            var sql = overall ? SqlResources.Get("queries/query_stats_rollup_all.sql") : SqlResources.Compose("queries/query_stats_rollup.sql", ("sample", sample));
             await using (var command = new NpgsqlCommand(sql, connection))
             {
                 command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Days);
+                command.Parameters.AddWithValue("slow_query_ms", NpgsqlDbType.Double, QueryThresholds.SlowQueryMs);
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Hours);
                 command.Parameters.AddWithValue("raw_from", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.RawFrom);
                 command.Parameters.AddWithValue("raw_to", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.RawTo);
@@ -396,6 +399,7 @@ internal sealed class QueryLogService : IQueryLogService
             {
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
                 command.Parameters.AddWithValue("raw_hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawHours.ToArray());
+                command.Parameters.AddWithValue("slow_query_ms", NpgsqlDbType.Double, QueryThresholds.SlowQueryMs);
                 if (!overall)
                     AddArray(command, "hashes", options.QueryHashes);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -10,7 +10,6 @@ namespace PgPerf.Engine.Query;
 /// </summary>
 internal sealed class QueryLogWriter
 {
-    private const string Columns = "record_id, logged_at, query_text, query_hash, duration_ms, endpoint, user_id, parameters, is_error, query_truncated";
 
     private readonly PgServerContext _context;
 
@@ -55,21 +54,16 @@ internal sealed class QueryLogWriter
             IReadOnlyList<PgQueryLogEntry> written;
             if (!idempotent)
             {
-                await CopyAsync(connection, "pgperf.query_performance_logs", rows, cancellationToken).ConfigureAwait(false);
+                await CopyAsync(connection, "queries/query_log_copy.sql", rows, cancellationToken).ConfigureAwait(false);
                 written = rows;
             }
             else
             {
-                await using (var create = new NpgsqlCommand(
-                    "CREATE TEMP TABLE pgperf_replay (record_id uuid, logged_at timestamptz, query_text text, query_hash text, duration_ms float8, " +
-                    "endpoint text, user_id text, parameters jsonb, is_error boolean, query_truncated boolean) ON COMMIT DROP", connection, transaction))
+                await using (var create = new NpgsqlCommand(SqlResources.Get("queries/query_log_replay_table.sql"), connection, transaction))
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await CopyAsync(connection, "pgperf_replay", rows, cancellationToken).ConfigureAwait(false);
+                await CopyAsync(connection, "queries/query_log_replay_copy.sql", rows, cancellationToken).ConfigureAwait(false);
                 var inserted = new HashSet<Guid>();
-                await using (var insert = new NpgsqlCommand(
-                    $"INSERT INTO pgperf.query_performance_logs ({Columns}) SELECT {Columns} FROM pgperf_replay r " +
-                    "WHERE NOT EXISTS (SELECT 1 FROM pgperf.query_performance_logs l WHERE l.logged_at = r.logged_at AND l.record_id = r.record_id) " +
-                    "RETURNING record_id", connection, transaction))
+                await using (var insert = new NpgsqlCommand(SqlResources.Get("queries/query_log_replay_insert.sql"), connection, transaction))
                 await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         inserted.Add(reader.GetGuid(0));
@@ -90,9 +84,9 @@ internal sealed class QueryLogWriter
     private ArrayBufferWriter<byte>? _spareBuffer;
 
     // Rows are encoded into one buffer (QueryLogCopyFormat) and sent in chunks of about 64 KB.
-    private async Task CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<PgQueryLogEntry> rows, CancellationToken cancellationToken)
+    private async Task CopyAsync(NpgsqlConnection connection, string copyQuery, IReadOnlyList<PgQueryLogEntry> rows, CancellationToken cancellationToken)
     {
-        var stream = await connection.BeginRawBinaryCopyAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        var stream = await connection.BeginRawBinaryCopyAsync(SqlResources.Get(copyQuery), cancellationToken).ConfigureAwait(false);
         var buffer = Interlocked.Exchange(ref _spareBuffer, null) ?? new ArrayBufferWriter<byte>(CopyChunkBytes * 2);
         try
         {
@@ -165,9 +159,7 @@ internal sealed class QueryLogWriter
         }
 
         // create_performance_alert took the group's first execution as its time; move last_seen_at to the last one.
-        await using (var fix = new NpgsqlCommand(
-            "UPDATE pgperf.performance_alerts p SET last_seen_at = greatest(p.last_seen_at, u.last_seen) " +
-            "FROM unnest(@ids::bigint[], @last::timestamptz[]) AS u (id, last_seen) WHERE p.id = u.id", connection, transaction))
+        await using (var fix = new NpgsqlCommand(SqlResources.Get("queries/query_slow_alerts_last_seen.sql"), connection, transaction))
         {
             fix.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ids.ToArray());
             fix.Parameters.AddWithValue("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, lastSeen.ToArray());

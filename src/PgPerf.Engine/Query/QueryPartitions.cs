@@ -60,9 +60,7 @@ internal sealed class QueryPartitions
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var days = Enumerable.Range(-1, AheadDays + 2).Select(i => today.AddDays(i)).ToList();
-        await using (var stragglers = new NpgsqlCommand(
-            "SELECT DISTINCT (logged_at AT TIME ZONE 'UTC')::date FROM pgperf.query_performance_logs_default " +
-            "WHERE logged_at >= @from AND logged_at < @to", connection))
+        await using (var stragglers = new NpgsqlCommand(SqlResources.Get("queries/partitions_default_days.sql"), connection))
         {
             stragglers.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, today.AddDays(-OnDemandPastDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
             stragglers.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, today.AddDays(OnDemandFutureDays + 1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
@@ -75,7 +73,7 @@ internal sealed class QueryPartitions
 
     private async Task<int> EnsureAsync(NpgsqlConnection connection, DateOnly[] days, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT pgperf.ensure_query_log_partitions(@days)", connection);
+        await using var command = new NpgsqlCommand(SqlResources.Get("queries/partitions_ensure.sql"), connection);
         command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.Date, days);
         var created = (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         foreach (var d in days) KnownDays.TryAdd(d, true);
@@ -90,7 +88,7 @@ internal sealed class QueryPartitions
         _context.Run(async connection =>
         {
             var old = new List<(string Name, DateOnly Day)>();
-            await using (var list = new NpgsqlCommand("SELECT partition_name, day FROM pgperf.query_log_partitions() WHERE day + 1 <= (@cutoff AT TIME ZONE 'UTC')::date ORDER BY day", connection))
+            await using (var list = new NpgsqlCommand(SqlResources.Get("queries/partitions_before.sql"), connection))
             {
                 list.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
                 await using var reader = await list.ExecuteReaderAsync(cancellationToken);
@@ -103,11 +101,10 @@ internal sealed class QueryPartitions
                 cancellationToken.ThrowIfCancellationRequested();
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 // Dropping needs a short exclusive lock on the parent: wait for it a bounded time, never queue forever behind a long report.
-                await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '10s'", connection, transaction))
-                    await timeout.ExecuteNonQueryAsync(cancellationToken);
+                await LockTimeout.SetLocalAsync(connection, transaction, 10_000, cancellationToken);
                 // The function runs with the owner's rights (the monitor role may not drop tables) and only
                 // accepts daily partitions of the query log.
-                await using (var drop = new NpgsqlCommand("SELECT pgperf.drop_query_log_partition(@name)", connection, transaction))
+                await using (var drop = new NpgsqlCommand(SqlResources.Get("queries/partitions_drop.sql"), connection, transaction))
                 {
                     drop.Parameters.AddWithValue("name", name);
                     dropped += (long)(await drop.ExecuteScalarAsync(cancellationToken))!;
@@ -118,18 +115,14 @@ internal sealed class QueryPartitions
 
             // Rows outside the daily partitions (the default partition, or any other leaf) are few: delete them in
             // batches, leaf by leaf (ctid is unique only within one relation). Daily partitions not dropped hold no old rows.
-            var leaves = new List<string>();
-            await using (var leafCommand = new NpgsqlCommand(
-                "SELECT t.relid::regclass::text FROM pg_partition_tree('pgperf.query_performance_logs'::regclass) t JOIN pg_class c ON c.oid = t.relid " +
-                "WHERE t.isleaf AND c.relname !~ '^query_performance_logs_p[0-9]{8}$' " +
-                "UNION ALL SELECT 'pgperf.query_performance_logs' WHERE NOT EXISTS (SELECT 1 FROM pg_partition_tree('pgperf.query_performance_logs'::regclass))", connection))
+            var leaves = new List<(string Schema, string Name)>();
+            await using (var leafCommand = new NpgsqlCommand(SqlResources.Get("queries/partitions_other_leaves.sql"), connection))
             await using (var reader = await leafCommand.ExecuteReaderAsync(cancellationToken))
-                while (await reader.ReadAsync(cancellationToken)) leaves.Add(reader.GetString(0));
+                while (await reader.ReadAsync(cancellationToken)) leaves.Add((reader.GetString(0), reader.GetString(1)));
             var batches = 0;
-            foreach (var leaf in leaves)
+            foreach (var (schema, name) in leaves)
             {
-                // leaf is the server's own quoted regclass text, never user input.
-                var sql = $"DELETE FROM {leaf} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {leaf} WHERE logged_at < @cutoff LIMIT @n))";
+                var sql = SqlResources.WithNames("queries/partitions_delete_old_rows.sql", ("leaf", schema, name));
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -144,16 +137,7 @@ internal sealed class QueryPartitions
             }
 
             // The rollups and slow-row copies of dropped days go too, so reports never show rows that no longer exist.
-            await using (var rollups = new NpgsqlCommand(
-                "DELETE FROM pgperf.query_log_hourly WHERE hour < @cutoff; DELETE FROM pgperf.query_log_daily WHERE day + interval '1 day' <= @cutoff; " +
-                "DELETE FROM pgperf.query_log_hourly_all WHERE hour < @cutoff; DELETE FROM pgperf.query_log_daily_all WHERE day + interval '1 day' <= @cutoff; " +
-                // Blocks that reach back before the cutoff, whole: reads never start a block before the oldest daily
-                // rollup, so the kept days they held are read from smaller blocks.
-                "DELETE FROM pgperf.query_log_blocks WHERE start < @cutoff; " +
-                "DELETE FROM pgperf.query_log_dirty_hours WHERE hour + interval '1 hour' <= @cutoff; " +
-                "DELETE FROM pgperf.query_log_rollup_pending WHERE hour + interval '1 hour' <= @cutoff; " +
-                // Slow rows of the default partition's deletes (direct deletes on a partition fire no parent trigger).
-                "DELETE FROM pgperf.query_log_slow WHERE logged_at < @cutoff", connection))
+            await using (var rollups = new NpgsqlCommand(SqlResources.Get("queries/query_log_retention_rollups.sql"), connection))
             {
                 rollups.Parameters.AddWithValue("cutoff", NpgsqlDbType.TimestampTz, cutoff.UtcDateTime);
                 await rollups.ExecuteNonQueryAsync(cancellationToken);

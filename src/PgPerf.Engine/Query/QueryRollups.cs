@@ -23,12 +23,6 @@ internal sealed class QueryRollups
     public QueryRollups(PgServerContext context) => _context = context;
 
     /// <summary>
-    /// date_bin is built in from PostgreSQL 14; on 13 migration 018 provides pgperf.date_bin with the same result.
-    /// Chosen after Run has opened the connection (ServerVersionNum is known then).
-    /// </summary>
-    private string DateBin => _context.ServerVersionNum >= 140000 ? "date_bin" : "pgperf.date_bin";
-
-    /// <summary>
     /// Rebuilds the marked hours, their days and the blocks that hold them. Readers treat the hours as dirty until the
     /// last step (the pending marks stay until then), so a block is never read half rebuilt.
     /// </summary>
@@ -36,12 +30,10 @@ internal sealed class QueryRollups
     {
         // 1. Take the marks into the pending table (with what a run that died left there). Only committed marks
         // move; a writer still running keeps its own mark for the next run.
-        await using (var take = new NpgsqlCommand(
-            "WITH taken AS (DELETE FROM pgperf.query_log_dirty_hours RETURNING hour) " +
-            "INSERT INTO pgperf.query_log_rollup_pending (hour) SELECT hour FROM taken ON CONFLICT DO NOTHING", connection))
+        await using (var take = new NpgsqlCommand(SqlResources.Get("queries/rollup_take_marks.sql"), connection))
             await take.ExecuteNonQueryAsync(cancellationToken);
         var hours = new List<DateTime>();
-        await using (var pending = new NpgsqlCommand("SELECT hour FROM pgperf.query_log_rollup_pending", connection))
+        await using (var pending = new NpgsqlCommand(SqlResources.Get("queries/rollup_pending_hours.sql"), connection))
         await using (var reader = await pending.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
                 hours.Add(reader.GetDateTime(0));
@@ -55,16 +47,16 @@ internal sealed class QueryRollups
 
         // 3. Rebuild hourly rows from raw rows, a chunk of contiguous hours at a time.
         foreach (var chunk in Chunks(hours))
-            await RebuildHoursAsync(connection, DateBin, chunk, cancellationToken);
+            await RebuildHoursAsync(connection, chunk, cancellationToken);
 
         // 4. Rebuild the days those hours belong to from their hourly rows.
         var days = hours.Select(h => h.Date).Distinct().ToList();
-        await RebuildDaysAsync(connection, DateBin, days, cancellationToken);
+        await RebuildDaysAsync(connection, days, cancellationToken);
         await RebuildDayBlocksAsync(connection, days, cancellationToken);
 
         if (settled)
         {
-            await using var done = new NpgsqlCommand("DELETE FROM pgperf.query_log_rollup_pending WHERE hour = ANY (@h)", connection);
+            await using var done = new NpgsqlCommand(SqlResources.Get("queries/rollup_pending_done.sql"), connection);
             done.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
             await done.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -74,7 +66,7 @@ internal sealed class QueryRollups
     private static async Task<bool> WaitForRunningTransactionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var xids = new List<ulong>();
-        await using (var snap = new NpgsqlCommand("SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x", connection))
+        await using (var snap = new NpgsqlCommand(SqlResources.Get("queries/rollup_running_xids.sql"), connection))
         await using (var reader = await snap.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
                 xids.Add(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture));
@@ -82,7 +74,7 @@ internal sealed class QueryRollups
         var deadline = DateTime.UtcNow + WriterWait;
         while (true)
         {
-            await using var check = new NpgsqlCommand("SELECT count(*) FROM unnest(@x::text[]) x WHERE pg_xact_status(x::xid8) = 'in progress'", connection);
+            await using var check = new NpgsqlCommand(SqlResources.Get("queries/rollup_xids_in_progress.sql"), connection);
             check.Parameters.AddWithValue("x", NpgsqlDbType.Array | NpgsqlDbType.Text, xids.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
             if ((long)(await check.ExecuteScalarAsync(cancellationToken))! == 0) return true;
             if (DateTime.UtcNow > deadline) return false;
@@ -105,16 +97,14 @@ internal sealed class QueryRollups
         if (chunk.Count > 0) yield return chunk;
     }
 
-    private static async Task RebuildHoursAsync(NpgsqlConnection connection, string dateBin, List<DateTime> hours, CancellationToken cancellationToken)
+    private static async Task RebuildHoursAsync(NpgsqlConnection connection, List<DateTime> hours, CancellationToken cancellationToken)
     {
         var wanted = hours.ToHashSet();
         var from = hours[0];
         var to = hours[^1] + Hour;
         var digests = new Dictionary<(DateTime Hour, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
         var hashes = new HashSet<string>();
-        await using (var read = new NpgsqlCommand(
-            "SELECT " + dateBin + "('1 hour', logged_at, timestamptz '2000-01-01 00:00+00'), coalesce(query_hash, ''), duration_ms, is_error " +
-            "FROM pgperf.query_performance_logs WHERE logged_at >= @from AND logged_at < @to", connection))
+        await using (var read = new NpgsqlCommand(SqlResources.Get("queries/rollup_raw_rows.sql"), connection))
         {
             read.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, from);
             read.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, to);
@@ -122,7 +112,8 @@ internal sealed class QueryRollups
             var lastHash = "";
             while (await reader.ReadAsync(cancellationToken))
             {
-                var hour = reader.GetDateTime(0);
+                // UTC hours from 2000-01-01, as the log's trigger (008) bins them with date_bin.
+                var hour = QueryStatPlan.Floor(reader.GetDateTime(0), Hour);
                 if (!wanted.Contains(hour)) continue;
                 var hash = reader.GetString(1);
                 // Intern the few distinct hashes instead of keeping a string per row.
@@ -138,24 +129,20 @@ internal sealed class QueryRollups
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand("DELETE FROM pgperf.query_log_hourly WHERE hour = ANY (@h)", connection, transaction))
+        await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_hourly.sql"), connection, transaction))
         {
             clear.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, "pgperf.query_log_hourly (hour, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
+        await CopyAsync(connection, "rollup_copy_hourly",
             digests.Select(kv => (kv.Key.Hour, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
-        await ReplaceAllQueriesAsync(connection, transaction, "query_log_hourly_all", "hour", hours, digests, cancellationToken);
+        await ReplaceAllQueriesAsync(connection, transaction, "rollup_clear_hourly_all", "rollup_copy_hourly_all", hours, digests, cancellationToken);
 
         // A sample text for each hash not seen before (one indexed lookup per new hash).
         var newHashes = hashes.Where(h => h.Length > 0).ToArray();
         if (newHashes.Length > 0)
         {
-            await using var texts = new NpgsqlCommand(
-                "INSERT INTO pgperf.query_log_texts (query_hash, query_text) " +
-                "SELECT h, s.query_text FROM unnest(@hashes::text[]) h " +
-                "CROSS JOIN LATERAL (SELECT query_text FROM pgperf.query_performance_logs l WHERE l.logged_at >= @from AND l.logged_at < @to AND l.query_hash = h LIMIT 1) s " +
-                "WHERE NOT EXISTS (SELECT 1 FROM pgperf.query_log_texts t WHERE t.query_hash = h) ON CONFLICT DO NOTHING", connection, transaction);
+            await using var texts = new NpgsqlCommand(SqlResources.Get("queries/rollup_sample_texts.sql"), connection, transaction);
             texts.Parameters.AddWithValue("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text, newHashes);
             texts.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, from);
             texts.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, to);
@@ -165,13 +152,11 @@ internal sealed class QueryRollups
     }
 
     /// <summary>Rebuilds the daily rows of these days and their hour blocks (2, 4 and 8 hours) from the hourly rows.</summary>
-    private static async Task RebuildDaysAsync(NpgsqlConnection connection, string dateBin, List<DateTime> days, CancellationToken cancellationToken)
+    private static async Task RebuildDaysAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<(DateTime Day, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
         var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
-        await using (var read = new NpgsqlCommand(
-            "SELECT " + dateBin + "('1 day', hour, timestamptz '2000-01-01 00:00+00'), query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest, hour " +
-            "FROM pgperf.query_log_hourly h JOIN unnest(@days::timestamptz[]) d (day) ON h.hour >= d.day AND h.hour < d.day + interval '1 day'", connection))
+        await using (var read = new NpgsqlCommand(SqlResources.Get("queries/rollup_hourly_of_days.sql"), connection))
         {
             read.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
@@ -180,24 +165,22 @@ internal sealed class QueryRollups
                 var hash = reader.GetString(1);
                 var packed = reader.GetFieldValue<byte[]>(8);
                 var (total, errors, slow, sum, min, max) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7));
-                Add(digests, (reader.GetDateTime(0), hash), packed, total, errors, slow, sum, min, max);
-                var hour = DateTime.SpecifyKind(reader.GetDateTime(9), DateTimeKind.Utc);
+                var hour = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc);
+                Add(digests, (QueryStatPlan.Floor(hour, Day), hash), packed, total, errors, slow, sum, min, max);
                 foreach (var span in QueryStatPlan.HourBlockSpans)
                     Add(blocks, (QueryStatPlan.Floor(hour, TimeSpan.FromHours(span)), span, hash), packed, total, errors, slow, sum, min, max);
             }
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand("DELETE FROM pgperf.query_log_daily WHERE day = ANY (@d)", connection, transaction))
+        await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_daily.sql"), connection, transaction))
         {
             clear.Parameters.AddWithValue("d", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, "pgperf.query_log_daily (day, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
+        await CopyAsync(connection, "rollup_copy_daily",
             digests.Select(kv => (kv.Key.Day, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
-        await ReplaceAllQueriesAsync(connection, transaction, "query_log_daily_all", "day", days, digests, cancellationToken);
-        await using (var clear = new NpgsqlCommand(
-            "DELETE FROM pgperf.query_log_blocks b USING unnest(@d::timestamptz[]) d (day) WHERE b.hours < 24 AND b.start >= d.day AND b.start < d.day + interval '1 day'",
-            connection, transaction))
+        await ReplaceAllQueriesAsync(connection, transaction, "rollup_clear_daily_all", "rollup_copy_daily_all", days, digests, cancellationToken);
+        await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_hour_blocks.sql"), connection, transaction))
         {
             clear.Parameters.AddWithValue("d", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
@@ -211,8 +194,7 @@ internal sealed class QueryRollups
     {
         var wanted = days.SelectMany(d => QueryStatPlan.DayBlockSpans.Select(span => (Start: QueryStatPlan.Floor(d, TimeSpan.FromDays(span)), Span: span))).ToHashSet();
         var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
-        await using (var read = new NpgsqlCommand(
-            "SELECT day, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest FROM pgperf.query_log_daily WHERE day >= @from AND day < @to", connection))
+        await using (var read = new NpgsqlCommand(SqlResources.Get("queries/rollup_daily_range.sql"), connection))
         {
             read.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, wanted.Min(w => w.Start));
             read.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, wanted.Max(w => w.Start.AddDays(w.Span)));
@@ -230,9 +212,7 @@ internal sealed class QueryRollups
             }
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var clear = new NpgsqlCommand(
-            "DELETE FROM pgperf.query_log_blocks b USING unnest(@s::timestamptz[], @h::integer[]) u (start, hours) WHERE b.start = u.start AND b.hours = u.hours",
-            connection, transaction))
+        await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_blocks.sql"), connection, transaction))
         {
             clear.Parameters.AddWithValue("s", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, wanted.Select(w => w.Start).ToArray());
             clear.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Integer, wanted.Select(w => w.Span * 24).ToArray());
@@ -252,11 +232,11 @@ internal sealed class QueryRollups
 
     private static Task CopyBlocksAsync(NpgsqlConnection connection, Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)> blocks,
         CancellationToken cancellationToken) =>
-        CopyAsync(connection, "pgperf.query_log_blocks (start, hours, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
+        CopyAsync(connection, "rollup_copy_blocks",
             blocks.Select(kv => (kv.Key.Start, (int?)kv.Key.Hours, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
 
     /// <summary>Replaces the all-queries rows (migration 011) of these hours or days with the merge of their per-query digests.</summary>
-    private static async Task ReplaceAllQueriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string column, List<DateTime> periods,
+    private static async Task ReplaceAllQueriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string clearQuery, string copyQuery, List<DateTime> periods,
         Dictionary<(DateTime At, string Hash), (QueryDigest Digest, long Errors, long Slow)> perQuery, CancellationToken cancellationToken)
     {
         var merged = new Dictionary<DateTime, (QueryDigest Digest, long Errors, long Slow)>();
@@ -266,25 +246,24 @@ internal sealed class QueryRollups
             m.Digest.Merge(d.Digest);
             merged[at] = (m.Digest, m.Errors + d.Errors, m.Slow + d.Slow);
         }
-        // table and column are fixed names from this class, never user input.
-        await using (var clear = new NpgsqlCommand($"DELETE FROM pgperf.{table} WHERE {column} = ANY (@p)", connection, transaction))
+        await using (var clear = new NpgsqlCommand(SqlResources.Get($"queries/{clearQuery}.sql"), connection, transaction))
         {
             clear.Parameters.AddWithValue("p", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, periods.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, $"pgperf.{table} ({column}, total, errors, slow, sum_ms, min_ms, max_ms, digest)",
+        await CopyAsync(connection, copyQuery,
             merged.Select(kv => (kv.Key, (string?)null, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
     }
 
-    private static Task CopyAsync(NpgsqlConnection connection, string target,
+    private static Task CopyAsync(NpgsqlConnection connection, string copyQuery,
         IEnumerable<(DateTime At, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken) =>
-        CopyAsync(connection, target, rows.Select(r => (r.At, (int?)null, r.Hash, r.Digest, r.Errors, r.Slow)), cancellationToken);
+        CopyAsync(connection, copyQuery, rows.Select(r => (r.At, (int?)null, r.Hash, r.Digest, r.Errors, r.Slow)), cancellationToken);
 
-    /// <summary>COPYs rollup rows; null hours or hash leave that column out (only blocks have hours).</summary>
-    private static async Task CopyAsync(NpgsqlConnection connection, string target,
+    /// <summary>COPYs rollup rows with sql/queries/&lt;copyQuery&gt;.sql; null hours or hash leave that column out (only blocks have hours).</summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, string copyQuery,
         IEnumerable<(DateTime At, int? Hours, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(SqlResources.Get($"queries/{copyQuery}.sql"), cancellationToken);
         foreach (var (at, hours, hash, digest, errors, slow) in rows)
         {
             await importer.StartRowAsync(cancellationToken);

@@ -129,8 +129,12 @@ internal sealed class QueryStatPlan
         return (days.ToArray(), hours.ToArray(), raw.Select(r => r.From).ToArray(), raw.Select(r => r.To).ToArray());
     }
 
-    internal static DateTime Floor(DateTime t, TimeSpan step) =>
-        new(t.Ticks - (t.Ticks - Epoch.Ticks) % step.Ticks, DateTimeKind.Utc);
+    /// <summary>The bin of <paramref name="t"/> as date_bin(step, t, '2000-01-01 00:00+00') gives it: down, also before 2000.</summary>
+    internal static DateTime Floor(DateTime t, TimeSpan step)
+    {
+        var offset = (t.Ticks - Epoch.Ticks) % step.Ticks;
+        return new(t.Ticks - (offset < 0 ? offset + step.Ticks : offset), DateTimeKind.Utc);
+    }
 
     internal static DateTime Ceiling(DateTime t, TimeSpan step)
     {

@@ -212,6 +212,11 @@ public class IndexServiceTests
              WHERE alert_type = 'unused_index' AND resolved_at IS NULL
             """));
         Assert.Equal("big", db.Scalar<string>("SELECT details->>'table' FROM pgperf.performance_alerts WHERE alert_type = 'unused_index'"));
+        // The size in the message reads as PostgreSQL's own pg_size_pretty shows it (one formatting rule, PgSize.Pretty).
+        Assert.Equal(1, db.Scalar<int>("""
+            SELECT count(*) FROM pgperf.performance_alerts
+             WHERE alert_type = 'unused_index' AND message LIKE '%(' || pg_size_pretty((details->>'size_bytes')::bigint) || ')%'
+            """));
 
         Scan(db, "SELECT count(*) FROM big WHERE v = 42");
         var after = service.CheckUnusedIndexAlerts(options, default);

@@ -1,0 +1,2 @@
+-- Releases the job's advisory lock @key.
+SELECT pg_advisory_unlock(@key)

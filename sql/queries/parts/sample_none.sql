@@ -1,0 +1,2 @@
+-- No sample text (the rows are not grouped by query).
+NULL::text

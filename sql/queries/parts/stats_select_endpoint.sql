@@ -1,0 +1,2 @@
+-- query_stats.sql grouped by endpoint.
+endpoint,

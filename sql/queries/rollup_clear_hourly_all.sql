@@ -1,0 +1,2 @@
+-- Removes the all-queries hourly rollups (migration 011) of hours @p before they are copied in again.
+DELETE FROM pgperf.query_log_hourly_all WHERE hour = ANY (@p)

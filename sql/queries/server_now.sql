@@ -1,0 +1,2 @@
+-- The server's clock: one time for every table of a retention run.
+SELECT now()
