@@ -176,3 +176,85 @@ Describe 'Get-PgPerfServer and Remove-PgPerfServer' -Tag 'Integration', 'Reposit
         (Get-Command Remove-PgPerfServer).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
     }
 }
+
+Describe 'Statement statistics into the repository' -Tag 'Integration', 'Repository' {
+    BeforeAll {
+        Invoke-TestSql -Database $repo.Name 'DELETE FROM pgperf.monitored_servers WHERE server_id <> 0' | Out-Null
+        $script:marker = "repo17_marker_$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        Invoke-TestSql -Database $monitored.Name "CREATE TABLE $marker (i int); INSERT INTO $marker VALUES (1)" | Out-Null
+        $script:shop = Add-PgPerfServer -Repository $r -Connection $monitoredCs -Name shop
+        function Invoke-Marker([int] $Times) {
+            Invoke-TestSql -Database $monitored.Name ((1..$Times | ForEach-Object { "SELECT count(*) FROM $marker" }) -join ";`n") | Out-Null
+        }
+        # The marker's history rows in the repository, oldest first: calls|counters_reset.
+        function Get-MarkerHistory {
+            @(Invoke-TestSql -Database $repo.Name @"
+SELECT h.calls, h.counters_reset FROM pgperf.statement_history h
+  JOIN pgperf.statement_texts t ON t.server_id = h.server_id AND t.queryid = h.queryid
+ WHERE h.server_id = $($shop.ServerId) AND t.query LIKE '%$marker%' ORDER BY h.captured_at
+"@)
+        }
+    }
+
+    It 'takes a baseline, then stores the differences, as the registered server' {
+        $baseline = Invoke-PgStatementSnapshot -Repository $r -Server shop
+        $baseline.Server | Should -Be 'shop'
+        $baseline.Skipped -join ' ' | Should -Match 'baseline'
+        Invoke-Marker 5
+        $second = Invoke-PgStatementSnapshot -Repository $r
+        $second.Count | Should -BeGreaterThan 0
+        Get-MarkerHistory | Should -Be @('5|f')
+        # Nothing was stored as the repository's own server, and nothing of PgPerf went to the monitored database.
+        Invoke-TestSql -Database $repo.Name 'SELECT count(*) FROM pgperf.statement_snapshots WHERE server_id = 0' | Should -Be '0'
+        Invoke-TestSql -Database $monitored.Name "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgperf'" | Should -Be '0'
+    }
+
+    It 'stores the text once, with its QueryHash, and an unchanged statement writes no row' {
+        Invoke-TestSql -Database $repo.Name "SELECT count(*), bool_and(query_hash IS NOT NULL) FROM pgperf.statement_texts WHERE server_id = $($shop.ServerId) AND query LIKE '%$marker%'" |
+            Should -Be '1|t'
+        Invoke-PgStatementSnapshot -Repository $r | Out-Null
+        Get-MarkerHistory | Should -Be @('5|f')
+    }
+
+    It 'marks an interval after pg_stat_statements_reset() and counts it from zero' {
+        Invoke-TestSql -Database $monitored.Name 'SELECT pg_stat_statements_reset()' | Out-Null
+        Invoke-Marker 3
+        $afterReset = Invoke-PgStatementSnapshot -Repository $r
+        if ((Get-TestServerVersionNum) -ge 140000) { $afterReset.Skipped -join ' ' | Should -Match 'reset' }
+        Get-MarkerHistory | Should -Be @('5|f', '3|t')
+    }
+
+    It 'runs the hourly statement step per registered server; a server that cannot be reached is one error' {
+        $port = Get-FreeTcpPort
+        Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username, options) VALUES ('down', '127.0.0.1', $port, 'app', 'nobody', '{""Timeout"": ""3""}')" | Out-Null
+        try {
+            $results = Invoke-PgHourlyMonitoring -Repository $r -ThrottleLimit 2 -ErrorVariable errs -ErrorAction SilentlyContinue
+            @($results).Count | Should -Be 1
+            $results.Server | Should -Be 'shop'
+            $results.Steps.Name | Should -Be 'statement snapshot'
+            $results.Steps.Status | Should -Be 'Succeeded'
+            $errs.Count | Should -Be 1
+            $errs[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
+        } finally {
+            Invoke-TestSql -Database $repo.Name "DELETE FROM pgperf.monitored_servers WHERE name = 'down'" | Out-Null
+        }
+    }
+
+    It 'exits non-zero from a scheduled-style run when a server failed' {
+        $port = Get-FreeTcpPort
+        Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username, options) VALUES ('down', '127.0.0.1', $port, 'app', 'nobody', '{""Timeout"": ""3""}')" | Out-Null
+        try {
+            (Invoke-FreshPwsh "Import-Module '$script:ModulePath'; Invoke-PgHourlyMonitoring -Repository '$r' -ErrorAction SilentlyContinue | Out-Null; if (-not `$?) { exit 1 }").ExitCode | Should -Be 1
+        } finally {
+            Invoke-TestSql -Database $repo.Name "DELETE FROM pgperf.monitored_servers WHERE name = 'down'" | Out-Null
+        }
+        (Invoke-FreshPwsh "Import-Module '$script:ModulePath'; Invoke-PgHourlyMonitoring -Repository '$r' -ErrorAction SilentlyContinue | Out-Null; if (-not `$?) { exit 1 }").ExitCode | Should -Be 0
+    }
+
+    It 'deletes the server''s statement history when it is removed' {
+        Remove-PgPerfServer -Repository $r -Name shop -Confirm:$false
+        foreach ($table in 'statement_snapshots', 'statement_texts', 'statement_last', 'statement_history', 'statement_daily', 'statement_running') {
+            Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.$table WHERE server_id = $($shop.ServerId)" | Should -Be '0' -Because "$table keeps no row of a removed server"
+        }
+    }
+}

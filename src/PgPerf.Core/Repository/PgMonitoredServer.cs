@@ -52,6 +52,18 @@ public interface IRepositoryService
 
     /// <summary>Forgets a registered server and its history in the repository; false when it was not there.</summary>
     bool Remove(int serverId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One statement snapshot of a registered server: reads pg_stat_statements there (through <paramref name="monitored"/>,
+    /// with the SQL the repository holds) and ingests it as that server, under the server's snapshot lock.
+    /// </summary>
+    PgSnapshotResult CaptureStatements(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The hourly job's steps that read a registered server into the repository (the statement snapshot), each
+    /// isolated: a failed step is in the result, never an exception; pg_stat_statements missing there is Skipped.
+    /// </summary>
+    PgJobResult RunHourly(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken);
 }
 
 /// <summary>What a monitored server's login may do, read on that server (Add-PgPerfServer checks it once).</summary>
@@ -61,6 +73,15 @@ public sealed record PgMonitorLogin(string User, bool CanReadStatistics, bool Ha
 public interface IMonitoredServerService
 {
     PgMonitorLogin CheckLogin(CancellationToken cancellationToken);
+
+    /// <summary>The server version, and whether and where pg_stat_statements is there.</summary>
+    PgStatementSource ReadStatementSource(CancellationToken cancellationToken);
+
+    /// <summary>Runs the repository's statement_reading_sql on the server.</summary>
+    PgStatementReading ReadStatements(string readingSql, CancellationToken cancellationToken);
+
+    /// <summary>Runs the repository's statement_text_read_sql on the server for the given queryids; a jsonb array.</summary>
+    string ReadStatementTexts(string textReadSql, long[] queryIds, CancellationToken cancellationToken);
 }
 
 /// <summary>The repository's rules that the cmdlets and the Engine both apply.</summary>
@@ -77,3 +98,9 @@ public static class PgRepositoryRules
             "Register-PgPerfScheduledTask writes such an owner-only file).",
             monitored.Server, inner) { ParameterName = "Connection" };
 }
+
+/// <summary>What statement_reading_sql read on a monitored server: the server's facts and every entry (a jsonb array).</summary>
+public sealed record PgStatementReading(int ServerVersionNum, DateTimeOffset StartedAt, DateTimeOffset? StatsReset, long? Dealloc, string EntriesJson);
+
+/// <summary>Whether pg_stat_statements can be read on a monitored server, and from which schema.</summary>
+public sealed record PgStatementSource(int ServerVersionNum, bool Preloaded, string? ExtensionSchema);

@@ -77,6 +77,112 @@ internal sealed class RepositoryService : IRepositoryService
             return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
 
+    public PgSnapshotResult CaptureStatements(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var source = monitored.ReadStatementSource(cancellationToken);
+        if (!source.Preloaded || source.ExtensionSchema is null)
+            throw new PgPerfException(Statements.StatementService.NotAvailableErrorId, PgPerfErrorKind.NotInstalled,
+                $"pg_stat_statements cannot be read on {server.Name}: " + (!source.Preloaded
+                    ? "it is not in shared_preload_libraries there (add it and restart that server)"
+                    : $"the extension is not created in database {server.Database ?? "(default)"} there (a superuser runs CREATE EXTENSION pg_stat_statements)") + ".",
+                server.Name);
+
+        var result = _context.Run(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var lockCommand = new NpgsqlCommand(SqlResources.Get("queries/repository_statement_lock.sql"), connection, transaction))
+            {
+                lockCommand.Parameters.AddWithValue("server_id", server.ServerId);
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
+            string readingSql, textSql;
+            await using (var sqlCommand = new NpgsqlCommand(SqlResources.Get("queries/repository_statement_sql.sql"), connection, transaction))
+            {
+                sqlCommand.Parameters.AddWithValue("server_version_num", source.ServerVersionNum);
+                sqlCommand.Parameters.AddWithValue("schema", source.ExtensionSchema);
+                await using var reader = await sqlCommand.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                (readingSql, textSql) = (reader.GetString(0), reader.GetString(1));
+            }
+
+            // Read under the lock: no other snapshot of this server can ingest between this reading and its ingest.
+            var reading = monitored.ReadStatements(readingSql, cancellationToken);
+            DateTime capturedAt;
+            long[] missing;
+            await using (var ingest = new NpgsqlCommand(SqlResources.Get("queries/repository_statement_ingest.sql"), connection, transaction))
+            {
+                ingest.Parameters.AddWithValue("server_id", server.ServerId);
+                ingest.Parameters.AddWithValue("server_version_num", reading.ServerVersionNum);
+                ingest.Parameters.AddWithValue("server_started_at", reading.StartedAt);
+                ingest.Parameters.Add(new NpgsqlParameter("stats_reset", NpgsqlDbType.TimestampTz) { Value = (object?)reading.StatsReset ?? DBNull.Value });
+                ingest.Parameters.Add(new NpgsqlParameter("dealloc", NpgsqlDbType.Bigint) { Value = (object?)reading.Dealloc ?? DBNull.Value });
+                ingest.Parameters.AddWithValue("entries", reading.EntriesJson);
+                await using var reader = await ingest.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                capturedAt = reader.GetFieldValue<DateTime>(0);
+                missing = reader.GetFieldValue<long[]>(2);
+            }
+            if (missing.Length > 0)
+            {
+                var texts = monitored.ReadStatementTexts(textSql, missing, cancellationToken);
+                await using var addTexts = new NpgsqlCommand(SqlResources.Get("queries/repository_statement_texts.sql"), connection, transaction);
+                addTexts.Parameters.AddWithValue("server_id", server.ServerId);
+                addTexts.Parameters.AddWithValue("captured_at", NpgsqlDbType.TimestampTz, capturedAt);
+                addTexts.Parameters.AddWithValue("texts", texts);
+                await addTexts.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+
+            await new Statements.StatementService(_context).FillHashesAsync(connection, cancellationToken);
+            await using var seen = new NpgsqlCommand(SqlResources.Get("queries/repository_statement_snapshot.sql"), connection);
+            seen.Parameters.AddWithValue("server_id", server.ServerId);
+            seen.Parameters.AddWithValue("captured_at", NpgsqlDbType.TimestampTz, capturedAt);
+            await using var snapshot = await seen.ExecuteReaderAsync(cancellationToken);
+            await snapshot.ReadAsync(cancellationToken);
+            return Statements.StatementService.SnapshotResult(snapshot);
+        }, cancellationToken);
+
+        return new PgSnapshotResult
+        {
+            Kind = result.Kind, Count = result.Count, CapturedAt = result.CapturedAt, Skipped = result.Skipped,
+            DurationMs = started.Elapsed.TotalMilliseconds,
+            // Rows read from a repository name the registered server.
+            Server = server.Name, Connection = server.Connection,
+        };
+    }
+
+    public PgJobResult RunHourly(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var step = new PgJobStep { Name = Statements.StatementJobSteps.SnapshotStepName };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var snapshot = CaptureStatements(server, monitored, cancellationToken);
+            step.Status = PgJobStepStatus.Succeeded;
+            step.Count = snapshot.Count;
+            if (snapshot.Skipped.Length > 0) step.Message = string.Join("; ", snapshot.Skipped);
+        }
+        catch (PgPerfException ex) when (ex.ErrorId == Statements.StatementService.NotAvailableErrorId)
+        {
+            step.Status = PgJobStepStatus.Skipped;
+            step.Message = ex.Message;
+        }
+        catch (PgPerfException ex)
+        {
+            step.Status = PgJobStepStatus.Failed;
+            step.Error = ex.Message;
+            step.ErrorId = ex.ErrorId;
+        }
+        step.DurationMs = clock.Elapsed.TotalMilliseconds;
+        return new PgJobResult
+        {
+            Job = PgJobKind.Hourly, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, Steps = new[] { step },
+            Server = server.Name, Connection = server.Connection,
+        };
+    }
+
     private async Task<List<PgMonitoredServer>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<PgMonitoredServer>();

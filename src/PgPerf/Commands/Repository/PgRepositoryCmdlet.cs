@@ -33,7 +33,7 @@ public abstract class PgRepositoryCmdlet : PgPerfCmdletBase
     protected sealed record OpenedRepository(PgConnectionInfo Target, IRepositoryService Registry);
 
     /// <summary>The registered servers whose name matches any of the patterns (all when none).</summary>
-    protected static IEnumerable<PgMonitoredServer> Matching(IEnumerable<PgMonitoredServer> servers, string[]? names)
+    internal static IEnumerable<PgMonitoredServer> Matching(IEnumerable<PgMonitoredServer> servers, string[]? names)
     {
         if (names is not { Length: > 0 })
             return servers;
@@ -41,16 +41,20 @@ public abstract class PgRepositoryCmdlet : PgPerfCmdletBase
         return servers.Where(s => patterns.Any(p => p.IsMatch(s.Name)));
     }
 
+    /// <summary>The names without wildcards that matched no registered server.</summary>
+    internal static IEnumerable<string> Unmatched(IReadOnlyCollection<PgMonitoredServer> servers, string[]? names) =>
+        (names ?? Array.Empty<string>()).Where(name => !WildcardPattern.ContainsWildcardCharacters(name)
+            && !servers.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)));
+
+    internal static PgPerfException ServerNotFound(string name, PgConnectionInfo repository, string parameterName) =>
+        new("PgPerf.Repository.ServerNotFound", PgPerfErrorKind.ObjectNotFound,
+            $"No server named '{name}' is registered in {repository.Server}. Get-PgPerfServer lists the registered servers; Add-PgPerfServer registers one.",
+            name) { ParameterName = parameterName };
+
     /// <summary>One error per name without wildcards that matched no registered server.</summary>
     protected void ReportUnmatched(IReadOnlyCollection<PgMonitoredServer> servers, string[]? names, PgConnectionInfo repository)
     {
-        foreach (var name in names ?? Array.Empty<string>())
-        {
-            if (WildcardPattern.ContainsWildcardCharacters(name) || servers.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
-                continue;
-            WriteError(ToErrorRecord(new PgPerfException("PgPerf.Repository.ServerNotFound", PgPerfErrorKind.ObjectNotFound,
-                $"No server named '{name}' is registered in {repository.Server}. Get-PgPerfServer lists the registered servers; Add-PgPerfServer registers one.",
-                name) { ParameterName = "Name" }));
-        }
+        foreach (var name in Unmatched(servers, names))
+            WriteError(ToErrorRecord(ServerNotFound(name, repository, "Name")));
     }
 }
