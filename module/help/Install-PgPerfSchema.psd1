@@ -6,8 +6,12 @@ Install-PgPerfSchema applies the migrations shipped with the module that the dat
 With -WhatIf it lists the migrations it would apply and changes nothing. The role that runs it needs CREATE on the database.
 
 Migration 009 creates two NOLOGIN roles, pgperf_writer (query logging only) and pgperf_monitor (snapshots, reports and jobs; member of pg_monitor), when the installer is a superuser or has CREATEROLE, and grants them what they need in this database. Without that right it installs everything else and warns that the roles were not created. What a migration reports is in the Notices property of the result; warnings are also written as warnings and notices as verbose text. See docs/security.md for the GRANTs.
+
+With -Repository the database becomes a central repository for many servers: the same schema and the same rules (the in-database install is simply a repository of itself, server 0), marked so that Add-PgPerfServer registers servers in it. What differs is who may change the registry: pgperf_monitor (the hourly job) reads pgperf.monitored_servers but only the repository's owner adds or removes servers. Nothing is installed on the monitored servers; see docs/security.md.
 '@
-    Parameters  = @{}
+    Parameters  = @{
+        Repository = 'Prepares the database as a central repository (after applying the pending migrations), so that Add-PgPerfServer can register monitored servers in it. Idempotent.'
+    }
     Examples    = @(
         @{
             Title   = 'Install into the session default database'

@@ -8,8 +8,13 @@ The first snapshot is the baseline: it remembers the counters and writes no hist
 The columns of PostgreSQL 13 to 18 are chosen by server_version_num (pgperf.statement_read_sql). When the extension is not preloaded (shared_preload_libraries) or not created in the database, the cmdlet fails with PgPerf.Statements.NotAvailable, saying what to do; the hourly job then reports its step Skipped. Install-PgPerfSchema creates the extension when the library is preloaded and the installer may. A role that is a member of pgperf_monitor (and so of pg_read_all_stats) sees every statement's text.
 
 Returns a PgSnapshotResult with Kind = Statement and Count = the history rows written (0 for the baseline).
+
+With -Repository it snapshots servers registered in a central repository (Add-PgPerfServer) instead: each is read through its own login, which needs only pg_monitor (nothing of PgPerf is installed there; pg_stat_statements must be created in its database), and what changed is stored in the repository under the server's id, with the same rules as a local snapshot (baseline, differences, resets, evictions, restarts, texts). The servers run in parallel (-ThrottleLimit); each result's Server is the registered name, and a server that cannot be read writes one error and the others go on.
 '@
-    Parameters  = @{}
+    Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: snapshots its registered servers (all, or those -Server names) into it.'
+        Server     = 'With -Repository: the registered names to snapshot; wildcards allowed. All registered servers when omitted.'
+    }
     Examples    = @(
         @{
             Title   = 'Take a snapshot and see what it noticed'

@@ -154,4 +154,15 @@ public static class PgPerfErrorIds
         public const string InvalidPath = "PgPerf.Report.InvalidPath";
         public const string WriteFailed = "PgPerf.Report.WriteFailed";
     }
+
+    /// <summary>The central repository and its registered servers (Add-/Get-/Remove-PgPerfServer, -Repository).</summary>
+    public static class Repository
+    {
+        public const string MonitorRoleMissing = "PgPerf.Repository.MonitorRoleMissing";
+        public const string NameTaken = "PgPerf.Repository.NameTaken";
+        public const string NameWithManyServers = "PgPerf.Repository.NameWithManyServers";
+        public const string NotPrepared = "PgPerf.Repository.NotPrepared";
+        public const string PasswordNotStored = "PgPerf.Repository.PasswordNotStored";
+        public const string ServerNotFound = "PgPerf.Repository.ServerNotFound";
+    }
 }

@@ -199,6 +199,10 @@ public abstract partial class PgPerfCmdlet
         MyInvocation.ExpectingInput && _commandLineParameters is not null
         && MyInvocation.BoundParameters.Keys.All(name => name.Equals(nameof(Connection), StringComparison.OrdinalIgnoreCase) || _commandLineParameters.Contains(name));
 
+    /// <summary>Runs ProcessTarget on targets the cmdlet found itself (a repository's registered servers), as if given in -Connection.</summary>
+    private protected void RunTargets(IEnumerable<(PgConnectionInfo Target, string Label)> targets) =>
+        RunTargets(targets.Select(t => new ResolvedTarget(t.Target, null, t.Label)).ToList());
+
     private void RunTargets(List<ResolvedTarget> targets)
     {
         if (targets.Count == 0)

@@ -58,6 +58,10 @@ INSERT INTO pgperf.query_performance_logs (logged_at, query_text, query_hash, du
     Send-PgQueryLog -Connection $cs -QueryText "SELECT * FROM $long WHERE id = 1" -DurationMs 123456.7 -Endpoint '/api/v2/customers/{id}/order-line-items' -PassThru | Add-Rows
     Invoke-PgHourlyMonitoring -Connection $cs -WarningAction SilentlyContinue | Add-Rows
     Get-PgPerfAlert -Connection $cs | Add-Rows
+    # A central repository's registry (issue 17): this database prepared as one, a server with long names in it.
+    Install-PgPerfSchema -Connection $cs -Repository | Out-Null
+    Invoke-TestSql -Database $db.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username) VALUES ('${long}_replica', 'db-replica-07.internal.example.com', 65432, '$long', 'perf_reader_role')" | Out-Null
+    Get-PgPerfServer -Repository $cs | Add-Rows
     Invoke-PgPerfRetention -Connection $cs -Confirm:$false | Add-Rows
     Invoke-PgVacuum -Connection $cs -Table $long -Full -Analyze -Force -Confirm:$false -WarningAction SilentlyContinue | Add-Rows
     Remove-PgIndex -Connection $cs -Index "${long}_customer_ref_copy_idx" -Confirm:$false | Add-Rows

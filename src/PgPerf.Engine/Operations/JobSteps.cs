@@ -26,7 +26,7 @@ internal static class JobSteps
         new("query rollups", s => new PgPerf.Engine.Query.QueryRollups(s.Server).Refresh(s.Cancellation)),
         new("query performance", QueryPerformanceCheck.Run),
         // pg_stat_statements: Skipped (with how to enable it) where the extension is not available.
-        new("statement snapshot", PgPerf.Engine.Statements.StatementJobSteps.Snapshot),
+        new(PgPerf.Engine.Statements.StatementJobSteps.SnapshotStepName, PgPerf.Engine.Statements.StatementJobSteps.Snapshot),
         new("statement regressions", PgPerf.Engine.Statements.StatementJobSteps.Regressions),
         // Blocking, long transactions, wraparound and sequences (PgHealthChecks entries with an AlertType).
         new("health alerts", PgPerf.Engine.Health.HealthAlertStep.Run),

@@ -5,6 +5,9 @@ namespace PgPerf.Engine.Statements;
 /// <summary>The hourly job's statement steps (listed in JobSteps).</summary>
 internal static class StatementJobSteps
 {
+    /// <summary>The step's name, in the hourly job of a database and of a repository's registered servers.</summary>
+    internal const string SnapshotStepName = "statement snapshot";
+
     public static long Snapshot(JobStepContext s)
     {
         try

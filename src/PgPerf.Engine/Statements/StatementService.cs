@@ -47,16 +47,7 @@ internal sealed class StatementService : IStatementService
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 await reader.NextResultAsync(cancellationToken);
                 await reader.ReadAsync(cancellationToken);
-                var notes = new List<string>();
-                if (reader.GetBoolean(4)) notes.Add($"baseline of {reader.GetInt32(2)} statements: the next snapshot stores what changed");
-                if (reader.GetBoolean(5)) notes.Add("the statistics were reset since the previous snapshot: this interval holds lower bounds");
-                if (!reader.IsDBNull(6) && reader.GetInt64(6) > 0) notes.Add($"{reader.GetInt64(6)} entries were evicted since the previous snapshot (raise pg_stat_statements.max)");
-                if (reader.GetBoolean(7)) notes.Add("the server restarted since the previous snapshot");
-                result = new PgSnapshotResult
-                {
-                    Kind = "Statement", Count = reader.GetInt32(0), CapturedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
-                    Skipped = notes.ToArray(),
-                };
+                result = SnapshotResult(reader);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedColumn)
             {
@@ -72,6 +63,21 @@ internal sealed class StatementService : IStatementService
             timed.From(Info);
             return timed;
         }, cancellationToken);
+
+    /// <summary>A snapshot's row of statement_snapshots as a result, with what happened in its interval.</summary>
+    internal static PgSnapshotResult SnapshotResult(NpgsqlDataReader reader)
+    {
+        var notes = new List<string>();
+        if (reader.GetBoolean(4)) notes.Add($"baseline of {reader.GetInt32(2)} statements: the next snapshot stores what changed");
+        if (reader.GetBoolean(5)) notes.Add("the statistics were reset since the previous snapshot: this interval holds lower bounds");
+        if (!reader.IsDBNull(6) && reader.GetInt64(6) > 0) notes.Add($"{reader.GetInt64(6)} entries were evicted since the previous snapshot (raise pg_stat_statements.max)");
+        if (reader.GetBoolean(7)) notes.Add("the server restarted since the previous snapshot");
+        return new PgSnapshotResult
+        {
+            Kind = "Statement", Count = reader.GetInt32(0), CapturedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
+            Skipped = notes.ToArray(),
+        };
+    }
 
     /// <summary>Computes QueryFingerprint's hash for the texts that have none and stores it; returns how many.</summary>
     internal async Task<int> FillHashesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

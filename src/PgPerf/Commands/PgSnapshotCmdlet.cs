@@ -24,13 +24,33 @@ public abstract class PgSnapshotCmdlet : PgPerfCmdlet
     /// <summary>The verbose line for one entry of the result's Skipped.</summary>
     protected virtual string SkippedNote(string skipped) => skipped;
 
+    /// <summary>
+    /// Snapshots one registered server into the central repository (a run with -Repository); only the cmdlets that
+    /// offer -Repository override it, with the action -WhatIf shows.
+    /// </summary>
+    private protected virtual PgSnapshotResult CaptureIntoRepository(IRepositoryService registry, PgMonitoredServer server, PgConnectionInfo repository) =>
+        throw new NotSupportedException($"{MyInvocation.MyCommand.Name} has no -Repository.");
+
+    private protected virtual string RepositoryAction => "";
+
     protected sealed override void ProcessTarget(PgConnectionInfo target)
     {
-        Engine.Get<ISchemaService>(target).EnsureInstalled(CancellationToken);
-        if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Endpoint}", Action))
-            return;
-        var result = Capture(target);
-        WriteVerbose($"Stored {result.Count} {Counted} on {target.Server} in {result.DurationMs:n0} ms.");
+        PgSnapshotResult result;
+        if (RepositoryRegistry is { } registry)
+        {
+            var server = RegisteredServer(target);
+            if (!ShouldProcess($"server {server.Name} into the repository", RepositoryAction))
+                return;
+            result = CaptureIntoRepository(registry, server, target);
+        }
+        else
+        {
+            Engine.Get<ISchemaService>(target).EnsureInstalled(CancellationToken);
+            if (!ShouldProcess($"database {target.Database ?? "(default)"} on {target.Endpoint}", Action))
+                return;
+            result = Capture(target);
+        }
+        WriteVerbose($"Stored {result.Count} {Counted} of {result.Server} in {result.DurationMs:n0} ms.");
         foreach (var skipped in result.Skipped)
             WriteVerbose(SkippedNote(skipped));
         WriteObject(result);

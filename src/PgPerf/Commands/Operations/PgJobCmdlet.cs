@@ -40,8 +40,12 @@ public abstract class PgJobCmdlet : PgPerfCmdlet
             return;
         }
         WriteVerbose($"Running the {Job} job on {target.Server}.");
-        var result = jobs.Run(Job, Options, CancellationToken);
+        Report(target, jobs.Run(Job, Options, CancellationToken));
+    }
 
+    /// <summary>Writes a job's result, its warnings, and its failed steps as errors.</summary>
+    private protected void Report(PgConnectionInfo target, PgJobResult result)
+    {
         WriteObject(result);
         foreach (var step in result.Steps)
         {
