@@ -44,6 +44,7 @@ public sealed class SqlLiteralScanTests
         ("PgPerf/Commands/Index/InvokePgIndexSnapshotCommand.cs", "SELECT pgperf.capture_index_usage_snapshot()", "-WhatIf's description of the action; nothing runs it"),
         ("PgPerf/Commands/Statements/InvokePgStatementSnapshotCommand.cs", "SELECT pgperf.capture_statement_snapshot()", "-WhatIf's description of the action; nothing runs it"),
         ("PgPerf/Commands/Health/StopPgSessionCommand.cs", "SELECT {function}({pid})", "-WhatIf's description of the action; nothing runs it"),
+        ("PgPerf/Commands/Bloat/InvokePgBloatSnapshotCommand.cs", "SELECT pgperf.capture_table_bloat_snapshot()", "-WhatIf's description of the action; nothing runs it"),
 
         // Advice in error and warning messages: statements for the DBA to run by hand.
         ("PgPerf.Engine/Bloat/BloatService.cs", "CREATE EXTENSION pgstattuple", "error advice: how to install pgstattuple"),
@@ -52,6 +53,10 @@ public sealed class SqlLiteralScanTests
         ("PgPerf.Engine/Statements/StatementService.cs", "run ALTER EXTENSION", "error advice: update pg_stat_statements"),
         ("PgPerf.Engine/Health/HealthService.cs", "GRANT pg_signal_backend", "error advice: the role that may stop sessions"),
         ("PgPerf.Core/Operations/PgRetention.cs", "VACUUM (ANALYZE) {Table}", "retention's warning: the VACUUM to run in a quiet hour"),
+        ("PgPerf.Engine/Repository/RepositoryService.cs", "pg_stat_statements cannot be read on", "error advice: how to enable pg_stat_statements on a monitored server"),
+        ("PgPerf.Engine/Repository/RepositoryService.cs", "the extension is not created in database", "error advice: CREATE EXTENSION on a monitored server"),
+        ("PgPerf/Commands/Repository/AddPgPerfServerCommand.cs", "cannot read other sessions' statistics", "error advice: the GRANT pg_monitor to run"),
+        ("PgPerf/Commands/Repository/AddPgPerfServerCommand.cs", "the pg_stat_statements extension is not created in this database", "warning advice: CREATE EXTENSION on a monitored server"),
 
         // Still to move (issue 19 item 1): these files were being changed by other work at the time (statement
         // storage and the installer, health checks, the catalog completer). Each entry goes when its statement moves.
