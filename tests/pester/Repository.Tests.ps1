@@ -258,3 +258,32 @@ SELECT h.calls, h.counters_reset FROM pgperf.statement_history h
         }
     }
 }
+
+Describe 'Day partitions when several servers snapshot at once' -Tag 'Integration', 'Repository' {
+    It 'creates a new day partition once when a second snapshot asks for it while the first is creating it' {
+        # The repository ingests servers in parallel: on the first snapshot of a day two of them need the same new
+        # partition. One session creates it and holds its transaction open; the second asks while it does.
+        $ensure = "SELECT pgperf.ensure_statement_history_partitions(ARRAY[date '2031-03-15'])"
+        $psqlArgs = @('-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-h', (Get-TestConnectionPart 'Host'),
+            '-p', (Get-TestConnectionPart 'Port'), '-U', (Get-TestConnectionPart 'Username'), '-d', $repo.Name)
+        $first = Start-ThreadJob -ArgumentList $psqlArgs, $ensure, (Get-TestConnectionPart 'Password') {
+            param($PsqlArgs, $Sql, $Password)
+            $env:PGPASSWORD = $Password
+            $out = & psql @PsqlArgs -c 'BEGIN' -c $Sql -c 'SELECT pg_sleep(3)' -c 'COMMIT' 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = "$out" }
+        }
+        try {
+            Wait-TestStatistics -Database $repo.Name -TimeoutSeconds 20 "EXISTS (SELECT 1 FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+                WHERE a.datname = current_database() AND a.query = 'SELECT pg_sleep(3)' AND l.locktype = 'advisory' AND l.granted)"
+            $second = Invoke-TestSql -Database $repo.Name $ensure
+        }
+        finally {
+            $firstResult = $first | Wait-Job | Receive-Job
+            $first | Remove-Job
+        }
+        $firstResult.ExitCode | Should -Be 0 -Because $firstResult.Output
+        $firstResult.Output.Trim() | Should -Be '1'
+        $second | Should -Be '0'
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pg_inherits WHERE inhrelid = 'pgperf.statement_history_p20310315'::regclass" | Should -Be '1'
+    }
+}
