@@ -81,6 +81,7 @@ Describe 'Scheduling with the real cron' -Tag 'Integration', 'Schedule' -Skip:([
         $script:cronUser = 'pgperf-crontest'
         $script:savedPath = $null
         $script:cronLock = $null
+        $script:realCrontab = $null
         # The scheduler runs 'crontab' from PATH: first on PATH here (and in the fresh sessions, which inherit it) is
         # a wrapper that runs the real crontab on the throwaway user's table. Pester runs in its own process, so
         # build.ps1's isolation check still reads the real user's crontab, which must be unchanged.
@@ -111,7 +112,8 @@ Describe 'Scheduling with the real cron' -Tag 'Integration', 'Schedule' -Skip:([
     }
 
     AfterAll {
-        crontab -r 2>$null
+        # The throwaway user's table, named explicitly: never the real user's, however far BeforeAll got.
+        if ($script:realCrontab) { & $script:realCrontab -u $script:cronUser -r 2>$null }
         if ($script:savedPath) { $env:PATH = $script:savedPath }
         if ($script:cronLock) { $script:cronLock.Dispose() }
     }
