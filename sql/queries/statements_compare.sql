@@ -1,10 +1,10 @@
--- Compare-PgStatement: entries whose mean execution time in the current window is at least @min_increase
+-- Compare-PgStatement: server @server_id's entries (names as in statements_top.sql) whose mean execution time in the current window is at least @min_increase
 -- percent above their mean in the baseline window, with at least @min_calls calls in each; largest added
 -- time ((current mean - baseline mean) * current calls) first.
 WITH b AS (
-    SELECT * FROM pgperf.statement_window(@baseline_start, @baseline_end)
+    SELECT * FROM pgperf.statement_window(@server_id::integer, @baseline_start, @baseline_end)
 ), c AS (
-    SELECT * FROM pgperf.statement_window(@start, @end)
+    SELECT * FROM pgperf.statement_window(@server_id::integer, @start, @end)
 ), j AS (
     SELECT c.dbid, c.userid, c.queryid, c.toplevel, b.calls AS b_calls, c.calls AS c_calls,
            b.exec_time_ms / b.calls AS b_mean, c.exec_time_ms / c.calls AS c_mean
@@ -17,10 +17,10 @@ SELECT j.queryid, t.query_hash, t.query, coalesce(d.datname::text, j.dbid::text)
        100 * (j.c_mean - j.b_mean) / j.b_mean AS increase_percent, j.b_calls, j.c_calls,
        (j.c_mean - j.b_mean) * j.c_calls AS added_ms
   FROM j
-  LEFT JOIN pgperf.statement_texts t ON t.queryid = j.queryid
-  LEFT JOIN pg_database d ON d.oid = j.dbid
-  LEFT JOIN pg_roles r ON r.oid = j.userid
+  LEFT JOIN pgperf.statement_texts t ON t.server_id = @server_id::integer AND t.queryid = j.queryid
+  LEFT JOIN pg_database d ON d.oid = j.dbid AND @server_id::integer = 0
+  LEFT JOIN pg_roles r ON r.oid = j.userid AND @server_id::integer = 0
  WHERE 100 * (j.c_mean - j.b_mean) / j.b_mean >= @min_increase
-   AND (@databases::text[] IS NULL OR d.datname = ANY (@databases::text[]))
-   AND (@users::text[] IS NULL OR r.rolname = ANY (@users::text[]))
+   AND (@databases::text[] IS NULL OR coalesce(d.datname::text, j.dbid::text) = ANY (@databases::text[]))
+   AND (@users::text[] IS NULL OR coalesce(r.rolname::text, j.userid::text) = ANY (@users::text[]))
  ORDER BY added_ms DESC, j.queryid
