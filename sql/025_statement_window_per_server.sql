@@ -136,3 +136,53 @@ $$;
 -- Read by nothing since the window above; it read every server's rows together.
 DROP FUNCTION pgperf.statement_totals_at(timestamptz, timestamptz);
 
+
+-- The names of a registered server's databases and roles. Its statements carry its oids (dbid, userid), which mean
+-- nothing in the repository's catalog: each repository snapshot stores the server's names here (from pg_database and
+-- pg_roles there, readable by any login), and the reports show them. Server 0's names are this database's catalog.
+CREATE TABLE pgperf.statement_names (
+    server_id integer NOT NULL REFERENCES pgperf.monitored_servers (server_id) ON DELETE CASCADE,
+    kind      text NOT NULL CHECK (kind IN ('database', 'role')),
+    oid       oid NOT NULL,
+    name      text NOT NULL,
+    PRIMARY KEY (server_id, kind, oid)
+);
+COMMENT ON TABLE pgperf.statement_names IS 'PgPerf: database and role names of each registered server, for its statement reports';
+
+-- Stores the names a snapshot read on the server (p_names: a jsonb array of {kind, oid, name}); a dropped
+-- database or role keeps its last name, for the history that still carries its oid.
+CREATE FUNCTION pgperf.ingest_statement_names(p_server_id integer, p_names jsonb)
+RETURNS integer
+LANGUAGE sql
+AS $$
+    WITH up AS (
+        INSERT INTO pgperf.statement_names AS n (server_id, kind, oid, name)
+        SELECT p_server_id, x.kind, x.oid, x.name
+          FROM jsonb_to_recordset(coalesce(p_names, '[]'::jsonb)) AS x (kind text, oid oid, name text)
+         WHERE x.kind IN ('database', 'role') AND x.oid IS NOT NULL AND x.name IS NOT NULL
+        ON CONFLICT (server_id, kind, oid) DO UPDATE SET name = excluded.name WHERE n.name IS DISTINCT FROM excluded.name
+        RETURNING 1
+    )
+    SELECT count(*)::integer FROM up
+$$;
+
+-- The names the statement reports show for one server's oids: this database's catalog for server 0, the stored
+-- names for a registered server. Inlined by the planner (one SELECT, STABLE), so the reports join it as a table.
+CREATE FUNCTION pgperf.statement_server_names(p_server_id integer)
+RETURNS TABLE (kind text, oid oid, name text)
+LANGUAGE sql STABLE
+AS $$
+    SELECT 'database'::text, d.oid, d.datname::text FROM pg_database d WHERE p_server_id = 0
+    UNION ALL
+    SELECT 'role'::text, r.oid, r.rolname::text FROM pg_roles r WHERE p_server_id = 0
+    UNION ALL
+    SELECT n.kind, n.oid, n.name FROM pgperf.statement_names n WHERE p_server_id <> 0 AND n.server_id = p_server_id
+$$;
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pgperf_monitor') THEN
+        GRANT SELECT, INSERT, UPDATE, DELETE ON pgperf.statement_names TO pgperf_monitor;
+    END IF;
+END
+$$;

@@ -1,7 +1,6 @@
 -- Get-PgTopStatement: each entry's sums over the window (intervals ending in (@since, @until]) on server
 -- @server_id (0: this database's own; else a repository's registered server), with its names, text and share of
--- the execution time of every statement on that server in the window. Database and user names are this
--- database's catalog's, so only server 0's entries have them (a registered server's show their oids).
+-- the execution time of every statement on that server in the window (names: statement_server_names).
 -- @order is a StatementOrderBy name; @top 0 returns every row. NULL filters match everything.
 -- Ranked first, texts joined after: only the rows returned read their text.
 -- In the same statement, the link to the application's query log (StatementLink): for the returned statements of
@@ -15,13 +14,13 @@ WITH w AS MATERIALIZED (
 ), total AS (
     SELECT sum(w.exec_time_ms) AS ms FROM w
 ), f AS (
-    SELECT w.*, coalesce(d.datname::text, w.dbid::text) AS database, coalesce(r.rolname::text, w.userid::text) AS username
+    SELECT w.*, coalesce(d.name, w.dbid::text) AS database, coalesce(r.name, w.userid::text) AS username
       FROM w
-      LEFT JOIN pg_database d ON d.oid = w.dbid AND @server_id::integer = 0
-      LEFT JOIN pg_roles r ON r.oid = w.userid AND @server_id::integer = 0
+      LEFT JOIN pgperf.statement_server_names(@server_id::integer) d ON d.kind = 'database' AND d.oid = w.dbid
+      LEFT JOIN pgperf.statement_server_names(@server_id::integer) r ON r.kind = 'role' AND r.oid = w.userid
      WHERE w.calls > 0
-       AND (@databases::text[] IS NULL OR coalesce(d.datname::text, w.dbid::text) = ANY (@databases::text[]))
-       AND (@users::text[] IS NULL OR coalesce(r.rolname::text, w.userid::text) = ANY (@users::text[]))
+       AND (@databases::text[] IS NULL OR coalesce(d.name, w.dbid::text) = ANY (@databases::text[]))
+       AND (@users::text[] IS NULL OR coalesce(r.name, w.userid::text) = ANY (@users::text[]))
        AND (@queryids::bigint[] IS NULL OR w.queryid = ANY (@queryids::bigint[]))
 ), ranked AS (
     SELECT f.*, row_number() OVER (

@@ -31,12 +31,15 @@ BeforeAll {
     $script:tableX = "rs_x_$suffix"
     $script:tableY = "rs_y_$suffix"
     Invoke-TestSql -Database $dbShop.Name "CREATE TABLE $tableX (i int); INSERT INTO $tableX VALUES (1)" | Out-Null
-    Invoke-TestSql -Database $dbBilling.Name "CREATE TABLE $tableY (i int); INSERT INTO $tableY VALUES (1)" | Out-Null
+    # Y runs as its own role, which is renamed at the end: a report must show the name the server had when read.
+    $script:appRole = "rs_app_$suffix"
+    Invoke-TestSql "CREATE ROLE $appRole NOLOGIN" | Out-Null
+    Invoke-TestSql -Database $dbBilling.Name "CREATE TABLE $tableY (i int); INSERT INTO $tableY VALUES (1); GRANT SELECT ON $tableY TO $appRole" | Out-Null
     function Invoke-X([int] $Times, [double] $SleepSeconds) {
         Invoke-TestSql -Database $dbShop.Name ((1..$Times | ForEach-Object { "SELECT i, pg_sleep($SleepSeconds) FROM $tableX" }) -join ";`n") | Out-Null
     }
     function Invoke-Y([int] $Times) {
-        Invoke-TestSql -Database $dbBilling.Name ((1..$Times | ForEach-Object { "SELECT count(*) FROM $tableY" }) -join ";`n") | Out-Null
+        Invoke-TestSql -Database $dbBilling.Name ("SET ROLE $appRole;`n" + ((1..$Times | ForEach-Object { "SELECT count(*) FROM $tableY" }) -join ";`n")) | Out-Null
     }
     # pg_stat_statements' own counters for X and Y now: @{ X = @{ QueryId; Calls; TotalMs }; Y = ... }.
     function Get-Truth {
@@ -77,6 +80,7 @@ AfterAll {
     Remove-TestDatabase $script:dbShop
     Remove-TestDatabase $script:dbBilling
     Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
+    Invoke-TestSql "DROP ROLE IF EXISTS $appRole; DROP ROLE IF EXISTS ${appRole}_renamed" -AllowError | Out-Null
     Remove-Item $script:pgpass -ErrorAction SilentlyContinue
 }
 
@@ -163,5 +167,19 @@ Describe 'Statement reports per registered server' -Tag 'Integration', 'Reposito
 
     It 'without -Repository reads the target''s own statistics (server 0), which a repository does not mix in' {
         @(Get-PgTopStatement -Connection $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId) | Should -HaveCount 0
+    }
+
+    It 'names databases and users as the server named them when it was read, and -Database filters by that name' {
+        # Renamed on the server after its last snapshot: the repository's catalog (the same PostgreSQL here) has
+        # the new name, the report the one the snapshot read.
+        Invoke-TestSql "ALTER ROLE $appRole RENAME TO ${appRole}_renamed" | Out-Null
+        $y = @(Get-PgTopStatement -Repository $r -Server $billing -Since $t0 -Top 0 -QueryId $p3.Y.QueryId)
+        $y | Should -HaveCount 1
+        $y[0].Database | Should -Be $dbBilling.Name
+        $y[0].User | Should -Be $appRole
+        $x = @(Get-PgTopStatement -Repository $r -Server $billing -Since $t0 -Top 0 -Database $dbShop.Name -QueryId $p0.X.QueryId, $p3.Y.QueryId)
+        $x | Should -HaveCount 1
+        $x[0].QueryId | Should -Be $p0.X.QueryId
+        $x[0].User | Should -Be (Get-TestConnectionPart 'Username')
     }
 }
