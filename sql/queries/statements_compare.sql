@@ -1,6 +1,7 @@
--- Compare-PgStatement: server @server_id's entries (names: statement_server_names) whose mean execution time in the current window is at least @min_increase
--- percent above their mean in the baseline window, with at least @min_calls calls in each; largest added
--- time ((current mean - baseline mean) * current calls) first.
+-- Compare-PgStatement: server @server_id's entries (0: this database's own) whose mean execution time in the
+-- current window is at least @min_increase percent above their mean in the baseline window, with at least
+-- @min_calls calls in each; largest added time ((current mean - baseline mean) * current calls) first.
+-- Names: statement_server_names.
 WITH b AS (
     SELECT * FROM pgperf.statement_window(@server_id::integer, @baseline_start, @baseline_end)
 ), c AS (

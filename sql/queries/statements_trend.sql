@@ -1,6 +1,6 @@
--- Get-PgStatementTrend: one row per hour per entry of the given queryids on server @server_id (names:
--- statement_server_names). An interval is labelled with the
--- hour of its middle (a snapshot at 10:00:05 closes the hour that began at 09:00).
+-- Get-PgStatementTrend: one row per hour per entry of the given queryids on server @server_id (0: this
+-- database's own; names: statement_server_names). An interval is labelled with the hour of its middle (a
+-- snapshot at 10:00:05 closes the hour that began at 09:00).
 SELECT h.queryid, coalesce(d.name, h.dbid::text) AS database, coalesce(r.name, h.userid::text) AS username,
        date_trunc('hour', coalesce(s.prev_captured_at + (h.captured_at - s.prev_captured_at) / 2, h.captured_at) AT TIME ZONE 'UTC') AS hour,
        sum(h.calls)::bigint AS calls, sum(h.exec_time_ms) AS exec_time_ms, sum(h.rows)::bigint AS rows,
