@@ -1,5 +1,6 @@
--- Get-PgTopStatement: each entry's sums over the window (intervals ending in (@since, @until]), with its
--- names, text and share of the execution time of every statement on the server in the window.
+-- Get-PgTopStatement: each entry's sums over the window (intervals ending in (@since, @until]) on server
+-- @server_id (0: this database's own; else a repository's registered server), with its names, text and share of
+-- the execution time of every statement on that server in the window (names: statement_server_names).
 -- @order is a StatementOrderBy name; @top 0 returns every row. NULL filters match everything.
 -- Ranked first, texts joined after: only the rows returned read their text.
 -- In the same statement, the link to the application's query log (StatementLink): for the returned statements of
@@ -9,17 +10,17 @@
 -- (no hour of the window waits for its rollup, no block before the oldest daily rollup); if not, or with @link_log
 -- false, the Engine reads the log as Get-PgQueryStat does.
 WITH w AS MATERIALIZED (
-    SELECT * FROM pgperf.statement_window(@since, @until)
+    SELECT * FROM pgperf.statement_window(@server_id::integer, @since, @until)
 ), total AS (
     SELECT sum(w.exec_time_ms) AS ms FROM w
 ), f AS (
-    SELECT w.*, coalesce(d.datname::text, w.dbid::text) AS database, coalesce(r.rolname::text, w.userid::text) AS username
+    SELECT w.*, coalesce(d.name, w.dbid::text) AS database, coalesce(r.name, w.userid::text) AS username
       FROM w
-      LEFT JOIN pg_database d ON d.oid = w.dbid
-      LEFT JOIN pg_roles r ON r.oid = w.userid
+      LEFT JOIN pgperf.statement_server_names(@server_id::integer) d ON d.kind = 'database' AND d.oid = w.dbid
+      LEFT JOIN pgperf.statement_server_names(@server_id::integer) r ON r.kind = 'role' AND r.oid = w.userid
      WHERE w.calls > 0
-       AND (@databases::text[] IS NULL OR d.datname = ANY (@databases::text[]))
-       AND (@users::text[] IS NULL OR r.rolname = ANY (@users::text[]))
+       AND (@databases::text[] IS NULL OR coalesce(d.name, w.dbid::text) = ANY (@databases::text[]))
+       AND (@users::text[] IS NULL OR coalesce(r.name, w.userid::text) = ANY (@users::text[]))
        AND (@queryids::bigint[] IS NULL OR w.queryid = ANY (@queryids::bigint[]))
 ), ranked AS (
     SELECT f.*, row_number() OVER (
@@ -34,9 +35,9 @@ WITH w AS MATERIALIZED (
                         f.exec_time_ms DESC, f.queryid, f.database, f.username) AS rank
       FROM f
 ), top AS (
-    SELECT k.*, t.query_hash, t.query, k.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AS in_this_database
+    SELECT k.*, t.query_hash, t.query, @server_id::integer = 0 AND k.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AS in_this_database
       FROM ranked k
-      LEFT JOIN pgperf.statement_texts t ON t.queryid = k.queryid
+      LEFT JOIN pgperf.statement_texts t ON t.server_id = @server_id::integer AND t.queryid = k.queryid
      WHERE @top::integer <= 0 OR k.rank <= @top::integer
 ), linked AS MATERIALIZED (
     SELECT DISTINCT p.query_hash FROM top p WHERE @link_log::boolean AND p.in_this_database AND p.query_hash IS NOT NULL

@@ -164,5 +164,6 @@ public static class PgPerfErrorIds
         public const string NotPrepared = "PgPerf.Repository.NotPrepared";
         public const string PasswordNotStored = "PgPerf.Repository.PasswordNotStored";
         public const string ServerNotFound = "PgPerf.Repository.ServerNotFound";
+        public const string ServerWithoutRepository = "PgPerf.Repository.ServerWithoutRepository";
     }
 }

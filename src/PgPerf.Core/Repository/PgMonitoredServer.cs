@@ -82,6 +82,9 @@ public interface IMonitoredServerService
 
     /// <summary>Runs the repository's statement_text_read_sql on the server for the given queryids; a jsonb array.</summary>
     string ReadStatementTexts(string textReadSql, long[] queryIds, CancellationToken cancellationToken);
+
+    /// <summary>The names of the server's databases and roles (its statements carry their oids); a jsonb array.</summary>
+    string ReadNames(CancellationToken cancellationToken);
 }
 
 /// <summary>The repository's rules that the cmdlets and the Engine both apply.</summary>

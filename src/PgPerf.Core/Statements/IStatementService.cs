@@ -28,6 +28,9 @@ public interface IStatementService
 /// <summary>A window (Since, Until]: the intervals whose end falls inside it.</summary>
 public sealed record StatementTopOptions
 {
+    /// <summary>Whose statements: this database's own (null), or a server registered in the repository read.</summary>
+    public StatementServer? Server { get; init; }
+
     public DateTimeOffset Since { get; init; }
     public DateTimeOffset Until { get; init; }
     public StatementOrderBy OrderBy { get; init; } = StatementOrderBy.TotalTime;
@@ -42,6 +45,9 @@ public sealed record StatementTopOptions
 
 public sealed record StatementTrendOptions
 {
+    /// <summary>Whose statements: this database's own (null), or a server registered in the repository read.</summary>
+    public StatementServer? Server { get; init; }
+
     public long[] QueryIds { get; init; } = Array.Empty<long>();
     public DateTimeOffset Since { get; init; }
     public DateTimeOffset Until { get; init; }
@@ -52,6 +58,9 @@ public sealed record StatementTrendOptions
 /// <summary>Defaults: the last 24 hours against the 7 days before them.</summary>
 public sealed record StatementCompareOptions
 {
+    /// <summary>Whose statements: this database's own (null), or a server registered in the repository read.</summary>
+    public StatementServer? Server { get; init; }
+
     public const double DefaultMinIncreasePercent = 50;
     public const long DefaultMinCalls = 10;
 
@@ -72,6 +81,23 @@ public sealed record StatementCompareOptions
     {
         Start = now.AddHours(-24), End = now, BaselineStart = now.AddHours(-24).AddDays(-7), BaselineEnd = now.AddHours(-24),
     };
+}
+
+/// <summary>A server registered in a central repository, as the statement readers name and select it.</summary>
+public sealed record StatementServer(int ServerId, string Name)
+{
+    /// <summary>The id the statement tables use for the database they are in (pgperf.monitored_servers row 0).</summary>
+    public const int Local = 0;
+
+    /// <summary>The server_id to read: 0 for this database's own statements.</summary>
+    public static int IdOf(StatementServer? server) => server?.ServerId ?? Local;
+
+    /// <summary>Stamps a row with where it was read, and names the registered server it came from.</summary>
+    public static void Stamp(PgServerRecord row, PgConnectionInfo source, StatementServer? server)
+    {
+        row.From(source);
+        if (server is not null) row.Server = server.Name;
+    }
 }
 
 public sealed class PgStatementAlertCheck

@@ -46,4 +46,11 @@ internal sealed class MonitoredServerService : IMonitoredServerService
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, Value = queryIds });
             return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
+
+    public string ReadNames(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/monitored_names.sql"), connection);
+            return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
 }

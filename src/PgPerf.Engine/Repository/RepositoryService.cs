@@ -132,6 +132,13 @@ internal sealed class RepositoryService : IRepositoryService
                 addTexts.Parameters.AddWithValue("texts", texts);
                 await addTexts.ExecuteNonQueryAsync(cancellationToken);
             }
+            // The reports show the server's database and role names, not the oids its statements carry.
+            await using (var names = new NpgsqlCommand(SqlResources.Get("queries/repository_statement_names.sql"), connection, transaction))
+            {
+                names.Parameters.AddWithValue("server_id", server.ServerId);
+                names.Parameters.AddWithValue("names", monitored.ReadNames(cancellationToken));
+                await names.ExecuteNonQueryAsync(cancellationToken);
+            }
             await transaction.CommitAsync(cancellationToken);
 
             await new Statements.StatementService(_context).FillHashesAsync(connection, cancellationToken);

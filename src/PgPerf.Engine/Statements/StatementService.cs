@@ -109,6 +109,7 @@ internal sealed class StatementService : IStatementService
         var rows = _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/statements_top.sql"), connection);
+            AddServer(command, options.Server);
             AddWindow(command, "since", "until", options.Since, options.Until);
             command.Parameters.AddWithValue("order", NpgsqlDbType.Text, options.OrderBy.ToString());
             command.Parameters.AddWithValue("top", NpgsqlDbType.Integer, options.Top);
@@ -140,7 +141,7 @@ internal sealed class StatementService : IStatementService
                 var hashedHere = row.QueryHash is null && row.Query is not null;
                 if (hashedHere)
                     row.QueryHash = QueryFingerprint.HashOf(row.Query!);
-                row.From(Info);
+                StatementServer.Stamp(row, Info, options.Server);
                 list.Add(row);
                 if (!reader.GetBoolean(17)) continue;
                 if (reader.GetBoolean(24) && !hashedHere) StatementLink.ReadApplicationFigures(reader, 18, row);
@@ -159,6 +160,7 @@ internal sealed class StatementService : IStatementService
         return _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/statements_trend.sql"), connection);
+            AddServer(command, options.Server);
             AddWindow(command, "since", "until", options.Since, options.Until);
             command.Parameters.AddWithValue("queryids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, options.QueryIds);
             AddFilters(command, options.Databases, options.Users);
@@ -175,7 +177,7 @@ internal sealed class StatementService : IStatementService
                     Calls = calls, TotalTimeMs = totalMs, MeanTimeMs = calls == 0 ? 0 : totalMs / calls,
                     Rows = reader.GetInt64(6), SharedBlocksRead = reader.GetInt64(7),
                 };
-                row.From(Info);
+                StatementServer.Stamp(row, Info, options.Server);
                 list.Add(row);
             }
             return (IReadOnlyList<PgStatementTrend>)list;
@@ -189,6 +191,7 @@ internal sealed class StatementService : IStatementService
         return _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/statements_compare.sql"), connection);
+            AddServer(command, options.Server);
             AddWindow(command, "baseline_start", "baseline_end", options.BaselineStart, options.BaselineEnd);
             AddWindow(command, "start", "end", options.Start, options.End);
             command.Parameters.AddWithValue("min_calls", NpgsqlDbType.Bigint, options.MinCalls);
@@ -209,7 +212,7 @@ internal sealed class StatementService : IStatementService
                 };
                 if (row.QueryHash is null && row.Query is not null)
                     row.QueryHash = QueryFingerprint.HashOf(row.Query);
-                row.From(Info);
+                StatementServer.Stamp(row, Info, options.Server);
                 list.Add(row);
             }
             return (IReadOnlyList<PgStatementRegression>)list;
@@ -257,6 +260,9 @@ internal sealed class StatementService : IStatementService
                 $"The window starts at {start.ToUniversalTime():u} and ends at {end.ToUniversalTime():u}; the start must come before the end.")
             { ParameterName = parameter };
     }
+
+    private static void AddServer(NpgsqlCommand command, StatementServer? server) =>
+        command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(server));
 
     private static void AddWindow(NpgsqlCommand command, string startName, string endName, DateTimeOffset start, DateTimeOffset end)
     {

@@ -28,6 +28,8 @@ try {
     Invoke-PgHourlyMonitoring -Repository $repository | Out-Host
     Write-Host 'Invoke-PgStatementSnapshot -Repository -Server shop:'
     Invoke-PgStatementSnapshot -Repository $repository -Server shop | Out-Host
+    Write-Host 'Get-PgTopStatement -Repository (each registered server''s own top statements, named by server):'
+    Get-PgTopStatement -Repository $repository -Hours 1 -Top 3 | Format-Table Server, Database, Calls, TotalTimeMs, MeanTimeMs, QueryId -AutoSize | Out-Host
 }
 finally {
     if ($passFile) {

@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>Statements whose mean time grew between a baseline window and the current one (default: the last 24 h against the 7 days before).</summary>
 [Cmdlet(VerbsData.Compare, "PgStatement")]
 [OutputType(typeof(PgStatementRegression))]
-public sealed class ComparePgStatementCommand : PgPerfCmdlet
+public sealed class ComparePgStatementCommand : PgRepositoryReaderCmdlet
 {
     /// <summary>Defaults to 7 days before -BaselineEnd.</summary>
     [Parameter]
@@ -45,9 +45,11 @@ public sealed class ComparePgStatementCommand : PgPerfCmdlet
         var start = Start ?? end.AddHours(-24);
         var baselineEnd = BaselineEnd ?? start;
         var baselineStart = BaselineStart ?? baselineEnd.AddDays(-7);
-        var service = InstalledService<IStatementService>(target);
+        var (source, server) = ReadFrom(target);
+        var service = InstalledService<IStatementService>(source);
         WriteObject(service.Compare(new StatementCompareOptions
         {
+            Server = server,
             BaselineStart = baselineStart, BaselineEnd = baselineEnd, Start = start, End = end,
             MinIncreasePercent = MinIncreasePercent, MinCalls = MinCalls, Databases = Database, Users = User,
         }, CancellationToken), enumerateCollection: true);

@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>One row per hour of a statement's calls and times, from the pg_stat_statements snapshots.</summary>
 [Cmdlet(VerbsCommon.Get, "PgStatementTrend", DefaultParameterSetName = HoursSet)]
 [OutputType(typeof(PgStatementTrend))]
-public sealed class GetPgStatementTrendCommand : PgPerfCmdlet
+public sealed class GetPgStatementTrendCommand : PgRepositoryReaderCmdlet
 {
     private const string HoursSet = "Hours";
     private const string RangeSet = "Range";
@@ -41,9 +41,11 @@ public sealed class GetPgStatementTrendCommand : PgPerfCmdlet
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
-        var service = _services.GetOrAdd(target.CacheKey, _ => InstalledService<IStatementService>(target));
+        var (source, server) = ReadFrom(target);
+        var service = _services.GetOrAdd(source.CacheKey, _ => InstalledService<IStatementService>(source));
         WriteObject(service.GetTrend(new StatementTrendOptions
         {
+            Server = server,
             QueryIds = QueryId, Since = since, Until = until, Databases = Database, Users = User,
         }, CancellationToken), enumerateCollection: true);
     }

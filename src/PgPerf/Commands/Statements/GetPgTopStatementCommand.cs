@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>The statements that cost the server the most over a window, from the pg_stat_statements snapshots.</summary>
 [Cmdlet(VerbsCommon.Get, "PgTopStatement", DefaultParameterSetName = HoursSet)]
 [OutputType(typeof(PgStatementStat))]
-public sealed class GetPgTopStatementCommand : PgPerfCmdlet
+public sealed class GetPgTopStatementCommand : PgRepositoryReaderCmdlet
 {
     private const string HoursSet = "Hours";
     private const string RangeSet = "Range";
@@ -52,9 +52,11 @@ public sealed class GetPgTopStatementCommand : PgPerfCmdlet
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
-        var service = InstalledService<IStatementService>(target);
+        var (source, server) = ReadFrom(target);
+        var service = InstalledService<IStatementService>(source);
         WriteObject(service.GetTop(new StatementTopOptions
         {
+            Server = server,
             Since = since, Until = until, OrderBy = OrderBy, Top = Top, Databases = Database, Users = User, QueryIds = QueryId,
         }, CancellationToken), enumerateCollection: true);
     }

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+
+namespace PgPerf.Commands;
+
+/// <summary>
+/// Shared by the report cmdlets that read a central repository (issue 17): -Repository reads the statistics it holds
+/// for each registered server (or those -Server names, wildcards), through the same fan-out as -Connection, and
+/// every row's Server is the registered name. Without -Repository the cmdlet reads the target's own statistics, as
+/// before. A cmdlet calls <see cref="ReadFrom"/> in ProcessTarget to learn where to read.
+/// </summary>
+public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
+{
+    /// <summary>A central repository (Install-PgPerfSchema -Repository): reads what it holds for its registered servers.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public PgTarget? Repository { get; set; }
+
+    /// <summary>Registered names (wildcards) with -Repository; every registered server when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Server { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (Server is not null && Repository is null)
+            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Repository.ServerWithoutRepository, PgPerfErrorKind.InvalidArgument,
+                "-Server names servers registered in a central repository; give that repository with -Repository, or leave -Server out to read -Connection's own statistics.")
+            { ParameterName = nameof(Server) });
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (Repository is null)
+            base.ProcessRecord();
+        else
+            RunOnRegisteredServers(Repository, Server);
+    }
+
+    /// <summary>
+    /// Where ProcessTarget reads <paramref name="target"/>'s statistics: the target itself, or for a registered server
+    /// the repository, with the server's id and name.
+    /// </summary>
+    private protected (PgConnectionInfo Source, StatementServer? Server) ReadFrom(PgConnectionInfo target)
+    {
+        if (RepositoryRegistry is null)
+            return (target, null);
+        var server = RegisteredServer(target);
+        return (server.Repository!, new StatementServer(server.ServerId, server.Name));
+    }
+}

@@ -1,0 +1,185 @@
+# Statement reports from a central repository (issue 17): Get-PgTopStatement, Get-PgStatementTrend and
+# Compare-PgStatement with -Repository and -Server read each registered server's own statistics.
+# Two servers are registered, each through a pg_monitor login to its own database. Both databases are on the test's
+# one PostgreSQL, whose pg_stat_statements both servers read, so their workloads differ by when each server is
+# snapshotted: the expected figures are the differences of pg_stat_statements itself between those moments, read
+# here with psql, never through PgPerf.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $script:ModulePath -Force
+    $script:repo = New-TestDatabase 'pgperf_rs_repo'
+    $script:dbShop = New-TestDatabase 'pgperf_rs_shop'
+    $script:dbBilling = New-TestDatabase 'pgperf_rs_bill'
+    Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
+    foreach ($db in $dbShop, $dbBilling) { Invoke-TestSql -Database $db.Name 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' | Out-Null }
+
+    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
+    $script:monitorRole = "pgperf_t_rs_$suffix"
+    $rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
+    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
+    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-rs-$suffix.pgpass"
+    $port = Get-TestConnectionPart 'Port'
+    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
+    $script:r = $repo.ConnectionString
+    $shopServer = Add-PgPerfServer -Repository $r -Connection "Host=127.0.0.1;Port=$port;Database=$($dbShop.Name);Username=$monitorRole;Passfile=$pgpass" -Name "shop-$suffix"
+    $billingServer = Add-PgPerfServer -Repository $r -Connection "Host=127.0.0.1;Port=$port;Database=$($dbBilling.Name);Username=$monitorRole;Passfile=$pgpass" -Name "billing-$suffix"
+    $script:shop = $shopServer.Name
+    $script:billing = $billingServer.Name
+
+    # X runs in the shop database, first fast then slow (same queryid: constants are not part of it); Y in billing.
+    $script:tableX = "rs_x_$suffix"
+    $script:tableY = "rs_y_$suffix"
+    Invoke-TestSql -Database $dbShop.Name "CREATE TABLE $tableX (i int); INSERT INTO $tableX VALUES (1)" | Out-Null
+    # Y runs as its own role, which is renamed at the end: a report must show the name the server had when read.
+    $script:appRole = "rs_app_$suffix"
+    Invoke-TestSql "CREATE ROLE $appRole NOLOGIN" | Out-Null
+    Invoke-TestSql -Database $dbBilling.Name "CREATE TABLE $tableY (i int); INSERT INTO $tableY VALUES (1); GRANT SELECT ON $tableY TO $appRole" | Out-Null
+    function Invoke-X([int] $Times, [double] $SleepSeconds) {
+        Invoke-TestSql -Database $dbShop.Name ((1..$Times | ForEach-Object { "SELECT i, pg_sleep($SleepSeconds) FROM $tableX" }) -join ";`n") | Out-Null
+    }
+    function Invoke-Y([int] $Times) {
+        Invoke-TestSql -Database $dbBilling.Name ("SET ROLE $appRole;`n" + ((1..$Times | ForEach-Object { "SELECT count(*) FROM $tableY" }) -join ";`n")) | Out-Null
+    }
+    # pg_stat_statements' own counters for X and Y now: @{ X = @{ QueryId; Calls; TotalMs }; Y = ... }.
+    function Get-Truth {
+        $truth = @{}
+        foreach ($pair in @(@('X', $dbShop.Name, $tableX), @('Y', $dbBilling.Name, $tableY))) {
+            $row = Invoke-TestSql -Database $pair[1] @"
+SELECT coalesce(max(s.queryid), 0) || '|' || coalesce(sum(s.calls), 0) || '|' || coalesce(sum(s.total_exec_time), 0)
+  FROM pg_stat_statements s
+ WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query LIKE '%FROM $($pair[2])%'
+"@
+            $id, $calls, $ms = $row -split '\|'
+            $truth[$pair[0]] = @{ QueryId = [long]$id; Calls = [long]$calls; TotalMs = [double]$ms }
+        }
+        $truth
+    }
+    function Get-Delta($After, $Before, [string] $Key) {
+        @{ Calls = $After[$Key].Calls - $Before[$Key].Calls; TotalMs = $After[$Key].TotalMs - $Before[$Key].TotalMs }
+    }
+
+    # The timeline. Both baselines; X once; both snapshot; t0; X fast; shop snapshot (S1); X slow; shop snapshot (S2); Y; billing snapshot (B1).
+    Invoke-PgStatementSnapshot -Repository $r | Out-Null
+    Invoke-X 1 0.001   # X has its entry before the first reading; this interval ends before the reports' windows
+    Invoke-PgStatementSnapshot -Repository $r | Out-Null
+    $script:t0 = [DateTimeOffset]::UtcNow
+    $script:p0 = Get-Truth
+    Invoke-X 10 0.001
+    $script:s1 = Invoke-PgStatementSnapshot -Repository $r -Server $shop
+    $script:p1 = Get-Truth
+    Invoke-X 10 0.03
+    $script:s2 = Invoke-PgStatementSnapshot -Repository $r -Server $shop
+    $script:p2 = Get-Truth
+    Invoke-Y 7
+    $script:b1 = Invoke-PgStatementSnapshot -Repository $r -Server $billing
+    $script:p3 = Get-Truth
+}
+AfterAll {
+    Remove-TestDatabase $script:repo
+    Remove-TestDatabase $script:dbShop
+    Remove-TestDatabase $script:dbBilling
+    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
+    Invoke-TestSql "DROP ROLE IF EXISTS $appRole; DROP ROLE IF EXISTS ${appRole}_renamed" -AllowError | Out-Null
+    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+}
+
+Describe 'Statement reports per registered server' -Tag 'Integration', 'Repository', 'Statements' {
+    It 'the timeline ran as planned: X ran only before the billing workload, Y only after shop''s last snapshot' {
+        $p0.X.QueryId | Should -Not -Be 0
+        $p3.Y.QueryId | Should -Not -Be 0
+        (Get-Delta $p2 $p0 'X').Calls | Should -Be 20
+        (Get-Delta $p2 $p0 'Y').Calls | Should -Be 0
+        (Get-Delta $p3 $p2 'Y').Calls | Should -Be 7
+        (Get-Delta $p3 $p2 'X').Calls | Should -Be 0
+    }
+
+    It 'Get-PgTopStatement gives each server''s figures as its own pg_stat_statements deltas say, named by server' {
+        $rows = Get-PgTopStatement -Repository $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId
+        $shopX = @($rows | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p0.X.QueryId })
+        $billX = @($rows | Where-Object { $_.Server -eq $billing -and $_.QueryId -eq $p0.X.QueryId })
+        $billY = @($rows | Where-Object { $_.Server -eq $billing -and $_.QueryId -eq $p3.Y.QueryId })
+        @($rows | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p3.Y.QueryId }) | Should -HaveCount 0 -Because 'Y ran after shop''s last snapshot'
+        $shopX | Should -HaveCount 1
+        $billX | Should -HaveCount 1
+        $billY | Should -HaveCount 1
+        # shop: X from its snapshot after p0 to S2 (= p2 - p0); billing: X and Y from its snapshot after p0 to B1 (= p3 - p0).
+        $shopX[0].Calls | Should -Be (Get-Delta $p2 $p0 'X').Calls
+        $shopX[0].TotalTimeMs | Should -BeGreaterThan ((Get-Delta $p2 $p0 'X').TotalMs - 0.001)
+        $shopX[0].TotalTimeMs | Should -BeLessThan ((Get-Delta $p2 $p0 'X').TotalMs + 0.001)
+        $billX[0].Calls | Should -Be (Get-Delta $p3 $p0 'X').Calls
+        $billY[0].Calls | Should -Be (Get-Delta $p3 $p0 'Y').Calls
+        $billY[0].TotalTimeMs | Should -BeGreaterThan ((Get-Delta $p3 $p0 'Y').TotalMs - 0.001)
+        $billY[0].TotalTimeMs | Should -BeLessThan ((Get-Delta $p3 $p0 'Y').TotalMs + 0.001)
+        # Each server's share is of its own time: shop's X is not diluted by billing's Y.
+        $shopAll = @(Get-PgTopStatement -Repository $r -Server $shop -Since $t0 -Top 0)
+        ($shopAll | Measure-Object ShareOfTotalTime -Sum).Sum | Should -BeGreaterThan 0.999
+        ($shopAll | Measure-Object ShareOfTotalTime -Sum).Sum | Should -BeLessThan 1.001
+    }
+
+    It '-Server filters, with wildcards' {
+        $onlyShop = @(Get-PgTopStatement -Repository $r -Server $shop -Since $t0 -Top 0)
+        $onlyShop.Count | Should -BeGreaterThan 0
+        @($onlyShop.Server | Sort-Object -Unique) | Should -Be @($shop)
+        $byWildcard = @(Get-PgTopStatement -Repository $r -Server 'BILL*' -Since $t0 -Top 0)
+        $byWildcard.Count | Should -BeGreaterThan 0
+        @($byWildcard.Server | Sort-Object -Unique) | Should -Be @($billing)
+        $both = @(Get-PgTopStatement -Repository $r -Since $t0 -Top 0)
+        @($both.Server | Sort-Object -Unique) | Should -Be (@($shop, $billing) | Sort-Object)
+    }
+
+    It 'an unknown -Server is an error that names it; -Server without -Repository is refused' {
+        $rows = @(Get-PgTopStatement -Repository $r -Server 'nosuch' -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $rows | Should -HaveCount 0
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.ServerNotFound'
+        $errs[0].Exception.Message | Should -Match 'nosuch'
+        $err = { Compare-PgStatement -Connection $r -Server $shop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.ServerWithoutRepository'
+    }
+
+    It 'Get-PgStatementTrend reads the named server''s hours only' {
+        $shopTrend = @(Get-PgStatementTrend -Repository $r -Server $shop -QueryId $p0.X.QueryId -Since $t0)
+        ($shopTrend | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p2 $p0 'X').Calls
+        @($shopTrend.Server | Sort-Object -Unique) | Should -Be @($shop)
+        @(Get-PgStatementTrend -Repository $r -Server $shop -QueryId $p3.Y.QueryId -Since $t0) | Should -HaveCount 0
+        $billTrend = @(Get-PgStatementTrend -Repository $r -Server $billing -QueryId $p3.Y.QueryId -Since $t0)
+        ($billTrend | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p3 $p0 'Y').Calls
+    }
+
+    It 'Compare-PgStatement compares each server''s own windows' {
+        # Baseline: shop's interval ending at S1 (X fast); current: its interval ending at S2 (X slow). Billing has
+        # no interval ending in the baseline window, so it has nothing to compare.
+        $rows = @(Compare-PgStatement -Repository $r -BaselineStart $t0 -BaselineEnd $s1.CapturedAt -Start $s1.CapturedAt -End $s2.CapturedAt -MinCalls 10)
+        $x = @($rows | Where-Object QueryId -eq $p0.X.QueryId)
+        $x | Should -HaveCount 1
+        $x[0].Server | Should -Be $shop
+        $baseline = Get-Delta $p1 $p0 'X'
+        $current = Get-Delta $p2 $p1 'X'
+        $x[0].BaselineCalls | Should -Be $baseline.Calls
+        $x[0].CurrentCalls | Should -Be $current.Calls
+        $x[0].BaselineMeanMs | Should -BeGreaterThan ($baseline.TotalMs / $baseline.Calls - 0.001)
+        $x[0].BaselineMeanMs | Should -BeLessThan ($baseline.TotalMs / $baseline.Calls + 0.001)
+        $x[0].CurrentMeanMs | Should -BeGreaterThan ($current.TotalMs / $current.Calls - 0.001)
+        $x[0].CurrentMeanMs | Should -BeLessThan ($current.TotalMs / $current.Calls + 0.001)
+        @($rows | Where-Object Server -eq $billing) | Should -HaveCount 0
+    }
+
+    It 'without -Repository reads the target''s own statistics (server 0), which a repository does not mix in' {
+        @(Get-PgTopStatement -Connection $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId) | Should -HaveCount 0
+    }
+
+    It 'names databases and users as the server named them when it was read, and -Database filters by that name' {
+        # Renamed on the server after its last snapshot: the repository's catalog (the same PostgreSQL here) has
+        # the new name, the report the one the snapshot read.
+        Invoke-TestSql "ALTER ROLE $appRole RENAME TO ${appRole}_renamed" | Out-Null
+        $y = @(Get-PgTopStatement -Repository $r -Server $billing -Since $t0 -Top 0 -QueryId $p3.Y.QueryId)
+        $y | Should -HaveCount 1
+        $y[0].Database | Should -Be $dbBilling.Name
+        $y[0].User | Should -Be $appRole
+        $x = @(Get-PgTopStatement -Repository $r -Server $billing -Since $t0 -Top 0 -Database $dbShop.Name -QueryId $p0.X.QueryId, $p3.Y.QueryId)
+        $x | Should -HaveCount 1
+        $x[0].QueryId | Should -Be $p0.X.QueryId
+        $x[0].User | Should -Be (Get-TestConnectionPart 'Username')
+    }
+}
