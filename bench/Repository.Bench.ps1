@@ -167,7 +167,7 @@ ANALYZE;
             ThrottleLimit = $Throttle
             MedianSeconds = [math]::Round($median, 2)
             MaxSeconds    = [math]::Round($sorted[-1], 2)
-            MsPerDatabase = [math]::Round($median * 1000 / $Members.Count)
+            MsPerDatabase = [int][math]::Round($median * 1000 / $Members.Count)
         }
     }
 

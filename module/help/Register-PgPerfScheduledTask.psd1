@@ -37,8 +37,9 @@ Register-PgPerfScheduledTask -Job Daily -At 03:30
             Title   = 'One hourly and one daily entry for a whole fleet'
             Code    = @'
 $repo = 'Host=pgperf-repo;Database=pgperf;Username=pgperf'
-Register-PgPerfScheduledTask -Job Hourly -Repository $repo -Credential (Get-Credential pgperf)
-Register-PgPerfScheduledTask -Job Daily -Repository $repo -At 03:00
+$cred = Get-Credential pgperf
+Register-PgPerfScheduledTask -Job Hourly -Repository $repo -Credential $cred
+Register-PgPerfScheduledTask -Job Daily -Repository $repo -Credential $cred -At 03:00
 '@
             Remarks = 'Each run snapshots every server registered in the repository (Add-PgPerfServer) and exits 1 when any of them failed; the daily run keeps the repository''s retention.'
         }
