@@ -142,6 +142,7 @@ public static class PgPerfErrorIds
         public const string PasswordNotAllowed = "PgPerf.Schedule.PasswordNotAllowed";
         public const string PwshIsDotnet = "PgPerf.Schedule.PwshIsDotnet";
         public const string PwshNotFound = "PgPerf.Schedule.PwshNotFound";
+        public const string RepositoryWithConnection = "PgPerf.Schedule.RepositoryWithConnection";
         public const string SchedulerUnavailable = "PgPerf.Schedule.SchedulerUnavailable";
         public const string SecretInConnection = "PgPerf.Schedule.SecretInConnection";
     }

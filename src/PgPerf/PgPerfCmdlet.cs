@@ -160,6 +160,6 @@ public abstract partial class PgPerfCmdlet : PgPerfCmdletBase
         return targets;
     }
 
-    private PgConnectionInfo WithCredential(PgConnectionInfo info) =>
+    private protected PgConnectionInfo WithCredential(PgConnectionInfo info) =>
         Credential is null ? info : info.WithPassword(Credential.UserName, Credential.GetNetworkCredential().Password);
 }

@@ -29,6 +29,12 @@ Describe 'Register-PgPerfScheduledTask: bad input' -Tag 'Unit' {
         $err.Exception.Message | Should -Match "'25:00'.*HH:mm"
     }
 
+    It 'refuses -Repository with -Connection: both name the database the entry connects to' {
+        $err = { Register-PgPerfScheduledTask -Job Hourly -Repository $cs -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.RepositoryWithConnection,*'
+        $err.Exception.Message | Should -Match 'every server registered'
+    }
+
     It 'refuses -At for the hourly job' {
         { Register-PgPerfScheduledTask -Job Hourly -At 03:00 -Connection $cs -PwshPath $pwsh -WhatIf } | Should -Throw -ErrorId 'PgPerf.Schedule.AtNotForHourly,*'
     }
@@ -185,5 +191,74 @@ Register-PgPerfScheduledTask -Job Daily -At 03:30 -Scheduler Cron -Connection '$
 
         $err = { Unregister-PgPerfScheduledTask -Job Hourly -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'PgPerf.Schedule.NotFound,*'
+    }
+
+    # A fleet (issue 17): one entry per job runs the job with -Repository over every server registered there.
+    Context 'for a central repository' {
+        BeforeAll {
+            $script:fleetRepo = New-TestDatabase 'pgperf_sched_repo'
+            $script:fleetMonitored = New-TestDatabase 'pgperf_sched_mon'
+            Install-PgPerfSchema -Connection $fleetRepo.ConnectionString -Repository | Out-Null
+            Invoke-TestSql -Database $fleetMonitored.Name 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' | Out-Null
+            # The monitored database's login finds its password in its own owner-only pgpass file, named at registration.
+            $script:monitoredPass = Join-Path $work 'monitored.pgpass'
+            Set-Content -Path $monitoredPass -Value ('{0}:{1}:{2}:{3}:{4}' -f (Get-TestConnectionPart 'Host'), (Get-TestConnectionPart 'Port'), $fleetMonitored.Name, (Get-TestConnectionPart 'Username'), $password)
+            chmod 600 $monitoredPass
+            $script:shop = Add-PgPerfServer -Repository $fleetRepo.ConnectionString -Name shop -Connection ("Host={0};Port={1};Database={2};Username={3};Passfile={4}" -f
+                (Get-TestConnectionPart 'Host'), (Get-TestConnectionPart 'Port'), $fleetMonitored.Name, (Get-TestConnectionPart 'Username'), $monitoredPass)
+            function Invoke-AsCron([string] $Command) {
+                # Exactly what cron runs, with no password in the environment: the pgpass files must carry them.
+                $saved = $env:PGPASSWORD; Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue
+                try { $output = sh -c $Command 2>&1; [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output -join "`n" } }
+                finally { if ($saved) { $env:PGPASSWORD = $saved } }
+            }
+        }
+        AfterAll {
+            Get-PgPerfScheduledTask -Scheduler Cron -ErrorAction SilentlyContinue | Unregister-PgPerfScheduledTask -ErrorAction SilentlyContinue
+            Remove-TestDatabase $script:fleetRepo
+            Remove-TestDatabase $script:fleetMonitored
+        }
+
+        It '-WhatIf shows the one entry that runs the job with -Repository, and changes nothing' {
+            $out = Invoke-FreshPwsh @"
+Import-Module '$script:ModulePath'
+Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron -Repository '$($fleetRepo.ConnectionString)' -PwshPath '$pwsh' -ConnectionFile '$passFile' -WhatIf
+"@
+            $out.Output | Should -Match "Invoke-PgHourlyMonitoring -Repository '\\''Host=[^']*Database=$($fleetRepo.Name);[^']*Passfile=$([regex]::Escape($passFile))'\\''"
+            $out.Output | Should -Match 'for every server registered in the repository'
+            $out.Output | Should -Not -Match ([regex]::Escape($password))
+            @(crontab -l) | Should -Be @($foreign)
+        }
+
+        It 'registers one hourly entry for the fleet; it runs the job on every registered server and exits 1 when one failed' {
+            $task = Register-PgPerfScheduledTask -Job Hourly -Scheduler Cron -Repository $fleetRepo.ConnectionString -PwshPath $pwsh -ConnectionFile $passFile -WarningAction SilentlyContinue
+            $lines = @(crontab -l)
+            @($lines | Where-Object { $_ -match '# pgperf-job:' }).Count | Should -Be 1
+            ($lines -join "`n") | Should -Not -Match ([regex]::Escape($password))
+
+            $run = Invoke-AsCron $task.Command
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            Invoke-TestSql -Database $fleetRepo.Name "SELECT count(*) FROM pgperf.statement_snapshots WHERE server_id = $($shop.ServerId)" | Should -Be '1'
+
+            $downPort = Get-FreeTcpPort
+            Invoke-TestSql -Database $fleetRepo.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username, options) VALUES ('down', '127.0.0.1', $downPort, 'app', 'nobody', '{""Timeout"": ""3""}')" | Out-Null
+            try {
+                $run = Invoke-AsCron $task.Command
+                $run.ExitCode | Should -Be 1
+                $run.Output | Should -Match "127\.0\.0\.1:$downPort"
+                Invoke-TestSql -Database $fleetRepo.Name "SELECT count(*) FROM pgperf.statement_snapshots WHERE server_id = $($shop.ServerId)" | Should -Be '2' -Because 'the other servers go on'
+            } finally {
+                Invoke-TestSql -Database $fleetRepo.Name "DELETE FROM pgperf.monitored_servers WHERE name = 'down'" | Out-Null
+            }
+        }
+
+        It 'registers the daily entry beside it; it runs the repository''s daily job' {
+            $task = Register-PgPerfScheduledTask -Job Daily -Scheduler Cron -Repository $fleetRepo.ConnectionString -PwshPath $pwsh -ConnectionFile $passFile -WarningAction SilentlyContinue
+            $task.Command | Should -Match "Invoke-PgDailyMaintenance -Repository "
+            @(Get-PgPerfScheduledTask -Scheduler Cron).Job | Should -Be @('Hourly', 'Daily')
+            $run = Invoke-AsCron $task.Command
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            $run.Output | Should -Match 'retention'
+        }
     }
 }

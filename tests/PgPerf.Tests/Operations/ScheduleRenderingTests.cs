@@ -74,6 +74,22 @@ public class ScheduleRenderingTests
         Assert.Equal("'a‘‘b’’c'", PgScheduleRenderer.PsQuote("a‘b’c"));
     }
 
+    [Theory]
+    [InlineData(PgJobKind.Hourly, "Invoke-PgHourlyMonitoring")]
+    [InlineData(PgJobKind.Daily, "Invoke-PgDailyMaintenance")]
+    public void A_repository_entry_runs_the_job_with_Repository_in_every_scheduler(PgJobKind job, string cmdlet)
+    {
+        var entry = Entry(job) with { Repository = true };
+        var call = $"{cmdlet} -Repository 'Host=db1;Port=5432;Database=app;Username=monitor;Passfile=/home/ops/.config/pgperf/pgpass'; if (-not $?) {{ exit 1 }}";
+        Assert.EndsWith(call, PgScheduleRenderer.Script(entry));
+        Assert.Contains(PgScheduleRenderer.ShellQuote(PgScheduleRenderer.Script(entry)), PgScheduleRenderer.CronLine(entry));
+        Assert.Contains(PgScheduleRenderer.SystemdQuote(PgScheduleRenderer.Script(entry)), PgScheduleRenderer.SystemdService(entry));
+        Assert.Contains(PgScheduleRenderer.WindowsQuote(PgScheduleRenderer.Script(entry)), PgScheduleRenderer.WindowsArguments(entry));
+        // The marker stays the job's: registering for a repository replaces a per-database entry of the same job.
+        Assert.EndsWith(PgScheduleRenderer.CronMarker(job), PgScheduleRenderer.CronLine(entry));
+        Assert.DoesNotContain("-Connection", PgScheduleRenderer.Script(entry));
+    }
+
     [PosixShellTheory]
     [InlineData("plain")]
     [InlineData("it's")]

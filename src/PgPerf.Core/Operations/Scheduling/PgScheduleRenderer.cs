@@ -14,6 +14,10 @@ public sealed record PgJobEntry
     public string ModulePath { get; init; } = "";
     public string ConnectionString { get; init; } = "";
 
+    /// <summary>ConnectionString is a central repository: the job runs with -Repository, over every server registered
+    /// there at the time it runs (one entry for the whole fleet).</summary>
+    public bool Repository { get; init; }
+
     /// <summary>Daily only: the local time of day (default 02:00, the spec's low-traffic hour).</summary>
     public TimeOnly DailyAt { get; init; } = new(2, 0);
 
@@ -60,7 +64,10 @@ public static partial class PgScheduleRenderer
     /// Plain text output keeps colour codes out of cron mail, the journal and task logs.
     /// </summary>
     public static string Script(PgJobEntry entry) =>
-        $"$PSStyle.OutputRendering = 'PlainText'; Import-Module {PsQuote(entry.ModulePath)}; {JobCmdlet(entry.Job)} -Connection {PsQuote(entry.ConnectionString)}; if (-not $?) {{ exit 1 }}";
+        $"$PSStyle.OutputRendering = 'PlainText'; Import-Module {PsQuote(entry.ModulePath)}; {JobCmdlet(entry.Job)} {TargetParameter(entry)} {PsQuote(entry.ConnectionString)}; if (-not $?) {{ exit 1 }}";
+
+    /// <summary>The job cmdlet's parameter that takes the entry's connection.</summary>
+    public static string TargetParameter(PgJobEntry entry) => entry.Repository ? "-Repository" : "-Connection";
 
     public static IReadOnlyList<string> Arguments(PgJobEntry entry) => new[] { "-NoProfile", "-NonInteractive", "-Command", Script(entry) };
 

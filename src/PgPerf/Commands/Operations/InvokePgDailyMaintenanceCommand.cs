@@ -3,9 +3,9 @@ using System.Management.Automation;
 namespace PgPerf.Commands;
 
 /// <summary>The spec's daily job: unused-index and high-bloat detection, and retention, under a per-job lock.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "PgDailyMaintenance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "PgDailyMaintenance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ConnectionSet)]
 [OutputType(typeof(PgJobResult))]
-public sealed class InvokePgDailyMaintenanceCommand : PgJobCmdlet
+public sealed partial class InvokePgDailyMaintenanceCommand : PgJobCmdlet
 {
     [Parameter]
     [ValidateRange(1, PgRetentionOptions.MaxDays)]

@@ -9,7 +9,7 @@ namespace PgPerf.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "PgPerfScheduledTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PgScheduledTask))]
-public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
+public sealed partial class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     public PgJobKind Job { get; set; }
@@ -51,7 +51,7 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             // Bad input first, then what the machine lacks.
             var pwsh = PgPwshLocator.Resolve(PwshPath is null ? null : GetUnresolvedProviderPathFromPSPath(PwshPath), Environment.ProcessPath,
                 Environment.GetEnvironmentVariable("PATH"), OperatingSystem.IsWindows(), File.Exists);
-            var target = ResolveConnection();
+            var target = ResolveJobTarget();
             var manager = EngineBridge.Engine.ScheduledTasks();
             PgSchedulerKind scheduler;
             try
@@ -69,11 +69,11 @@ public sealed class RegisterPgPerfScheduledTaskCommand : PgPerfCmdlet
             var entry = new PgJobEntry
             {
                 Job = Job, Scope = Scope, PwshPath = pwsh, ModulePath = ModuleManifestPath(), ConnectionString = connectionString,
-                DailyAt = at, RunAsUser = Environment.UserName,
+                DailyAt = at, RunAsUser = Environment.UserName, Repository = Repository is not null,
             };
             var task = manager.Render(entry, scheduler, passFile);
 
-            var description = $"Register the PgPerf {Job.ToString().ToLowerInvariant()} job with {scheduler} ({task.Location}):\n{task.Content.TrimEnd()}" +
+            var description = $"Register the PgPerf {Job.ToString().ToLowerInvariant()} job{ForWhom()} with {scheduler} ({task.Location}):\n{task.Content.TrimEnd()}" +
                 (writesPassword ? $"\nand write the password of {target} to {passFile} (owner-only, mode 0600)." : "");
             if (!ShouldProcess(description, $"Register the PgPerf {Job} job with {scheduler} at {task.Location}?", "Register-PgPerfScheduledTask"))
                 return;
