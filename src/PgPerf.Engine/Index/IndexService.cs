@@ -40,7 +40,7 @@ internal sealed class IndexService : IIndexService
             // The steps stored at capture time: a few rows per index, whatever the length of the history.
             var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
                 SqlResources.Get("queries/index_summary.sql"),
-                new { since, days = options.MinDaysUnused }, cancellationToken: cancellationToken));
+                new { since, days = options.MinDaysUnused, ignoreStatsAge = options.IgnoreStatsAge }, cancellationToken: cancellationToken));
             var result = new List<PgUnusedIndex>();
             foreach (var ix in rows)
             {
@@ -52,7 +52,9 @@ internal sealed class IndexService : IIndexService
                     BlindSeconds = ix.BlindSeconds, BlindGaps = ix.BlindGaps, ScansInWindow = ix.ScansInWindow,
                     LastScanAt = ix.LastScanAt is { } l ? Utc(l) : null, UnusedSeconds = ix.UnusedSeconds,
                 }, ix.SizeBytes, options.MinDaysUnused, options.IgnoreStatsAge);
-                result.Add(ToUnused(ix, assessment));
+                // The status is the spec's verdict (pgperf.index_usage_status, the one detect_unused_indexes applies);
+                // Judge gives the day counts, and holds the same rule for the C# reference (IndexUsageVerdictSourcesTests).
+                result.Add(ToUnused(ix, assessment with { Status = ix.Status }));
             }
             return (IReadOnlyList<PgUnusedIndex>)result;
         }, cancellationToken);
@@ -302,6 +304,7 @@ internal sealed class IndexService : IIndexService
         public long ScansInWindow { get; set; }
         public DateTime? LastScanAt { get; set; }
         public double? UnusedSeconds { get; set; }
+        public string Status { get; set; } = "";
     }
 
     private sealed class TrendRow
