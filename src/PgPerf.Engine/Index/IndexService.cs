@@ -134,16 +134,11 @@ internal sealed class IndexService : IIndexService
             var (s, t) = OneTable(found, schema, table);
             var today = DateTime.UtcNow.Date;
             var from = today.AddDays(-(days - 1));
-            var rows = await connection.QueryAsync<TrendRow>(new CommandDefinition(
+            var rows = await connection.QueryAsync<PgIndexTrend>(new CommandDefinition(
                 SqlResources.Get("queries/index_trend.sql"),
                 new { since = from.AddDays(-2), from, schema = s, table = t, index }, cancellationToken: cancellationToken));
-            return (IReadOnlyList<PgIndexTrend>)rows.Select(r =>
+            return (IReadOnlyList<PgIndexTrend>)rows.Select(trend =>
             {
-                var trend = new PgIndexTrend
-                {
-                    Schema = r.Schema, Table = r.Table, Index = r.Index, Day = Utc(r.Day), Scans = r.Scans, TuplesRead = r.TuplesRead,
-                    SizeBytes = r.SizeBytes, Snapshots = r.Snapshots, BlindGaps = r.BlindGaps,
-                };
                 trend.From(Info);
                 return trend;
             }).ToList();
@@ -305,19 +300,6 @@ internal sealed class IndexService : IIndexService
         public DateTime? LastScanAt { get; set; }
         public double? UnusedSeconds { get; set; }
         public string Status { get; set; } = "";
-    }
-
-    private sealed class TrendRow
-    {
-        public string Schema { get; set; } = "";
-        public string Table { get; set; } = "";
-        public string Index { get; set; } = "";
-        public DateTime Day { get; set; }
-        public long Scans { get; set; }
-        public long TuplesRead { get; set; }
-        public long SizeBytes { get; set; }
-        public int Snapshots { get; set; }
-        public int BlindGaps { get; set; }
     }
 
     private sealed class DropRow
