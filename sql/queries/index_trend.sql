@@ -1,8 +1,9 @@
 -- Per index per day (UTC) of one table: scans and tuples read during the day (deltas; after a reset the
 -- new value, a lower bound), the size at the day's last reading, and how many steps were blind.
--- A reading's step is counted on the day it ends; an index's first reading has no step.
+-- A reading's step is counted on the day it ends; an index's first reading has no step. Columns are named after
+-- PgIndexTrend's properties (Day is a timestamptz at 00:00 UTC), so the rows are read straight into it.
 SELECT p.schemaname AS "Schema", p.tablename AS "Table", p.indexname AS "Index",
-       date_trunc('day', p.captured_at AT TIME ZONE 'UTC') AS "Day",
+       date_trunc('day', p.captured_at, 'UTC') AS "Day",
        coalesce(sum(p.scans) FILTER (WHERE p.prev_captured_at IS NOT NULL), 0)::bigint AS "Scans",
        coalesce(sum(p.tuples_read) FILTER (WHERE p.prev_captured_at IS NOT NULL), 0)::bigint AS "TuplesRead",
        (array_agg(p.index_size_bytes ORDER BY p.captured_at DESC))[1] AS "SizeBytes",

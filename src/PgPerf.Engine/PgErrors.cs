@@ -34,7 +34,6 @@ public static class PgErrors
                     $"The statement on {info.Server} was cancelled: {text}.", info.Server, ex),
                 "55P03" => new PgPerfException(PgPerfErrorIds.LockNotAvailable, PgPerfErrorKind.ResourceBusy,
                     $"A lock needed on {info.Server} is held by another session: {text}. Try again later.", info.Server, ex),
-                "3F000" or "42P01" or "42883" when text.Contains("pgperf", StringComparison.OrdinalIgnoreCase) => NotInstalled(info, ex),
                 _ => new PgPerfException(PgPerfErrorIds.Database.Error, PgPerfErrorKind.InvalidOperation,
                     $"PostgreSQL on {info.Server} reported {pg.SqlState}: {text}" + (pg.Detail is null ? "" : $" ({Scrub(pg.Detail, info)})"), info.Server, ex),
             };
@@ -54,6 +53,15 @@ public static class PgErrors
         return new PgPerfException(PgPerfErrorIds.Unexpected, PgPerfErrorKind.InvalidOperation,
             $"Unexpected failure on {info.Server}: {Scrub(ex.Message, info)}", info.Server, ex);
     }
+
+    /// <summary>
+    /// A missing schema, relation or function: when PgPerf's own schema is absent this is what its statements fail
+    /// with. The SQLSTATE says an object is missing but not whose; the caller asks the server whether the schema is
+    /// there (PgServerContext) instead of reading the message, which lc_messages translates and which names a user's
+    /// object just as well.
+    /// </summary>
+    internal static bool IsMissingObject(Exception ex) =>
+        ex is PostgresException { SqlState: "3F000" or "42P01" or "42883" };
 
     public static PgPerfException NotInstalled(PgConnectionInfo info, Exception? inner = null) =>
         new(PgPerfErrorIds.Schema.NotInstalled, PgPerfErrorKind.NotInstalled,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dapper;
 using Npgsql;
 
 namespace PgPerf.Engine;
@@ -63,7 +64,23 @@ public sealed class PgServerContext
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            if (PgErrors.IsMissingObject(ex) && !await SchemaPresentAsync(connection).ConfigureAwait(false))
+                throw PgErrors.NotInstalled(Info, ex);
             throw Lost(PgErrors.Translate(ex, Info, connecting: false));
+        }
+    }
+
+    // Whether the pgperf schema is installed here (its migration table exists); true when that cannot be read, so the
+    // original error is reported as it is.
+    private static async Task<bool> SchemaPresentAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            return await connection.ExecuteScalarAsync<bool>(SqlResources.Get("queries/schema_migrations_exists.sql")).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            return true;
         }
     }
 

@@ -64,6 +64,35 @@ public class ErrorTranslationTests
         Assert.Equal(PgPerfErrorKind.OperationTimeout, ex.Kind);
     }
 
+    [Fact]
+    public void A_missing_pgperf_object_without_the_schema_is_NotInstalled()
+    {
+        using var db = new TestDatabase();
+        var engine = (PgPerf.Engine.PgPerfEngine)TestDatabase.NewEngine();
+        var ex = Assert.Throws<PgPerfException>(() => Scalar(engine, db.Info, "SELECT count(*) FROM pgperf.query_log"));
+        Assert.Equal(PgPerfErrorIds.Schema.NotInstalled, ex.ErrorId);
+    }
+
+    [Fact]
+    public void A_missing_user_object_named_like_pgperf_with_the_schema_installed_is_the_server_error()
+    {
+        // The message names "pgperf" ("relation ... orders_pgperf_archive does not exist"), but the schema is there:
+        // the error is the server's own, not a missing install (the message text is not what decides).
+        using var db = new TestDatabase();
+        var engine = (PgPerf.Engine.PgPerfEngine)TestDatabase.NewEngine();
+        engine.Get<ISchemaService>(db.Info).Install(null, default);
+        var ex = Assert.Throws<PgPerfException>(() => Scalar(engine, db.Info, "SELECT count(*) FROM public.orders_pgperf_archive"));
+        Assert.Equal(PgPerfErrorIds.Database.Error, ex.ErrorId);
+        Assert.Contains("42P01", ex.Message);
+    }
+
+    private static object? Scalar(PgPerf.Engine.PgPerfEngine engine, PgConnectionInfo info, string sql) =>
+        engine.Context(info).Run(async c =>
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, c);
+            return await cmd.ExecuteScalarAsync();
+        }, default);
+
     private static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

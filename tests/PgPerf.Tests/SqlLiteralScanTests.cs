@@ -57,21 +57,6 @@ public sealed class SqlLiteralScanTests
         ("PgPerf.Engine/Repository/RepositoryService.cs", "the extension is not created in database", "error advice: CREATE EXTENSION on a monitored server"),
         ("PgPerf/Commands/Repository/AddPgPerfServerCommand.cs", "cannot read other sessions' statistics", "error advice: the GRANT pg_monitor to run"),
         ("PgPerf/Commands/Repository/AddPgPerfServerCommand.cs", "the pg_stat_statements extension is not created in this database", "warning advice: CREATE EXTENSION on a monitored server"),
-
-        // Still to move (issue 19 item 1): these files were being changed by other work at the time (statement
-        // storage and the installer, health checks, the catalog completer). Each entry goes when its statement moves.
-        ("PgPerf.Engine/Schema/SchemaService.cs", "SELECT pg_advisory_lock(@key)", "to move: installer (issue 17 was changing it)"),
-        ("PgPerf.Engine/Schema/SchemaService.cs", "SELECT pg_advisory_unlock(@key)", "to move: installer (issue 17 was changing it)"),
-        ("PgPerf.Engine/Schema/SchemaService.cs", "INSERT INTO pgperf.schema_migrations", "to move: installer (issue 17 was changing it)"),
-        ("PgPerf.Engine/Schema/SchemaService.cs", "SELECT to_regclass('pgperf.schema_migrations')", "to move: installer (issue 17 was changing it)"),
-        ("PgPerf.Engine/Schema/SchemaService.cs", "SELECT version, coalesce(checksum, '')", "to move: installer (issue 17 was changing it)"),
-        ("PgPerf.Engine/Statements/StatementService.cs", "SELECT pgperf.resolve_stale_alerts(@type, @keys)", "to move: statements (issue 17 was changing it); sql/queries/alert_resolve_stale.sql is its home"),
-        ("PgPerf.Engine/Statements/StatementPartitions.cs", "SET LOCAL lock_timeout = '10s'", "to move: statements (issue 17 was changing it); LockTimeout.SetLocalAsync is its home"),
-        ("PgPerf.Engine/Statements/StatementPartitions.cs", "SELECT pgperf.drop_statement_history_partition(@name)", "to move: statements (issue 17 was changing it)"),
-        ("PgPerf.Engine/Health/HealthCheckService.cs", "SELECT pgperf.create_performance_alert(", "to move: health (another change was under way); sql/queries/alert_create.sql is its home"),
-        ("PgPerf.Engine/Health/HealthCheckService.cs", "SELECT pgperf.resolve_stale_alerts(@type, @open)", "to move: health (another change was under way); sql/queries/alert_resolve_stale.sql is its home"),
-        ("PgPerf.Engine/Catalog/CatalogService.cs", "SELECT n.nspname FROM pg_namespace n", "to move: the completer's catalog reads"),
-        ("PgPerf.Engine/Catalog/CatalogService.cs", "SELECT c.relname FROM pg_class c", "to move: the completer's catalog reads"),
     };
 
     [Fact]

@@ -47,7 +47,10 @@ public static class BloatMath
     public static readonly IReadOnlySet<string> MediumConfidenceFlags =
         new HashSet<string>(StringComparer.Ordinal) { "NameColumns", "DroppedColumns", "ToastNeverVacuumed", "PaddingHeavy", "SizeFromCatalog", "Deduplicated", "DeadEntries" };
 
-    /// <summary>Confidence of an estimate from its flags (the same rule as pgperf.table_bloat_estimate()).</summary>
+    /// <summary>
+    /// Confidence of an estimate from its flags: the same rule as pgperf.table_bloat_estimate() (migration 004), which
+    /// must hold it for psql users; BloatRuleSourcesTests holds the two together on real tables.
+    /// </summary>
     public static PgBloatConfidence Confidence(IEnumerable<string> flags)
     {
         var list = flags as ICollection<string> ?? flags.ToList();
@@ -69,6 +72,7 @@ public static class BloatMath
     /// <summary>
     /// Heap pages a rewrite needs for liveTuples rows that take rowBytes each (aligned row + line pointer).
     /// Rows of one fixed size fill whole rows per page; rows of varying size leave half a row free on average.
+    /// pgperf.table_bloat_estimate() (004) computes the same pages in SQL; BloatRuleSourcesTests holds the two together.
     /// </summary>
     public static long HeapPagesNeeded(double liveTuples, double rowBytes, int fillFactor, bool fixedWidth)
     {

@@ -65,6 +65,8 @@ public sealed record IndexUsageAssessment
 /// <see cref="Assess"/> is the reference: pgperf.index_usage_points (003)
 /// applies the rule in SQL over the readings, and pgperf.index_usage_summary (006; 021 for last_idx_scan) from the steps stored at
 /// capture time, which Get-PgUnusedIndex and detect_unused_indexes read; tests hold all of them together.
+/// The status rule of <see cref="Judge"/> is pgperf.index_usage_status (028) in SQL, which both of those read for their
+/// status; IndexUsageVerdictSourcesTests holds the two together.
 /// </summary>
 public static class IndexUsageVerdict
 {

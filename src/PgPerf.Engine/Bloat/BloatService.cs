@@ -17,24 +17,16 @@ internal sealed class BloatService : IBloatService
             var rows = await connection.QueryAsync<EstimateRow>(new CommandDefinition(
                 SqlResources.Get("queries/bloat_estimate.sql"), commandTimeout: 300, cancellationToken: cancellationToken));
             var now = DateTimeOffset.UtcNow;
-            return (IReadOnlyList<PgTableBloat>)rows.Select(r => ToRecord(r, now)).ToList();
+            return (IReadOnlyList<PgTableBloat>)rows.Select(r => FromEstimate(r, now)).ToList();
         }, cancellationToken);
 
     public IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
-            var rows = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
+            var rows = await connection.QueryAsync<PgTableBloatPoint>(new CommandDefinition(
                 SqlResources.Get("queries/bloat_trend.sql"), new { since = since.ToUniversalTime() }, cancellationToken: cancellationToken));
-            return (IReadOnlyList<PgTableBloatPoint>)rows.Select(r =>
+            return (IReadOnlyList<PgTableBloatPoint>)rows.Select(point =>
             {
-                var point = new PgTableBloatPoint
-                {
-                    Schema = r.Schema, Table = r.Table, Kind = r.Kind,
-                    CapturedAt = new DateTimeOffset(DateTime.SpecifyKind(r.CapturedAt, DateTimeKind.Utc)),
-                    BloatPercent = r.BloatPercent, BloatBytes = r.BloatBytes, TableBytes = r.TableBytes,
-                    LiveTuples = r.LiveTuples, DeadTuples = r.DeadTuples,
-                    Method = Enum.Parse<PgBloatMethod>(r.Method), Confidence = Enum.Parse<PgBloatConfidence>(r.Confidence),
-                };
                 point.From(_context.Info);
                 return point;
             }).ToList();
@@ -299,9 +291,9 @@ internal sealed class BloatService : IBloatService
             $"Table {PgIdentifier.Qualify(schema, table)} does not exist in database {_context.Info.Database ?? "(default)"} on {_context.Info.Server}. Check -Schema and -Table (names are case-sensitive).",
             PgIdentifier.Qualify(schema, table)) { ParameterName = "Table" };
 
-    private PgTableBloat WithFigures(PgTableBloat source, PgBloatFigures figures, PgBloatMethod method, string[] flags)
-    {
-        var record = new PgTableBloat
+    // A measurement of a table whose estimate is known: the estimate's identity and shape, the measured figures.
+    private PgTableBloat WithFigures(PgTableBloat source, PgBloatFigures figures, PgBloatMethod method, string[] flags) =>
+        Stamp(new PgTableBloat
         {
             Schema = source.Schema,
             Table = source.Table,
@@ -311,25 +303,19 @@ internal sealed class BloatService : IBloatService
             BloatPercent = figures.BloatPercent,
             LiveTuples = figures.LiveTuples,
             DeadTuples = figures.DeadTuples,
-            Status = BloatMath.Status(figures.BloatPercent),
-            Method = method,
             Flags = flags,
-            Confidence = flags.Contains("DroppedColumns") ? PgBloatConfidence.Medium : PgBloatConfidence.High,
+            // Measured flags are DroppedColumns and PartitionedParent only: Medium with dropped columns, else High.
+            Confidence = BloatMath.Confidence(flags),
             FillFactor = source.FillFactor,
             FixedWidth = source.FixedWidth,
             EstimatedRowBytes = source.EstimatedRowBytes,
             TableOid = source.TableOid,
             ToastOid = source.ToastOid,
-            MeasuredAt = DateTimeOffset.UtcNow,
-        };
-        record.From(_context.Info);
-        return record;
-    }
+        }, method, DateTimeOffset.UtcNow);
 
-    private PgTableBloat ToRecord(EstimateRow r, DateTimeOffset now)
-    {
-        var flags = r.flags ?? Array.Empty<string>();
-        var record = new PgTableBloat
+    // A row of pgperf.table_bloat_estimate(), which rates its own estimate (BloatRuleSourcesTests holds that to BloatMath).
+    private PgTableBloat FromEstimate(EstimateRow r, DateTimeOffset now) =>
+        Stamp(new PgTableBloat
         {
             Schema = r.schemaname,
             Table = r.tablename,
@@ -339,25 +325,27 @@ internal sealed class BloatService : IBloatService
             BloatPercent = r.bloat_ratio,
             LiveTuples = r.live_tuples,
             DeadTuples = r.dead_tuples,
-            Status = BloatMath.Status(r.bloat_ratio),
-            Method = PgBloatMethod.Estimate,
-            Confidence = BloatMath.Confidence(flags),
-            Flags = flags,
+            Flags = r.flags ?? Array.Empty<string>(),
+            Confidence = Enum.Parse<PgBloatConfidence>(r.confidence),
             FillFactor = r.fillfactor,
             FixedWidth = r.fixed_width,
             EstimatedRowBytes = r.row_bytes ?? 0,
             TableOid = r.oid,
             ToastOid = r.toast_oid,
-            MeasuredAt = now,
-        };
+        }, PgBloatMethod.Estimate, now);
+
+    // What every PgTableBloat gets, estimated or measured: the Status band, how it was obtained, when, and where.
+    private PgTableBloat Stamp(PgTableBloat record, PgBloatMethod method, DateTimeOffset measuredAt)
+    {
+        record.Status = BloatMath.Status(record.BloatPercent);
+        record.Method = method;
+        record.MeasuredAt = measuredAt;
         record.From(_context.Info);
         return record;
     }
 
+    // The columns of pgperf.table_bloat_estimate(), the spec's function, as it returns them (psql users read the same).
 #pragma warning disable IDE1006, CA1707 // names follow the SQL columns so Dapper maps them
-    private sealed record HistoryRow(string Schema, string Table, string Kind, DateTime CapturedAt, double BloatPercent, long BloatBytes,
-        long TableBytes, long LiveTuples, long DeadTuples, string Method, string Confidence);
-
     private sealed class EstimateRow
     {
         public long oid { get; set; }

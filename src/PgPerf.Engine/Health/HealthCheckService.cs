@@ -47,14 +47,14 @@ internal sealed class HealthCheckService : IHealthCheckService
                 var key = $"{type}:{finding.Key}";
                 var details = JsonSerializer.Serialize(new { check = check.Name, value = finding.Value, unit = check.Unit, threshold = result.Threshold, target = finding.Target });
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "SELECT pgperf.create_performance_alert(@type, @severity, @subject, @message, @details::jsonb, @key)",
+                    SqlResources.Get("queries/alert_create.sql"),
                     new { type, severity = PgHealthStatus.AlertSeverity(finding.Status), subject = finding.Target, message = finding.Detail, details, key },
                     transaction, cancellationToken: cancellationToken));
                 open.Add(key);
             }
             // Everything of this type that was not seen again has cleared.
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pgperf.resolve_stale_alerts(@type, @open)",
-                new { type, open = open.ToArray() }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(SqlResources.Get("queries/alert_resolve_stale.sql"),
+                new { type, keys = open.ToArray() }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             return open.Count;
         }, cancellationToken);

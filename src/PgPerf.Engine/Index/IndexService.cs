@@ -40,7 +40,7 @@ internal sealed class IndexService : IIndexService
             // The steps stored at capture time: a few rows per index, whatever the length of the history.
             var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
                 SqlResources.Get("queries/index_summary.sql"),
-                new { since, days = options.MinDaysUnused }, cancellationToken: cancellationToken));
+                new { since, days = options.MinDaysUnused, ignoreStatsAge = options.IgnoreStatsAge }, cancellationToken: cancellationToken));
             var result = new List<PgUnusedIndex>();
             foreach (var ix in rows)
             {
@@ -52,7 +52,9 @@ internal sealed class IndexService : IIndexService
                     BlindSeconds = ix.BlindSeconds, BlindGaps = ix.BlindGaps, ScansInWindow = ix.ScansInWindow,
                     LastScanAt = ix.LastScanAt is { } l ? Utc(l) : null, UnusedSeconds = ix.UnusedSeconds,
                 }, ix.SizeBytes, options.MinDaysUnused, options.IgnoreStatsAge);
-                result.Add(ToUnused(ix, assessment));
+                // The status is the spec's verdict (pgperf.index_usage_status, the one detect_unused_indexes applies);
+                // Judge gives the day counts, and holds the same rule for the C# reference (IndexUsageVerdictSourcesTests).
+                result.Add(ToUnused(ix, assessment with { Status = ix.Status }));
             }
             return (IReadOnlyList<PgUnusedIndex>)result;
         }, cancellationToken);
@@ -132,16 +134,11 @@ internal sealed class IndexService : IIndexService
             var (s, t) = OneTable(found, schema, table);
             var today = DateTime.UtcNow.Date;
             var from = today.AddDays(-(days - 1));
-            var rows = await connection.QueryAsync<TrendRow>(new CommandDefinition(
+            var rows = await connection.QueryAsync<PgIndexTrend>(new CommandDefinition(
                 SqlResources.Get("queries/index_trend.sql"),
                 new { since = from.AddDays(-2), from, schema = s, table = t, index }, cancellationToken: cancellationToken));
-            return (IReadOnlyList<PgIndexTrend>)rows.Select(r =>
+            return (IReadOnlyList<PgIndexTrend>)rows.Select(trend =>
             {
-                var trend = new PgIndexTrend
-                {
-                    Schema = r.Schema, Table = r.Table, Index = r.Index, Day = Utc(r.Day), Scans = r.Scans, TuplesRead = r.TuplesRead,
-                    SizeBytes = r.SizeBytes, Snapshots = r.Snapshots, BlindGaps = r.BlindGaps,
-                };
                 trend.From(Info);
                 return trend;
             }).ToList();
@@ -302,19 +299,7 @@ internal sealed class IndexService : IIndexService
         public long ScansInWindow { get; set; }
         public DateTime? LastScanAt { get; set; }
         public double? UnusedSeconds { get; set; }
-    }
-
-    private sealed class TrendRow
-    {
-        public string Schema { get; set; } = "";
-        public string Table { get; set; } = "";
-        public string Index { get; set; } = "";
-        public DateTime Day { get; set; }
-        public long Scans { get; set; }
-        public long TuplesRead { get; set; }
-        public long SizeBytes { get; set; }
-        public int Snapshots { get; set; }
-        public int BlindGaps { get; set; }
+        public string Status { get; set; } = "";
     }
 
     private sealed class DropRow

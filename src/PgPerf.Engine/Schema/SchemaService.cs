@@ -26,7 +26,7 @@ internal sealed class SchemaService : ISchemaService
     public PgPerfSchemaInfo Install(IReadOnlyCollection<int>? versions, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = InstallLockKey }, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(SqlResources.Get("queries/schema_install_lock.sql"), new { key = InstallLockKey }, cancellationToken: cancellationToken));
             try
             {
                 // Read again under the lock: a concurrent installer may have just applied everything.
@@ -73,7 +73,7 @@ internal sealed class SchemaService : ISchemaService
             }
             finally
             {
-                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@key)", new { key = InstallLockKey }, cancellationToken: CancellationToken.None));
+                await connection.ExecuteAsync(new CommandDefinition(SqlResources.Get("queries/schema_install_unlock.sql"), new { key = InstallLockKey }, cancellationToken: CancellationToken.None));
             }
         }, cancellationToken);
 
@@ -94,7 +94,7 @@ internal sealed class SchemaService : ISchemaService
     private async Task ApplyAsync(NpgsqlConnection connection, PgMigration migration, string sql, CancellationToken cancellationToken)
     {
         var record = new CommandDefinition(
-            "INSERT INTO pgperf.schema_migrations (version, name, checksum) VALUES (@version, @name, @checksum)",
+            SqlResources.Get("queries/schema_migration_record.sql"),
             new { version = migration.Version, name = migration.Name, checksum = Checksum(sql) }, cancellationToken: cancellationToken);
 
         if (sql.StartsWith(NoTransactionMarker, StringComparison.Ordinal))
@@ -113,11 +113,11 @@ internal sealed class SchemaService : ISchemaService
     private static async Task<Dictionary<int, string>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT to_regclass('pgperf.schema_migrations') IS NOT NULL", cancellationToken: cancellationToken));
+            SqlResources.Get("queries/schema_migrations_exists.sql"), cancellationToken: cancellationToken));
         if (!exists)
             return new Dictionary<int, string>();
         var rows = await connection.QueryAsync<(int Version, string Checksum)>(new CommandDefinition(
-            "SELECT version, coalesce(checksum, '') FROM pgperf.schema_migrations", cancellationToken: cancellationToken));
+            SqlResources.Get("queries/schema_migrations_applied.sql"), cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Version, r => r.Checksum);
     }
 

@@ -32,9 +32,8 @@ internal sealed class StatementPartitions
                 cancellationToken.ThrowIfCancellationRequested();
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 // Dropping needs a short exclusive lock on the parent: wait a bounded time, never queue behind a long report.
-                await using (var timeout = new NpgsqlCommand("SET LOCAL lock_timeout = '10s'", connection, transaction))
-                    await timeout.ExecuteNonQueryAsync(cancellationToken);
-                await using (var drop = new NpgsqlCommand("SELECT pgperf.drop_statement_history_partition(@name)", connection, transaction))
+                await LockTimeout.SetLocalAsync(connection, transaction, 10_000, cancellationToken);
+                await using (var drop = new NpgsqlCommand(SqlResources.Get("queries/statements_drop_partition.sql"), connection, transaction))
                 {
                     drop.Parameters.AddWithValue("name", name);
                     rows += (long)(await drop.ExecuteScalarAsync(cancellationToken))!;

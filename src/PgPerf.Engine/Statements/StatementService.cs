@@ -243,7 +243,7 @@ internal sealed class StatementService : IStatementService
         }
         var resolved = _context.Run(async connection =>
         {
-            await using var command = new NpgsqlCommand("SELECT pgperf.resolve_stale_alerts(@type, @keys)", connection);
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/alert_resolve_stale.sql"), connection);
             command.Parameters.AddWithValue("type", AlertType);
             command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
             return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
