@@ -46,4 +46,18 @@ internal sealed class MonitoredServerService : IMonitoredServerService
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint, Value = queryIds });
             return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
+
+    public int ReadServerVersion(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/monitored_server_version.sql"), connection);
+            return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+
+    public string ReadJson(string readingSql, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(readingSql, connection);
+            return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
 }
