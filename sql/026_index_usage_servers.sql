@@ -477,30 +477,4 @@ AS $$
     SELECT * FROM pgperf.index_usage_points(0, pgperf.index_usage_current_readings(), p_since, p_schemaname, p_tablename)
 $$;
 
--- Removing a server deletes its index usage history with it (and its statement statistics, as in 023).
-CREATE OR REPLACE FUNCTION pgperf.remove_monitored_server(p_server_id integer)
-RETURNS boolean
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    IF p_server_id = 0 THEN
-        RAISE EXCEPTION 'pgperf.remove_monitored_server: server 0 is this database itself and cannot be removed'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    PERFORM pgperf.lock_statement_snapshot(p_server_id);
-    PERFORM pgperf.lock_index_usage_snapshot(p_server_id);
-    -- the rollup rows are deleted here, so the history's triggers have nothing to recompute
-    PERFORM set_config('pgperf.statement_rollup_writer', 'on', true);
-    DELETE FROM pgperf.statement_history WHERE server_id = p_server_id;
-    PERFORM set_config('pgperf.statement_rollup_writer', '', true);
-    DELETE FROM pgperf.statement_daily WHERE server_id = p_server_id;
-    DELETE FROM pgperf.statement_running WHERE server_id = p_server_id;
-    DELETE FROM pgperf.statement_last WHERE server_id = p_server_id;
-    DELETE FROM pgperf.statement_texts WHERE server_id = p_server_id;
-    DELETE FROM pgperf.statement_snapshots WHERE server_id = p_server_id;
-    DELETE FROM pgperf.index_usage_snapshots WHERE server_id = p_server_id;
-    DELETE FROM pgperf.monitored_servers WHERE server_id = p_server_id;
-    RETURN FOUND;
-END
-$$;
-REVOKE EXECUTE ON FUNCTION pgperf.remove_monitored_server(integer) FROM PUBLIC;
+-- Removing a server deletes its index usage history with it: pgperf.remove_monitored_server, redefined in 027.

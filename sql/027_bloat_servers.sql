@@ -102,7 +102,7 @@ BEGIN
 END
 $$;
 
--- Removing a server deletes its bloat history with it (and, as in 026, its index usage and statement statistics).
+-- Removing a server deletes its index usage (026) and bloat history with it, and its statement statistics (023).
 CREATE OR REPLACE FUNCTION pgperf.remove_monitored_server(p_server_id integer)
 RETURNS boolean
 LANGUAGE plpgsql

@@ -28,6 +28,8 @@ try {
     Invoke-PgHourlyMonitoring -Repository $repository | Out-Host
     Write-Host 'Invoke-PgStatementSnapshot -Repository -Server shop:'
     Invoke-PgStatementSnapshot -Repository $repository -Server shop | Out-Host
+    Write-Host 'Get-PgUnusedIndex -Repository -Server shop (judged from the index history stored in the repository):'
+    Get-PgUnusedIndex -Repository $repository -Server shop -IgnoreStatsAge | Select-Object -First 5 | Out-Host
 }
 finally {
     if ($passFile) {
