@@ -7,9 +7,13 @@ Status: Active (a scan in the last 7 observed days), LowUsage (7 to -MinDaysUnus
 
 Indexes behind a primary key, a unique or exclusion constraint, unique indexes and the replica identity are left out unless -IncludeConstraintIndexes: their use (checking uniqueness) never shows in idx_scan. Active indexes are left out unless -Status includes Active. The same verdict is available from psql as SELECT * FROM pgperf.detect_unused_indexes(30).
 
+With -Repository it judges the indexes of the servers registered in a central repository from the history stored there (Invoke-PgIndexSnapshot -Repository), each as of its latest snapshot there: the same rule, one row per index of each server, Server naming the registered server. Those rows have no Definition (the index's definition is on the monitored server), and -RaiseAlerts is not offered with -Repository.
+
 Get-PgUnusedIndex is a report and writes nothing, unless -RaiseAlerts: then it also opens one 'unused_index' alert per ConsiderDropping index (dedup key unused_index:schema.index) and resolves the open ones whose index is used again or gone. The daily job uses -RaiseAlerts.
 '@
     Parameters  = @{
+        Repository               = 'A central repository prepared with Install-PgPerfSchema -Repository: judges the indexes of its registered servers (all, or those -Server names) from the history stored there.'
+        Server                   = 'With -Repository: the registered names to report on; wildcards allowed. All registered servers when omitted.'
         MinDaysUnused            = 'Observed days without a scan before an index counts as Unused. Default 30 (the monitoring spec). Must be 1 or more.'
         MinSizeMB                = 'Leaves out indexes smaller than this many megabytes. Default 0 (all).'
         IncludeConstraintIndexes = 'Also judges indexes that enforce a primary key, unique or exclusion constraint, unique indexes and the replica identity.'
@@ -24,6 +28,11 @@ Get-PgUnusedIndex is a report and writes nothing, unless -RaiseAlerts: then it a
             Title   = 'The monitoring spec''s detectUnusedIndexes(30)'
             Code    = 'Get-PgUnusedIndex -MinDaysUnused 30 | Sort-Object SizeBytes -Descending | Format-Table'
             Remarks = 'Lists LowUsage, Unused, ConsiderDropping and InsufficientData indexes, largest first.'
+        }
+        @{
+            Title   = 'Unused indexes of every shop server, from a central repository'
+            Code    = "Get-PgUnusedIndex -Repository 'perfrepo:5432/pgperf' -Server 'shop-*' -Status ConsiderDropping | Sort-Object Server, SizeBytes -Descending"
+            Remarks = 'Reads only the repository; each row''s Server is the registered name of the server the index is on.'
         }
         @{
             Title   = 'Review and drop the large unused ones'

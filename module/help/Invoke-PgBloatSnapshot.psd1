@@ -10,8 +10,12 @@ Finally it runs pgperf.check_table_bloat_alerts(): one open 'high_bloat' alert p
 -WhatIf shows what would run and writes nothing. With several targets, or one, a target that fails is a non-terminating error and the others still run, as with Invoke-PgIndexSnapshot.
 
 The same SQL functions work without PowerShell (psql, pg_cron): SELECT pgperf.capture_table_bloat_snapshot(); SELECT pgperf.check_table_bloat_alerts();
+
+With -Repository it snapshots servers registered in a central repository (Add-PgPerfServer) instead: the same catalog estimate runs on each server through its own login (pg_monitor is enough; nothing of PgPerf is installed there) and the rows are stored in the repository's table_bloat_snapshots under the server's id. A pg_monitor login cannot read pg_stats for tables it may not SELECT, so those tables come out with the NoStatsAccess flag and Low confidence (their figure is the dead-row share); grant pg_read_all_data (PostgreSQL 14+) to the login for full estimates. No pgstattuple confirmation and no high_bloat alerts run for registered servers, so -ThresholdPercent, -MinWastedMB, -ConfirmAbovePercent, -TimeBudgetSeconds and -SkipPgstattupleCheck are not offered with -Repository. Servers run in parallel (-ThrottleLimit); a server that cannot be read writes one error and the others go on.
 '@
     Parameters  = @{
+        Repository           = 'A central repository prepared with Install-PgPerfSchema -Repository: snapshots its registered servers (all, or those -Server names) into it.'
+        Server               = 'With -Repository: the registered names to snapshot; wildcards allowed. All registered servers when omitted.'
         ThresholdPercent    = 'Alert when a table''s bloat is over this percentage (0 to 100; the monitoring spec''s default 20).'
         MinWastedMB         = 'Never alert on a table that would give back less than this many megabytes (default 1), so a 16 kB table at 80 % pages nobody.'
         ConfirmAbovePercent = 'Confirm estimates at or over this percentage (default 20) with pgstattuple_approx, when the extension is installed.'
@@ -19,6 +23,11 @@ The same SQL functions work without PowerShell (psql, pg_cron): SELECT pgperf.ca
         SkipPgstattupleCheck = 'Store the estimates only; do not read any table with pgstattuple_approx (the hourly job does this). Alias: -NoConfirm, its old name, which had nothing to do with -Confirm.'
     }
     Examples    = @(
+        @{
+            Title   = 'Bloat estimates of every registered server into a central repository'
+            Code    = "Invoke-PgBloatSnapshot -Repository 'perfrepo:5432/pgperf' -ThrottleLimit 8"
+            Remarks = 'One result per registered server, each naming it; Get-PgTableBloatTrend -Repository reads them back.'
+        }
         @{
             Title   = 'The daily run'
             Code    = 'Invoke-PgBloatSnapshot -Connection db1/app -Verbose'

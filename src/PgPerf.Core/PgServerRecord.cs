@@ -31,4 +31,11 @@ public abstract class PgServerRecord
         Server = target.Server;
         Connection = target;
     }
+
+    /// <summary>Stamps a row read from a central repository with the registered server it is about.</summary>
+    public void From(PgMonitoredServer server)
+    {
+        Server = server.Name;
+        Connection = server.Connection;
+    }
 }

@@ -113,7 +113,9 @@ SELECT setval(pg_get_serial_sequence('${long}_invoices', 'invoice_number'), 2000
     foreach ($scheduler in 'Cron', 'Systemd') { $layout.Render($entry, $scheduler, $null) | Add-Rows }
     # Any other Get- cmdlet that needs nothing but a connection adds its rows too (cmdlets added later).
     foreach ($command in Get-Command -Module PgPerf -Verb Get) {
-        $mandatory = $command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory } }
+        # (mandatory in the parameter set -Connection is in: -Repository is mandatory only in a set of its own)
+        $sets = '__AllParameterSets', $command.DefaultParameterSet
+        $mandatory = $command.Parameters.Values | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory -and $_.ParameterSetName -in $sets } }
         if ($command.Parameters.ContainsKey('Connection') -and -not $mandatory) {
             & $command -Connection $cs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Select-Object -First 50 | Add-Rows
         }

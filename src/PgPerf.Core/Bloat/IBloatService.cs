@@ -38,6 +38,12 @@ public interface IBloatService
     /// <summary>Every table's figure in each bloat snapshot taken at or after <paramref name="since"/>, by table, oldest first.</summary>
     IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same for a server registered in the repository the service is bound to (its stored snapshots, rows naming
+    /// it); this database's own when <paramref name="server"/> is null.
+    /// </summary>
+    IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, PgMonitoredServer? server, CancellationToken cancellationToken);
+
     /// <summary>Throws PgPerf.Bloat.TableNotFound unless the table exists (what Invoke-PgVacuum -WhatIf checks).</summary>
     void EnsureTableExists(string schema, string table, CancellationToken cancellationToken);
 

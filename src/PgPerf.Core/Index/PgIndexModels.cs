@@ -174,4 +174,10 @@ public sealed record PgUnusedIndexOptions
     public int MinDaysUnused { get; init; } = 30;
     public bool IncludeConstraintIndexes { get; init; }
     public bool IgnoreStatsAge { get; init; }
+
+    /// <summary>
+    /// A server registered in the repository the service is bound to: its stored history, judged as of its latest
+    /// snapshot, with rows that name it. Null for the target's own indexes, read live.
+    /// </summary>
+    public PgMonitoredServer? Server { get; init; }
 }

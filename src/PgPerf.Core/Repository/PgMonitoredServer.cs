@@ -60,7 +60,19 @@ public interface IRepositoryService
     PgSnapshotResult CaptureStatements(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The hourly job's steps that read a registered server into the repository (the statement snapshot), each
+    /// One index usage snapshot of a registered server: reads its index counters there (through <paramref name="monitored"/>,
+    /// with the SQL the repository holds, migration 026) and ingests them as that server.
+    /// </summary>
+    PgSnapshotResult CaptureIndexUsage(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One table bloat snapshot of a registered server: runs the catalog estimate there (table_bloat_reading_sql,
+    /// migration 027) and stores it as that server. No pgstattuple confirmation and no alerts.
+    /// </summary>
+    PgSnapshotResult CaptureTableBloat(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The hourly job's steps that read a registered server into the repository (index, bloat and statement snapshots), each
     /// isolated: a failed step is in the result, never an exception; pg_stat_statements missing there is Skipped.
     /// </summary>
     PgJobResult RunHourly(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken);
@@ -85,6 +97,12 @@ public interface IMonitoredServerService
 
     /// <summary>The names of the server's databases and roles (its statements carry their oids); a jsonb array.</summary>
     string ReadNames(CancellationToken cancellationToken);
+
+    /// <summary>The server's server_version_num.</summary>
+    int ReadServerVersion(CancellationToken cancellationToken);
+
+    /// <summary>Runs a reading SQL the repository holds (index_usage_reading_sql, table_bloat_reading_sql) on the server; its one jsonb value.</summary>
+    string ReadJson(string readingSql, CancellationToken cancellationToken);
 }
 
 /// <summary>The repository's rules that the cmdlets and the Engine both apply.</summary>

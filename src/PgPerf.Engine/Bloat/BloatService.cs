@@ -7,6 +7,7 @@ namespace PgPerf.Engine.Bloat;
 internal sealed class BloatService : IBloatService
 {
     private const string ExtensionErrorId = PgPerfErrorIds.Bloat.ExtensionMissing;
+    internal const string SnapshotStepName = "bloat snapshot";
     private readonly PgServerContext _context;
 
     public BloatService(PgServerContext context) => _context = context;
@@ -21,13 +22,19 @@ internal sealed class BloatService : IBloatService
         }, cancellationToken);
 
     public IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken) =>
+        GetHistory(since, null, cancellationToken);
+
+    public IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, PgMonitoredServer? server, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
             var rows = await connection.QueryAsync<PgTableBloatPoint>(new CommandDefinition(
-                SqlResources.Get("queries/bloat_trend.sql"), new { since = since.ToUniversalTime() }, cancellationToken: cancellationToken));
+                SqlResources.Get("queries/bloat_trend.sql"), new { server_id = server?.ServerId ?? 0, since = since.ToUniversalTime() },
+                cancellationToken: cancellationToken));
             return (IReadOnlyList<PgTableBloatPoint>)rows.Select(point =>
             {
-                point.From(_context.Info);
+                // Rows read from a repository name the registered server.
+                if (server is null) point.From(_context.Info);
+                else point.From(server);
                 return point;
             }).ToList();
         }, cancellationToken);

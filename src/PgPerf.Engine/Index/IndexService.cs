@@ -8,6 +8,7 @@ namespace PgPerf.Engine.Index;
 internal sealed class IndexService : IIndexService
 {
     internal const string AlertType = "unused_index";
+    internal const string SnapshotStepName = "index snapshot";
 
     private readonly PgServerContext _context;
 
@@ -40,7 +41,8 @@ internal sealed class IndexService : IIndexService
             // The steps stored at capture time: a few rows per index, whatever the length of the history.
             var rows = await connection.QueryAsync<SummaryRow>(new CommandDefinition(
                 SqlResources.Get("queries/index_summary.sql"),
-                new { since, days = options.MinDaysUnused, ignoreStatsAge = options.IgnoreStatsAge }, cancellationToken: cancellationToken));
+                new { server_id = options.Server?.ServerId ?? 0, since, days = options.MinDaysUnused, ignoreStatsAge = options.IgnoreStatsAge },
+                cancellationToken: cancellationToken));
             var result = new List<PgUnusedIndex>();
             foreach (var ix in rows)
             {
@@ -54,7 +56,7 @@ internal sealed class IndexService : IIndexService
                 }, ix.SizeBytes, options.MinDaysUnused, options.IgnoreStatsAge);
                 // The status is the spec's verdict (pgperf.index_usage_status, the one detect_unused_indexes applies);
                 // Judge gives the day counts, and holds the same rule for the C# reference (IndexUsageVerdictSourcesTests).
-                result.Add(ToUnused(ix, assessment with { Status = ix.Status }));
+                result.Add(ToUnused(ix, assessment with { Status = ix.Status }, options.Server));
             }
             return (IReadOnlyList<PgUnusedIndex>)result;
         }, cancellationToken);
@@ -70,7 +72,7 @@ internal sealed class IndexService : IIndexService
                 $"MinDaysUnused must be 1 or more (got {options.MinDaysUnused}).") { ParameterName = "MinDaysUnused" };
     }
 
-    private PgUnusedIndex ToUnused(CurrentRow ix, IndexUsageAssessment assessment)
+    private PgUnusedIndex ToUnused(CurrentRow ix, IndexUsageAssessment assessment, PgMonitoredServer? server)
     {
         var row = new PgUnusedIndex
         {
@@ -81,7 +83,9 @@ internal sealed class IndexService : IIndexService
             IsUnique = ix.IsUnique, IsPrimary = ix.IsPrimary, IsConstraint = ix.IsConstraint, IsValid = ix.IsValid,
             Definition = ix.Definition,
         };
-        row.From(Info);
+        // Rows read from a repository name the registered server.
+        if (server is null) row.From(Info);
+        else row.From(server);
         return row;
     }
 

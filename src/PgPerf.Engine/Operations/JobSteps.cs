@@ -17,9 +17,9 @@ internal static class JobSteps
     // Spec: index usage snapshot, bloat snapshot, query-performance check.
     private static readonly JobStepDefinition[] Hourly =
     {
-        new("index snapshot", s => s.Service<IIndexService>().CaptureSnapshot(s.Cancellation).Count),
+        new(PgPerf.Engine.Index.IndexService.SnapshotStepName, s => s.Service<IIndexService>().CaptureSnapshot(s.Cancellation).Count),
         // Hourly bloat is the catalog estimate only; the daily step confirms the worst tables with pgstattuple.
-        new("bloat snapshot", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { SkipPgstattupleCheck = true }, s.Cancellation))),
+        new(PgPerf.Engine.Bloat.BloatService.SnapshotStepName, s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions { SkipPgstattupleCheck = true }, s.Cancellation))),
         // Daily partitions of the query log for today and the week ahead (and days whose rows sit in the default partition).
         new("query partitions", s => new PgPerf.Engine.Query.QueryPartitions(s.Server).CreateAhead(s.Cancellation)),
         // Rebuilds the hourly/daily rollups of the hours whose rows changed; Get-PgQueryStat reads them.

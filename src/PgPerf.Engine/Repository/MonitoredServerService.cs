@@ -53,4 +53,18 @@ internal sealed class MonitoredServerService : IMonitoredServerService
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/monitored_names.sql"), connection);
             return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }, cancellationToken);
+
+    public int ReadServerVersion(CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(SqlResources.Get("queries/monitored_server_version.sql"), connection);
+            return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+
+    public string ReadJson(string readingSql, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            await using var command = new NpgsqlCommand(readingSql, connection);
+            return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
 }

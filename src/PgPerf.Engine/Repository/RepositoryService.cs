@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace PgPerf.Engine.Repository;
 
 /// <summary>The registry of a central repository (sql/022_repository.sql), bound to the repository database.</summary>
-internal sealed class RepositoryService : IRepositoryService
+internal sealed partial class RepositoryService : IRepositoryService
 {
     private readonly PgServerContext _context;
 
@@ -162,14 +162,31 @@ internal sealed class RepositoryService : IRepositoryService
     public PgJobResult RunHourly(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
-        var step = new PgJobStep { Name = Statements.StatementJobSteps.SnapshotStepName };
+        // The hourly job's snapshot steps that read a monitored server (JobSteps.Hourly), in its order.
+        var steps = new[]
+        {
+            RunStep(Index.IndexService.SnapshotStepName, () => CaptureIndexUsage(server, monitored, cancellationToken)),
+            RunStep(Bloat.BloatService.SnapshotStepName, () => CaptureTableBloat(server, monitored, cancellationToken)),
+            RunStep(Statements.StatementJobSteps.SnapshotStepName, () => CaptureStatements(server, monitored, cancellationToken)),
+        };
+        return new PgJobResult
+        {
+            Job = PgJobKind.Hourly, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, Steps = steps,
+            Server = server.Name, Connection = server.Connection,
+        };
+    }
+
+    /// <summary>One isolated step: a failure is the step's Error, never an exception; pg_stat_statements missing is Skipped.</summary>
+    private static PgJobStep RunStep(string name, Func<PgSnapshotResult> snapshot)
+    {
+        var step = new PgJobStep { Name = name };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var snapshot = CaptureStatements(server, monitored, cancellationToken);
+            var result = snapshot();
             step.Status = PgJobStepStatus.Succeeded;
-            step.Count = snapshot.Count;
-            if (snapshot.Skipped.Length > 0) step.Message = string.Join("; ", snapshot.Skipped);
+            step.Count = result.Count;
+            if (result.Skipped.Length > 0) step.Message = string.Join("; ", result.Skipped);
         }
         catch (PgPerfException ex) when (ex.ErrorId == Statements.StatementService.NotAvailableErrorId)
         {
@@ -183,11 +200,7 @@ internal sealed class RepositoryService : IRepositoryService
             step.ErrorId = ex.ErrorId;
         }
         step.DurationMs = clock.Elapsed.TotalMilliseconds;
-        return new PgJobResult
-        {
-            Job = PgJobKind.Hourly, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, Steps = new[] { step },
-            Server = server.Name, Connection = server.Connection,
-        };
+        return step;
     }
 
     private async Task<List<PgMonitoredServer>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)

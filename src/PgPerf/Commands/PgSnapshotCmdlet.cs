@@ -5,12 +5,29 @@ namespace PgPerf.Commands;
 /// <summary>
 /// Shared by the snapshot cmdlets (Invoke-PgIndexSnapshot, Invoke-PgBloatSnapshot, Invoke-PgStatementSnapshot), so
 /// they behave alike: the schema is checked first (also under -WhatIf), -WhatIf/-Confirm ask once per target before
-/// anything is written, and a failed target is a non-terminating error, not the end of the script.
-/// Each one declares SupportsShouldProcess = true, ConfirmImpact = Low on its [Cmdlet] attribute.
+/// anything is written, and a failed target is a non-terminating error, not the end of the script. With -Repository
+/// (issue 17) each snapshots the servers registered in a central repository instead; this is the one home of that
+/// parameter block for the three.
+/// Each one declares SupportsShouldProcess = true, ConfirmImpact = Low, DefaultParameterSetName = ConnectionSet on
+/// its [Cmdlet] attribute.
 /// </summary>
 public abstract class PgSnapshotCmdlet : PgPerfCmdlet
 {
+    protected const string ConnectionSet = "Connection";
+    protected const string RepositorySet = "Repository";
+
     protected sealed override bool TargetFailureTerminates => false;
+
+    /// <summary>A central repository: snapshots every registered server (or those -Server names) into it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RepositorySet)]
+    [ValidateNotNull]
+    public PgTarget? Repository { get; set; }
+
+    /// <summary>Registered names (wildcards); every registered server when omitted.</summary>
+    [Parameter(ParameterSetName = RepositorySet)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Server { get; set; }
 
     /// <summary>What is run on the server, shown by -WhatIf (for example "SELECT pgperf.capture_index_usage_snapshot()").</summary>
     protected abstract string Action { get; }
@@ -25,13 +42,21 @@ public abstract class PgSnapshotCmdlet : PgPerfCmdlet
     protected virtual string SkippedNote(string skipped) => skipped;
 
     /// <summary>
-    /// Snapshots one registered server into the central repository (a run with -Repository); only the cmdlets that
-    /// offer -Repository override it, with the action -WhatIf shows.
+    /// Snapshots one registered server into the central repository (a run with -Repository): reads it through
+    /// <paramref name="monitored"/>, the server's own connection, and writes through the registry.
     /// </summary>
-    private protected virtual PgSnapshotResult CaptureIntoRepository(IRepositoryService registry, PgMonitoredServer server, PgConnectionInfo repository) =>
-        throw new NotSupportedException($"{MyInvocation.MyCommand.Name} has no -Repository.");
+    private protected abstract PgSnapshotResult CaptureIntoRepository(IRepositoryService registry, PgMonitoredServer server, PgConnectionInfo monitored);
 
-    private protected virtual string RepositoryAction => "";
+    /// <summary>What a run with -Repository does on each server, shown by -WhatIf.</summary>
+    private protected abstract string RepositoryAction { get; }
+
+    protected override void ProcessRecord()
+    {
+        if (Repository is null)
+            base.ProcessRecord();
+        else
+            RunOnRegisteredServers(Repository, Server);
+    }
 
     protected sealed override void ProcessTarget(PgConnectionInfo target)
     {
@@ -56,3 +81,4 @@ public abstract class PgSnapshotCmdlet : PgPerfCmdlet
         WriteObject(result);
     }
 }
+

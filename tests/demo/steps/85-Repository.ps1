@@ -30,6 +30,8 @@ try {
     Invoke-PgStatementSnapshot -Repository $repository -Server shop | Out-Host
     Write-Host 'Get-PgTopStatement -Repository (each registered server''s own top statements, named by server):'
     Get-PgTopStatement -Repository $repository -Hours 1 -Top 3 | Format-Table Server, Database, Calls, TotalTimeMs, MeanTimeMs, QueryId -AutoSize | Out-Host
+    Write-Host 'Get-PgUnusedIndex -Repository -Server shop (judged from the index history stored in the repository):'
+    Get-PgUnusedIndex -Repository $repository -Server shop -IgnoreStatsAge | Select-Object -First 5 | Out-Host
 }
 finally {
     if ($passFile) {

@@ -4,29 +4,32 @@ namespace PgPerf.Commands;
 
 /// <summary>
 /// Captures the daily bloat snapshot (pgperf.capture_table_bloat_snapshot()), confirms the worst tables with
-/// pgstattuple_approx when the extension is there, and raises or resolves the high_bloat alerts.
+/// pgstattuple_approx when the extension is there, and raises or resolves the high_bloat alerts. With -Repository, the
+/// catalog estimate of every registered server, run there through its pg_monitor login and stored in the repository.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "PgBloatSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Invoke, "PgBloatSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ConnectionSet)]
 [OutputType(typeof(PgSnapshotResult))]
 public sealed class InvokePgBloatSnapshotCommand : PgSnapshotCmdlet
 {
+    // The confirmation with pgstattuple and the alerts run on the target itself; a repository stores estimates only.
+
     /// <summary>Alert when a table is over this percentage (spec: 20).</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ConnectionSet)]
     [ValidateRange(0, 100)]
     public double ThresholdPercent { get; set; } = 20;
 
     /// <summary>...and wastes at least this many MB.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ConnectionSet)]
     [ValidateRange(0, 1_000_000_000)]
     public double MinWastedMB { get; set; } = 1;
 
     /// <summary>Confirm estimates at or over this percentage with pgstattuple_approx.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ConnectionSet)]
     [ValidateRange(0, 100)]
     public double ConfirmAbovePercent { get; set; } = 20;
 
     /// <summary>Seconds allowed for the confirmations.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ConnectionSet)]
     [ValidateRange(0, 86_400)]
     public int TimeBudgetSeconds { get; set; } = 60;
 
@@ -34,7 +37,7 @@ public sealed class InvokePgBloatSnapshotCommand : PgSnapshotCmdlet
     /// Estimates only, no pgstattuple_approx. Named like PowerShell's -SkipCertificateCheck and PSResourceGet's
     /// -SkipDependencyCheck; it was -NoConfirm, too easily read as -Confirm:$false, and still binds under that name.
     /// </summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ConnectionSet)]
     [Alias("NoConfirm")]
     public SwitchParameter SkipPgstattupleCheck { get; set; }
 
@@ -56,4 +59,9 @@ public sealed class InvokePgBloatSnapshotCommand : PgSnapshotCmdlet
             TimeBudgetSeconds = TimeBudgetSeconds,
             SkipPgstattupleCheck = SkipPgstattupleCheck,
         }, CancellationToken);
+
+    private protected override string RepositoryAction => "Run the catalog bloat estimate there and store it (pgperf.ingest_table_bloat_snapshot)";
+
+    private protected override PgSnapshotResult CaptureIntoRepository(IRepositoryService registry, PgMonitoredServer server, PgConnectionInfo monitored) =>
+        registry.CaptureTableBloat(server, Engine.Get<IMonitoredServerService>(monitored), CancellationToken);
 }

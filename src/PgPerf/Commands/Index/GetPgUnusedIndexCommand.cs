@@ -2,11 +2,28 @@ using System.Management.Automation;
 
 namespace PgPerf.Commands;
 
-/// <summary>Judges every index on its usage history: Active, LowUsage, Unused, ConsiderDropping or InsufficientData.</summary>
-[Cmdlet(VerbsCommon.Get, "PgUnusedIndex")]
+/// <summary>
+/// Judges every index on its usage history: Active, LowUsage, Unused, ConsiderDropping or InsufficientData. With
+/// -Repository, the indexes of the registered servers, from the history stored there, as of each one's latest snapshot.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "PgUnusedIndex", DefaultParameterSetName = ConnectionSet)]
 [OutputType(typeof(PgUnusedIndex))]
 public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
 {
+    private const string ConnectionSet = "Connection";
+    private const string RepositorySet = "Repository";
+
+    /// <summary>A central repository: judges the indexes of every registered server (or those -Server names) from its history.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = RepositorySet)]
+    [ValidateNotNull]
+    public PgTarget? Repository { get; set; }
+
+    /// <summary>Registered names (wildcards); every registered server when omitted.</summary>
+    [Parameter(ParameterSetName = RepositorySet)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string[]? Server { get; set; }
+
     /// <summary>Observed days without a scan before an index counts as Unused (spec: 30).</summary>
     [Parameter]
     [ValidateRange(1, 36500)]
@@ -42,18 +59,29 @@ public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
     [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string[]? Table { get; set; }
 
-    /// <summary>Also open/resolve the 'unused_index' alerts (what the daily job does).</summary>
-    [Parameter]
+    /// <summary>Also open/resolve the 'unused_index' alerts (what the daily job does); not with -Repository.</summary>
+    [Parameter(ParameterSetName = ConnectionSet)]
     public SwitchParameter RaiseAlerts { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (Repository is null)
+            base.ProcessRecord();
+        else
+            RunOnRegisteredServers(Repository, Server);
+    }
 
     protected override void ProcessTarget(PgConnectionInfo target)
     {
-        var service = InstalledService<IIndexService>(target);
+        // With -Repository the target is a registered server: its history is read from the repository.
+        var registered = RepositoryRegistry is null ? null : RegisteredServer(target);
+        var service = InstalledService<IIndexService>(registered?.Repository ?? target);
         var options = new PgUnusedIndexOptions
         {
             MinDaysUnused = MinDaysUnused,
             IncludeConstraintIndexes = IncludeConstraintIndexes,
             IgnoreStatsAge = IgnoreStatsAge,
+            Server = registered,
         };
         var schemas = Patterns(Schema);
         var tables = Patterns(Table);

@@ -1,0 +1,195 @@
+# Index usage and table bloat snapshots into a central repository (issue 17, migrations 026 and 027): two monitored
+# databases with different index usage and dead rows, nothing of PgPerf installed in either, each read through a login
+# that has only pg_monitor (its password in a pgpass file). Every figure stored for a server is compared with what
+# that server's own statistics views and catalog say.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $script:ModulePath -Force
+    $script:repo = New-TestDatabase 'pgperf_irepo'
+    $script:alpha = New-TestDatabase 'pgperf_irepo_a'
+    $script:beta = New-TestDatabase 'pgperf_irepo_b'
+    Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
+
+    # The same table and index names on both, with different usage (so rows of one server read as the other's
+    # cannot pass): alpha's orders_customer is scanned 7 times, beta's 3 times; beta's orders_colour never.
+    Invoke-TestSql -Database $alpha.Name @'
+CREATE TABLE orders (id int PRIMARY KEY, customer int);
+INSERT INTO orders SELECT g, g % 100 FROM generate_series(1, 2000) g;
+CREATE INDEX orders_customer ON orders (customer);
+ANALYZE orders;
+'@ | Out-Null
+    Invoke-TestSql -Database $beta.Name @'
+CREATE TABLE orders (id int PRIMARY KEY, customer int, colour text) WITH (autovacuum_enabled = false);
+INSERT INTO orders SELECT g, g % 50, 'c' || (g % 7) FROM generate_series(1, 2000) g;
+DELETE FROM orders WHERE id <= 500;
+CREATE INDEX orders_customer ON orders (customer);
+CREATE INDEX orders_colour ON orders (colour);
+ANALYZE orders;
+'@ | Out-Null
+    function Invoke-IndexScans([string] $Database, [string] $Query, [int] $Times) {
+        Invoke-TestSqlPublishingStats -Database $Database ("SET enable_seqscan = off; SET enable_bitmapscan = off; " + ((1..$Times | ForEach-Object { $Query }) -join '; '))
+    }
+    Invoke-IndexScans $alpha.Name 'SELECT count(*) FROM orders WHERE customer = 5' 7 | Out-Null
+    Invoke-IndexScans $beta.Name 'SELECT count(*) FROM orders WHERE customer = 5' 3 | Out-Null
+
+    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
+    $script:monitorRole = "pgperf_t_imon_$suffix"
+    $script:rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
+    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
+    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-irepo-$suffix.pgpass"
+    $port = Get-TestConnectionPart 'Port'
+    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
+    $script:r = $repo.ConnectionString
+    $script:alphaServer = Add-PgPerfServer -Repository $r -Name alpha -Connection "Host=127.0.0.1;Port=$port;Database=$($alpha.Name);Username=$monitorRole;Passfile=$pgpass"
+    $script:betaServer = Add-PgPerfServer -Repository $r -Name beta -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass"
+
+    # What a server's own statistics view says now, and what the repository's latest batch of it holds.
+    function Get-OwnIndexScans([string] $Database) {
+        @(Invoke-TestSql -Database $Database "SELECT schemaname || '.' || indexrelname || '=' || idx_scan FROM pg_stat_user_indexes ORDER BY 1")
+    }
+    function Get-StoredIndexScans([int] $ServerId) {
+        @(Invoke-TestSql -Database $repo.Name @"
+SELECT schemaname || '.' || indexname || '=' || idx_scan FROM pgperf.index_usage_snapshots
+ WHERE server_id = $ServerId AND captured_at = (SELECT max(captured_at) FROM pgperf.index_usage_snapshots WHERE server_id = $ServerId)
+ ORDER BY 1
+"@)
+    }
+}
+AfterAll {
+    Remove-TestDatabase $script:repo
+    Remove-TestDatabase $script:alpha
+    Remove-TestDatabase $script:beta
+    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
+    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+}
+
+Describe 'Index usage snapshots into the repository' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
+    It 'reads each registered server through its pg_monitor login and stores what its own pg_stat_user_indexes says, as that server' {
+        Invoke-TestSql "SELECT rolsuper, pg_has_role('$monitorRole', 'pg_monitor', 'MEMBER') FROM pg_roles WHERE rolname = '$monitorRole'" | Should -Be 'f|t'
+        $results = @(Invoke-PgIndexSnapshot -Repository $r -ThrottleLimit 2)
+        $results.Count | Should -Be 2
+        ($results.Server | Sort-Object) | Should -Be @('alpha', 'beta')
+        ($results | Where-Object Server -eq 'alpha').Count | Should -Be 2   # orders_pkey, orders_customer
+        ($results | Where-Object Server -eq 'beta').Count | Should -Be 3
+
+        Get-StoredIndexScans $alphaServer.ServerId | Should -Be (Get-OwnIndexScans $alpha.Name)
+        Get-StoredIndexScans $betaServer.ServerId | Should -Be (Get-OwnIndexScans $beta.Name)
+        # the two usages differ, so a mix-up of servers could not pass the comparisons above
+        Get-StoredIndexScans $alphaServer.ServerId | Should -Contain 'public.orders_customer=7'
+        Get-StoredIndexScans $betaServer.ServerId | Should -Contain 'public.orders_customer=3'
+        # nothing stored as the repository's own server, nothing of PgPerf in the monitored databases
+        Invoke-TestSql -Database $repo.Name 'SELECT count(*) FROM pgperf.index_usage_snapshots WHERE server_id = 0' | Should -Be '0'
+        foreach ($db in $alpha, $beta) {
+            Invoke-TestSql -Database $db.Name "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgperf'" | Should -Be '0'
+        }
+    }
+
+    It 'stores the next snapshot''s steps per server: the scans in between, from that server''s previous batch' {
+        Invoke-IndexScans $alpha.Name 'SELECT count(*) FROM orders WHERE customer = 6' 4 | Out-Null
+        $one = @(Invoke-PgIndexSnapshot -Repository $r -Server 'al*')
+        $one.Server | Should -Be 'alpha'
+        Get-StoredIndexScans $alphaServer.ServerId | Should -Be (Get-OwnIndexScans $alpha.Name)
+        Invoke-TestSql -Database $repo.Name @"
+SELECT scans, cum_scans, continuous FROM pgperf.index_usage_snapshots
+ WHERE server_id = $($alphaServer.ServerId) AND indexname = 'orders_customer' ORDER BY captured_at DESC LIMIT 1
+"@ | Should -Be '4|11|t'
+        # beta was not snapshotted again
+        Invoke-TestSql -Database $repo.Name "SELECT count(DISTINCT captured_at) FROM pgperf.index_usage_snapshots WHERE server_id = $($betaServer.ServerId)" | Should -Be '1'
+    }
+
+    It 'judges each registered server''s indexes from the repository, every row naming its server' {
+        $all = @(Get-PgUnusedIndex -Repository $r -Status Active, LowUsage, Unused, ConsiderDropping, InsufficientData -IncludeConstraintIndexes)
+        ($all | ForEach-Object { "$($_.Server):$($_.Index)" } | Sort-Object) |
+            Should -Be @('alpha:orders_customer', 'alpha:orders_pkey', 'beta:orders_colour', 'beta:orders_customer', 'beta:orders_pkey')
+        $alphaRows = @(Get-PgUnusedIndex -Repository $r -Server 'a*' -Status Active, LowUsage, Unused, ConsiderDropping, InsufficientData)
+        $alphaRows.Index | Should -Be @('orders_customer')
+        $alphaRows[0].Server | Should -Be 'alpha'
+        # 7 scans before monitoring began (the first reading counts them) and 4 in the step since
+        $alphaRows[0].ScansInWindow | Should -Be 11
+        $alphaRows[0].Status | Should -Be 'Active'
+        $colour = Get-PgUnusedIndex -Repository $r -Server beta -IgnoreStatsAge | Where-Object Index -eq 'orders_colour'
+        $colour.ScansInWindow | Should -Be 0
+        (Get-PgUnusedIndex -Repository $r -Server beta -Status Active | Where-Object Index -eq 'orders_customer').ScansInWindow | Should -Be 3
+        $colour.Status | Should -Be 'Unused'
+    }
+
+    It 'writes one non-terminating error naming a registered server that cannot be reached, and stores the others' {
+        $port = Get-FreeTcpPort
+        Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username, options) VALUES ('down', '127.0.0.1', $port, 'app', 'nobody', '{""Timeout"": ""3""}')" | Out-Null
+        try {
+            $before = Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.index_usage_snapshots WHERE server_id = $($betaServer.ServerId)"
+            $results = @(Invoke-PgIndexSnapshot -Repository $r -ErrorVariable errs -ErrorAction SilentlyContinue)
+            ($results.Server | Sort-Object) | Should -Be @('alpha', 'beta')
+            $errs.Count | Should -Be 1
+            $errs[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
+            Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.index_usage_snapshots WHERE server_id = $($betaServer.ServerId)" |
+                Should -Be ([int]$before + 3)
+        } finally {
+            Invoke-TestSql -Database $repo.Name "DELETE FROM pgperf.monitored_servers WHERE name = 'down'" | Out-Null
+        }
+    }
+
+    It 'runs the index snapshot in the hourly job per registered server' {
+        $results = @(Invoke-PgHourlyMonitoring -Repository $r -Server beta)
+        $results.Server | Should -Be 'beta'
+        $results[0].Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'statement snapshot')
+        $index = $results[0].Steps | Where-Object Name -eq 'index snapshot'
+        $index.Status | Should -Be 'Succeeded'
+        $index.Count | Should -Be 3
+        Get-StoredIndexScans $betaServer.ServerId | Should -Be (Get-OwnIndexScans $beta.Name)
+    }
+
+    It 'shows what it would do with -WhatIf, and stores nothing' {
+        $before = Invoke-TestSql -Database $repo.Name 'SELECT count(*) FROM pgperf.index_usage_snapshots'
+        Invoke-PgIndexSnapshot -Repository $r -WhatIf | Should -BeNullOrEmpty
+        Invoke-TestSql -Database $repo.Name 'SELECT count(*) FROM pgperf.index_usage_snapshots' | Should -Be $before
+    }
+
+}
+
+Describe 'Table bloat snapshots into the repository' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
+    BeforeAll {
+        # What a server's own catalog and statistics say of its table orders: heap + TOAST bytes and dead rows.
+        function Get-OwnOrders([string] $Database) {
+            Invoke-TestSql -Database $Database "SELECT pg_relation_size(c.oid) + coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0), s.n_dead_tup FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = 'orders'"
+        }
+        function Get-StoredOrders([int] $ServerId) {
+            Invoke-TestSql -Database $repo.Name "SELECT table_bytes, dead_tuples FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId AND tablename = 'orders' ORDER BY captured_at DESC LIMIT 1"
+        }
+        Wait-TestStatistics "(SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'orders') = 500" -Database $beta.Name
+    }
+
+    It 'runs the catalog estimate on each registered server and stores its figures as that server' {
+        $results = @(Invoke-PgBloatSnapshot -Repository $r)
+        ($results.Server | Sort-Object) | Should -Be @('alpha', 'beta')
+        $results.Kind | Sort-Object -Unique | Should -Be 'TableBloat'
+        Get-StoredOrders $alphaServer.ServerId | Should -Be (Get-OwnOrders $alpha.Name)
+        Get-StoredOrders $betaServer.ServerId | Should -Be (Get-OwnOrders $beta.Name)
+        (Get-StoredOrders $betaServer.ServerId) | Should -Match '\|500$'
+        (Get-StoredOrders $alphaServer.ServerId) | Should -Match '\|0$'
+        Invoke-TestSql -Database $repo.Name 'SELECT count(*) FROM pgperf.table_bloat_snapshots WHERE server_id = 0' | Should -Be '0'
+    }
+
+    It 'says a pg_monitor login cannot read the column statistics the estimate needs (NoStatsAccess, Low confidence)' {
+        Invoke-TestSql -Database $repo.Name "SELECT confidence, 'NoStatsAccess' = ANY (flags) FROM pgperf.table_bloat_snapshots WHERE server_id = $($alphaServer.ServerId) AND tablename = 'orders' ORDER BY captured_at DESC LIMIT 1" |
+            Should -Be 'Low|t'
+    }
+
+    It 'shows each server''s bloat history from the repository, every row naming its server' {
+        $points = @(Get-PgTableBloatTrend -Repository $r -Table orders)
+        # the hourly job above took one more snapshot of beta: every one of its points says 500
+        ($points | ForEach-Object { "$($_.Server):$($_.DeadTuples)" } | Sort-Object -Unique) | Should -Be @('alpha:0', 'beta:500')
+        @(Get-PgTableBloatTrend -Repository $r -Server 'b*' -Table orders).Server | Sort-Object -Unique | Should -Be 'beta'
+    }
+}
+
+Describe 'Removing a registered server' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
+    It 'deletes the server''s index and bloat history when it is removed, and keeps the other''s' {
+        Remove-PgPerfServer -Repository $r -Name alpha -Confirm:$false
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.index_usage_snapshots WHERE server_id = $($alphaServer.ServerId)" | Should -Be '0'
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) > 0 FROM pgperf.index_usage_snapshots WHERE server_id = $($betaServer.ServerId)" | Should -Be 't'
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.table_bloat_snapshots WHERE server_id = $($alphaServer.ServerId)" | Should -Be '0'
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) > 0 FROM pgperf.table_bloat_snapshots WHERE server_id = $($betaServer.ServerId)" | Should -Be 't'
+    }
+}
