@@ -109,7 +109,7 @@ orders.sum,0.001,/o,u3,,2025-10-30T10:34:00.123456Z,1
         $e[0].TargetObject | Should -Be 2
     }
 
-    It 'keeps the parameter sets: fields on the command line, or piped records with a field on the command line' {
+    It 'keeps the parameter sets: fields on the command line (named or by position), or piped records with a field on the command line' {
         $cmd = Get-Command Send-PgQueryLog
         $cmd.DefaultParameterSet | Should -Be 'InputObject'
         @($cmd.ParameterSets.Name | Sort-Object) | Should -Be @('InputObject', 'Record')
@@ -117,7 +117,8 @@ orders.sum,0.001,/o,u3,,2025-10-30T10:34:00.123456Z,1
             $cmd.Parameters[$name].ParameterSets['Record'].ValueFromPipelineByPropertyName | Should -BeTrue -Because $name
         }
         Send-PgQueryLog -Connection $whole.ConnectionString -QueryText 'single.q' -DurationMs 2 -AlertThresholdMs 0
+        Send-PgQueryLog 'positional.q' 3 -Connection $whole.ConnectionString -AlertThresholdMs 0
         [pscustomobject]@{ query_text = 'mixed.q'; duration_ms = 4 } | Send-PgQueryLog -Connection $whole.ConnectionString -Endpoint '/cmdline' -AlertThresholdMs 0
-        Get-StoredRows $whole.Name | ForEach-Object { ($_ -split '\|')[0..2] -join '|' } | Should -Be @('mixed.q|4|/cmdline', 'single.q|2|<null>')
+        Get-StoredRows $whole.Name | ForEach-Object { ($_ -split '\|')[0..2] -join '|' } | Should -Be @('mixed.q|4|/cmdline', 'positional.q|3|<null>', 'single.q|2|<null>')
     }
 }
