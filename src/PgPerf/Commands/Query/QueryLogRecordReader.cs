@@ -19,6 +19,7 @@ internal static class QueryLogRecordReader
         public string Name { get; } = property.Name;
         public Type Type { get; } = property.PropertyType;
         public ArgumentTransformationAttribute[] Transformations { get; } = transformations;
+        public object? Default { get; } = property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null;
 
         // A compiled setter: PropertyInfo.SetValue per field per record cost more than reading the record.
         public Action<SendPgQueryLogCommand, object?> Set { get; } = CompileSetter(property);
@@ -92,18 +93,9 @@ internal static class QueryLogRecordReader
             }
         }
 
-        cmdlet.QueryText = null;
-        cmdlet.DurationMs = double.NaN;
-        cmdlet.Endpoint = null;
-        cmdlet.UserId = null;
-        cmdlet.Parameters = null;
-        cmdlet.LoggedAt = null;
-        cmdlet.IsError = false;
+        // Every field is set for every record: one the record lacks goes back to its type's default.
         for (var i = 0; i < Fields.Length; i++)
-        {
-            if (ranks[i] != int.MaxValue)
-                Fields[i].Set(cmdlet, Convert(Fields[i], values[i]));
-        }
+            Fields[i].Set(cmdlet, ranks[i] == int.MaxValue ? Fields[i].Default : Convert(Fields[i], values[i]));
         // Mandatory, and PowerShell's binding refuses null for it.
         if (values[DurationField] is null)
             throw Invalid(Fields[DurationField].Name,
