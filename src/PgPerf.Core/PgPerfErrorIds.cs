@@ -51,6 +51,7 @@ public static class PgPerfErrorIds
         public const string EmptyQueryText = "PgPerf.Query.EmptyQueryText";
         public const string InvalidArgument = "PgPerf.Query.InvalidArgument";
         public const string InvalidDuration = "PgPerf.Query.InvalidDuration";
+        public const string InvalidField = "PgPerf.Query.InvalidField";
         public const string InvalidLoggedAt = "PgPerf.Query.InvalidLoggedAt";
         public const string InvalidParameters = "PgPerf.Query.InvalidParameters";
         public const string InvalidTimeRange = "PgPerf.Query.InvalidTimeRange";

@@ -4,11 +4,12 @@ using System.Management.Automation;
 namespace PgPerf.Commands;
 
 /// <summary>
-/// Logs query executions to pgperf.query_performance_logs with binary COPY, in batches. Binds from the pipeline by
-/// property name (PascalCase or snake_case). When the database cannot be reached the records go to a local spool
-/// and a warning is written; the next successful send replays the spool first.
+/// Logs query executions to pgperf.query_performance_logs with binary COPY, in batches. Piped records come in whole
+/// through -InputObject and are read by field name (PascalCase or snake_case) in QueryLogRecordReader; the same
+/// fields bind by property name when one is given on the command line. When the database cannot be reached the
+/// records go to a local spool and a warning is written; the next successful send replays the spool first.
 /// </summary>
-[Cmdlet(VerbsCommunications.Send, "PgQueryLog")]
+[Cmdlet(VerbsCommunications.Send, "PgQueryLog", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(PgQueryLogEntry))]
 public sealed class SendPgQueryLogCommand : PgPerfCmdlet
 {
@@ -23,36 +24,46 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     private object? _lastConnection;
     private PgConnectionInfo? _lastTarget;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The fields as parameters: a single record on the command line, or piped records with a field given on the command line.</summary>
+    internal const string RecordSet = "Record";
+
+    /// <summary>Whole piped records, read by field name: PowerShell binds one parameter per record instead of seven.</summary>
+    internal const string InputObjectSet = "InputObject";
+
+    /// <summary>A whole record from the pipeline; its fields are read by the names of the parameters below and their aliases.</summary>
+    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter(ParameterSetName = RecordSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("query_text", "Name", "QueryName", "query_name", "Query")]
     [AllowEmptyString]
     [AllowNull]
     public string? QueryText { get; set; }
 
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet, Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("duration_ms", "Duration")]
     public double DurationMs { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
     public string? Endpoint { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
     [Alias("user_id")]
     [AllowEmptyString]
     [AllowNull]
     public string? UserId { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
     [AllowNull]
     public object? Parameters { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
     [Alias("logged_at")]
     public DateTimeOffset? LoggedAt { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RecordSet, ValueFromPipelineByPropertyName = true)]
     [Alias("is_error")]
     [FlagTransformation]
     public SwitchParameter IsError { get; set; }
@@ -109,6 +120,8 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         PgQueryLogEntry entry;
         try
         {
+            if (InputObject is not null)
+                QueryLogRecordReader.ReadInto(this, InputObject);
             entry = QueryLogRules.Create(QueryText, DurationMs, LoggedAt, Endpoint, UserId, Engine.QueryLog.ParametersJson(Parameters), ParameterMode, IsError.IsPresent, _warnings);
         }
         catch (PgPerfException ex)
