@@ -33,8 +33,8 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     /// <summary>
     /// The target, by property name only: a record's own Connection, or the command line. Piped objects here are
     /// records, never targets, and taking -Connection by value made PowerShell try to convert every record to a
-    /// PgTarget[] and fail, record after record, whenever -Connection was not on the command line: 3-7x slower
-    /// with the session default, $PSDefaultParameterValues or PGPERF_CONNECTION (docs/benchmarks.md).
+    /// PgTarget[] and fail, record after record, whenever -Connection was not bound before the pipeline started:
+    /// 3-7x slower with the session default or PGPERF_CONNECTION (docs/benchmarks.md).
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
