@@ -63,27 +63,36 @@ $records | Select-Object -First 5000 | Send-PgQueryLog -Connection $cs -AlertThr
 # the per-repeat ratios.
 # Since issue 19 item 9 the piped objects reach Send-PgQueryLog whole (-InputObject) while the floor still binds
 # seven parameters by property name; the bare ForEach-Object runs in each repeat too, so both references share it.
+# Send-PgQueryLog runs twice per repeat: with -Connection on the command line, and without it (the session default
+# of Connect-PgServer), where PowerShell binds -Connection per record if it can (issue 19 item 9: by value it could).
+Connect-PgServer -ConnectionString $cs
+$records | Select-Object -First 5000 | Send-PgQueryLog -AlertThresholdMs 0
 $floorRuns = @(); $sendRuns = @(); $ratios = @(); $bareRuns = @(); $bareRatios = @()
+$defaultRuns = @(); $defaultRatios = @(); $defaultBareRatios = @()
 foreach ($r in 1..$Repeat) {
-    $order = if ($r % 2) { 'floor', 'bare', 'send' } else { 'send', 'bare', 'floor' }
+    $order = if ($r % 2) { 'floor', 'bare', 'send', 'default' } else { 'default', 'send', 'bare', 'floor' }
     foreach ($which in $order) {
         if ($which -eq 'bare') { $bare = (Measure-Command { $records | ForEach-Object { $null = $_.query_text } }).TotalMilliseconds }
         elseif ($which -eq 'floor') { $f = (Measure-Command { $records | Send-NullQueryLog -Connection $cs -AlertThresholdMs 0 }).TotalMilliseconds }
         else {
             Invoke-Psql 'TRUNCATE pgperf.query_performance_logs' | Out-Null
-            $s = (Measure-Command { $records | Send-PgQueryLog -Connection $cs -AlertThresholdMs 0 }).TotalMilliseconds
+            if ($which -eq 'send') { $s = (Measure-Command { $records | Send-PgQueryLog -Connection $cs -AlertThresholdMs 0 }).TotalMilliseconds }
+            else { $d = (Measure-Command { $records | Send-PgQueryLog -AlertThresholdMs 0 }).TotalMilliseconds }
             $landed = [int](Invoke-Psql 'SELECT count(*) FROM pgperf.query_performance_logs')
             if ($landed -ne $PipelineRows) { throw "Send-PgQueryLog wrote $landed of $PipelineRows rows" }
         }
     }
     $floorRuns += $f; $sendRuns += $s; $ratios += $f / $s; $bareRuns += $bare; $bareRatios += $bare / $s
-    Write-Host ("  pipeline run {0}: floor {1:N0} rows/s, bare ForEach-Object {2:N0} rows/s, Send-PgQueryLog {3:N0} rows/s: {4:P0} of the floor, {5:P0} of ForEach-Object; load {6}" -f
-        $r, ($PipelineRows / $f * 1000), ($PipelineRows / $bare * 1000), ($PipelineRows / $s * 1000), ($f / $s), ($bare / $s), ((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -replace ' .*'))
+    $defaultRuns += $d; $defaultRatios += $f / $d; $defaultBareRatios += $bare / $d
+    Write-Host ("  pipeline run {0}: floor {1:N0} rows/s, bare ForEach-Object {2:N0} rows/s, Send-PgQueryLog {3:N0} rows/s ({4:P0} of the floor, {5:P0} of ForEach-Object), without -Connection {6:N0} rows/s ({7:P0}, {8:P0}); load {9}" -f
+        $r, ($PipelineRows / $f * 1000), ($PipelineRows / $bare * 1000), ($PipelineRows / $s * 1000), ($f / $s), ($bare / $s),
+        ($PipelineRows / $d * 1000), ($f / $d), ($bare / $d), ((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -replace ' .*'))
 }
 $floorMs = Get-Median $floorRuns; $sendMs = Get-Median $sendRuns; $ratio = Get-Median $ratios
 $bareMs = Get-Median $bareRuns
 Add-Result 'Reference: a bare ForEach-Object over the same objects' ('{0:N0} rows/s' -f ($PipelineRows / $bareMs * 1000))
 Add-Result "Send-PgQueryLog, pipeline of $($PipelineRows.ToString('N0')) objects (whole objects, -InputObject)" ('{0:N0} rows/s' -f ($PipelineRows / $sendMs * 1000)) ('{0:P0} of the by-property binding floor (a do-nothing cmdlet, same parameters and input: {1:N0} rows/s), {2:P0} of the bare ForEach-Object (medians of per-repeat ratios; goal: 150,000 rows/s)' -f $ratio, ($PipelineRows / $floorMs * 1000), (Get-Median $bareRatios))
+Add-Result "Send-PgQueryLog without -Connection (session default), same objects" ('{0:N0} rows/s' -f ($PipelineRows / (Get-Median $defaultRuns) * 1000)) ('{0:P0} of the floor, {1:P0} of the bare ForEach-Object, {2:P0} of the same with -Connection (medians of per-repeat ratios)' -f (Get-Median $defaultRatios), (Get-Median $defaultBareRatios), (Get-Median @(0..($Repeat - 1) | ForEach-Object { $sendRuns[$_] / $defaultRuns[$_] })))
 Remove-Variable records; [GC]::Collect()
 
 # --- Measure-PgQuery overhead ----------------------------------------------------------------------------------

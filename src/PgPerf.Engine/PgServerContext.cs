@@ -13,6 +13,8 @@ public sealed class PgServerContext
     private readonly NpgsqlDataSource _dataSource;
     private int _serverVersionNum;
 
+    static PgServerContext() => DapperTypeHandlers.Register();
+
     internal PgServerContext(PgConnectionInfo info)
     {
         Info = info;

@@ -92,9 +92,13 @@ public abstract partial class PgPerfCmdletBase : PSCmdlet, IDisposable
 public abstract partial class PgPerfCmdlet : PgPerfCmdletBase
 {
     /// <summary>Connection strings, PgConnectionInfo objects (Connect-PgServer, a row's Connection) or host[:port][/database].</summary>
+    /// <remarks>
+    /// Virtual so that a cmdlet whose piped objects are records, not targets, can declare it by property name only:
+    /// PowerShell reads the attributes of the override alone (see Send-PgQueryLog).
+    /// </remarks>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public PgTarget[]? Connection { get; set; }
+    public virtual PgTarget[]? Connection { get; set; }
 
     [Parameter]
     [Credential]

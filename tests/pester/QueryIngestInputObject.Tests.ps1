@@ -121,4 +121,40 @@ orders.sum,0.001,/o,u3,,2025-10-30T10:34:00.123456Z,1
         [pscustomobject]@{ query_text = 'mixed.q'; duration_ms = 4 } | Send-PgQueryLog -Connection $whole.ConnectionString -Endpoint '/cmdline' -AlertThresholdMs 0
         Get-StoredRows $whole.Name | ForEach-Object { ($_ -split '\|')[0..2] -join '|' } | Should -Be @('mixed.q|4|/cmdline', 'positional.q|3|<null>', 'single.q|2|<null>')
     }
+
+    It 'takes -Connection by property name only: piped records without it go to the default target, or to their own Connection' {
+        # By value, PowerShell tried every piped record as a target and failed, once per record (3-7x slower).
+        $connection = (Get-Command Send-PgQueryLog).Parameters['Connection']
+        @($connection.ParameterSets.Values.ValueFromPipeline) | Should -Not -Contain $true
+        @($connection.ParameterSets.Values.ValueFromPipelineByPropertyName) | Should -Not -Contain $false
+        # The other cmdlets keep taking targets by value ('db1', 'db2' | Get-PgActivity).
+        (Get-Command Get-PgActivity).Parameters['Connection'].ParameterSets.Values[0].ValueFromPipeline | Should -BeTrue
+
+        # A runspace of its own: no session default left by Connect-PgServer in an earlier test file.
+        $savedEnv = $env:PGPERF_CONNECTION
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($ModulePath, $FromEnvironment, $Own, $FromDefaults)
+                    Import-Module $ModulePath
+                    $env:PGPERF_CONNECTION = $FromEnvironment
+                    @(
+                        [pscustomobject]@{ query_text = 'env.q'; duration_ms = 1 }
+                        [pscustomobject]@{ query_text = 'own.q'; duration_ms = 2; Connection = $Own }
+                        @{ query_text = 'env.q'; duration_ms = 3 }
+                    ) | Send-PgQueryLog -AlertThresholdMs 0
+                    $env:PGPERF_CONNECTION = $null
+                    $PSDefaultParameterValues['Send-PgQueryLog:Connection'] = $FromDefaults
+                    [pscustomobject]@{ query_text = 'default.q'; duration_ms = 4 } | Send-PgQueryLog -AlertThresholdMs 0
+                }).AddArgument($script:ModulePath).AddArgument($whole.ConnectionString).AddArgument($byName.ConnectionString).AddArgument($byName.ConnectionString)
+            $ps.Invoke()
+            @($ps.Streams.Error) | Should -BeNullOrEmpty
+        }
+        finally {
+            $ps.Dispose()
+            $env:PGPERF_CONNECTION = $savedEnv
+        }
+        Get-StoredRows $whole.Name | ForEach-Object { ($_ -split '\|')[0..1] -join '|' } | Should -Be @('env.q|1', 'env.q|3')
+        Get-StoredRows $byName.Name | ForEach-Object { ($_ -split '\|')[0..1] -join '|' } | Should -Be @('default.q|4', 'own.q|2')
+    }
 }

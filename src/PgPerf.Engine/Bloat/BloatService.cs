@@ -15,10 +15,11 @@ internal sealed class BloatService : IBloatService
     public IReadOnlyList<PgTableBloat> Estimate(CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
-            var rows = await connection.QueryAsync<EstimateRow>(new CommandDefinition(
+            // A row of pgperf.table_bloat_estimate(), which rates its own estimate (BloatRuleSourcesTests holds that to BloatMath).
+            var rows = await connection.QueryAsync<PgTableBloat>(new CommandDefinition(
                 SqlResources.Get("queries/bloat_estimate.sql"), commandTimeout: 300, cancellationToken: cancellationToken));
             var now = DateTimeOffset.UtcNow;
-            return (IReadOnlyList<PgTableBloat>)rows.Select(r => FromEstimate(r, now)).ToList();
+            return (IReadOnlyList<PgTableBloat>)rows.Select(r => Stamp(r, PgBloatMethod.Estimate, now)).ToList();
         }, cancellationToken);
 
     public IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken) =>
@@ -320,27 +321,6 @@ internal sealed class BloatService : IBloatService
             ToastOid = source.ToastOid,
         }, method, DateTimeOffset.UtcNow);
 
-    // A row of pgperf.table_bloat_estimate(), which rates its own estimate (BloatRuleSourcesTests holds that to BloatMath).
-    private PgTableBloat FromEstimate(EstimateRow r, DateTimeOffset now) =>
-        Stamp(new PgTableBloat
-        {
-            Schema = r.schemaname,
-            Table = r.tablename,
-            Kind = r.kind,
-            TableBytes = r.table_bytes,
-            BloatBytes = r.bloat_bytes,
-            BloatPercent = r.bloat_ratio,
-            LiveTuples = r.live_tuples,
-            DeadTuples = r.dead_tuples,
-            Flags = r.flags ?? Array.Empty<string>(),
-            Confidence = Enum.Parse<PgBloatConfidence>(r.confidence),
-            FillFactor = r.fillfactor,
-            FixedWidth = r.fixed_width,
-            EstimatedRowBytes = r.row_bytes ?? 0,
-            TableOid = r.oid,
-            ToastOid = r.toast_oid,
-        }, PgBloatMethod.Estimate, now);
-
     // What every PgTableBloat gets, estimated or measured: the Status band, how it was obtained, when, and where.
     private PgTableBloat Stamp(PgTableBloat record, PgBloatMethod method, DateTimeOffset measuredAt)
     {
@@ -350,26 +330,4 @@ internal sealed class BloatService : IBloatService
         record.From(_context.Info);
         return record;
     }
-
-    // The columns of pgperf.table_bloat_estimate(), the spec's function, as it returns them (psql users read the same).
-#pragma warning disable IDE1006, CA1707 // names follow the SQL columns so Dapper maps them
-    private sealed class EstimateRow
-    {
-        public long oid { get; set; }
-        public long toast_oid { get; set; }
-        public string schemaname { get; set; } = "";
-        public string tablename { get; set; } = "";
-        public string kind { get; set; } = "Table";
-        public int fillfactor { get; set; }
-        public long table_bytes { get; set; }
-        public long bloat_bytes { get; set; }
-        public double bloat_ratio { get; set; }
-        public long live_tuples { get; set; }
-        public long dead_tuples { get; set; }
-        public bool fixed_width { get; set; }
-        public double? row_bytes { get; set; }
-        public string[]? flags { get; set; }
-        public string confidence { get; set; } = "High";
-    }
-#pragma warning restore IDE1006, CA1707
 }

@@ -72,7 +72,7 @@ internal sealed class IndexService : IIndexService
                 $"MinDaysUnused must be 1 or more (got {options.MinDaysUnused}).") { ParameterName = "MinDaysUnused" };
     }
 
-    private PgUnusedIndex ToUnused(CurrentRow ix, IndexUsageAssessment assessment, PgMonitoredServer? server)
+    private PgUnusedIndex ToUnused(SummaryRow ix, IndexUsageAssessment assessment, PgMonitoredServer? server)
     {
         var row = new PgUnusedIndex
         {
@@ -279,7 +279,8 @@ internal sealed class IndexService : IIndexService
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private class CurrentRow
+    // A row of index_summary.sql: the index as PgUnusedIndex shows it, and its history as IndexUsageVerdict reads it.
+    private sealed class SummaryRow
     {
         public string Schema { get; set; } = "";
         public string Table { get; set; } = "";
@@ -290,12 +291,6 @@ internal sealed class IndexService : IIndexService
         public bool IsConstraint { get; set; }
         public bool IsValid { get; set; }
         public string Definition { get; set; } = "";
-        public DateTime? MonitoringStartedAt { get; set; }
-        public DateTime Now { get; set; }
-    }
-
-    private sealed class SummaryRow : CurrentRow
-    {
         public DateTime? ObservedSince { get; set; }
         public double ObservedSeconds { get; set; }
         public double BlindSeconds { get; set; }

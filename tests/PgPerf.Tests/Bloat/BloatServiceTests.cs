@@ -204,6 +204,26 @@ public class BloatServiceTests
         db.Execute("ANALYZE t");
         var viaService = Assert.Single(service.Estimate(default), r => r.Table == "t");
         Assert.Equal(viaService.BloatBytes, db.Scalar<long>("SELECT bloat_bytes FROM pgperf.table_bloat_estimate() WHERE tablename = 't'"));
+        // Every column of the function reaches its property (the query names them as the model; Dapper fills it).
+        using (var connection = new NpgsqlConnection(db.ConnectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT * FROM pgperf.table_bloat_estimate() WHERE tablename = 't'", connection);
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            var properties = new Dictionary<string, object>
+            {
+                ["oid"] = viaService.TableOid, ["toast_oid"] = viaService.ToastOid, ["schemaname"] = viaService.Schema,
+                ["tablename"] = viaService.Table, ["kind"] = viaService.Kind, ["fillfactor"] = viaService.FillFactor,
+                ["table_bytes"] = viaService.TableBytes, ["bloat_bytes"] = viaService.BloatBytes, ["bloat_ratio"] = viaService.BloatPercent,
+                ["live_tuples"] = viaService.LiveTuples, ["dead_tuples"] = viaService.DeadTuples, ["fixed_width"] = viaService.FixedWidth,
+                ["row_bytes"] = viaService.EstimatedRowBytes, ["confidence"] = viaService.Confidence.ToString(),
+            };
+            foreach (var (column, value) in properties)
+                Assert.Equal(Convert.ChangeType(reader[column], value.GetType(), System.Globalization.CultureInfo.InvariantCulture), value);
+            Assert.Equal((string[])reader["flags"], viaService.Flags);
+            Assert.Equal(properties.Count + 1, reader.FieldCount);
+        }
         // The SQL function's confidence is the Core rule.
         foreach (var row in service.Estimate(default))
             Assert.Equal(BloatMath.Confidence(row.Flags).ToString(),

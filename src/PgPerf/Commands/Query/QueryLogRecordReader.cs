@@ -47,8 +47,7 @@ internal static class QueryLogRecordReader
         var fields = new List<Field>();
         foreach (var property in typeof(SendPgQueryLogCommand).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.DeclaringType != typeof(SendPgQueryLogCommand))
-                continue;   // -Connection, inherited, is bound by PowerShell itself in both parameter sets.
+            // -Connection (in every parameter set) is bound by PowerShell itself, so it is not a field here.
             var byName = property.GetCustomAttributes<ParameterAttribute>()
                 .Any(p => p.ValueFromPipelineByPropertyName && p.ParameterSetName == SendPgQueryLogCommand.RecordSet);
             if (!byName)

@@ -30,6 +30,16 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     /// <summary>Whole piped records, read by field name: PowerShell binds one parameter per record instead of seven.</summary>
     internal const string InputObjectSet = "InputObject";
 
+    /// <summary>
+    /// The target, by property name only: a record's own Connection, or the command line. Piped objects here are
+    /// records, never targets, and taking -Connection by value made PowerShell try to convert every record to a
+    /// PgTarget[] and fail, record after record, whenever -Connection was not bound before the pipeline started:
+    /// 3-7x slower with the session default or PGPERF_CONNECTION (docs/benchmarks.md).
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public override PgTarget[]? Connection { get; set; }
+
     /// <summary>A whole record from the pipeline; its fields are read by the names of the parameters below and their aliases.</summary>
     [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
