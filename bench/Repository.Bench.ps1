@@ -191,6 +191,13 @@ ANALYZE;
         "PostgreSQL $($server.Major) on port $($server.Port): $(Invoke-ServerScript $server $countFile -Database $database) pg_stat_statements entries"
     }
     Write-Host ($entries -join '; ')
+    # What the repository holds: each registered database stores its own database's statements only (migration 032),
+    # so there is one database per server id, and the snapshots sit in day partitions (033).
+    $storedFile = Join-Path $work 'stored.sql'
+    Set-Content -Path $storedFile -Value ("SELECT count(*) || ' statement history rows for ' || count(DISTINCT server_id) || ' servers, ' || " +
+        "count(DISTINCT (server_id, dbid)) || ' (server, database) pairs; ' || (SELECT count(*) FROM pgperf.index_usage_snapshots) || " +
+        "' index usage rows in ' || (SELECT count(*) FROM pgperf.snapshot_partitions('index_usage_snapshots')) || ' day partition(s)' FROM pgperf.statement_history;")
+    Write-Host ("Stored in the repository: {0}" -f (Invoke-ServerScript $adminServer $storedFile -Database $repoDb))
     Write-Host ("Median runs of {0}. Load average at the end: {1}" -f $Runs, (Get-LoadAverage))
 } finally {
     foreach ($server in $servers) { Stop-PgPerfTestServer -Server $server }

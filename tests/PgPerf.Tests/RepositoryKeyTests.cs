@@ -85,7 +85,8 @@ public class RepositoryKeyTests
         engine.Get<ISchemaService>(db.Info).Install(null, default);
         engine.Get<IRepositoryService>(db.Info).Prepare(default);
         db.Execute("SELECT pgperf.ensure_statement_history_partitions(ARRAY[current_date]); " +
-                   "SELECT pgperf.ensure_query_log_partitions(ARRAY[current_date])");
+                   "SELECT pgperf.ensure_query_log_partitions(ARRAY[current_date]); " +
+                   "SELECT pgperf.ensure_snapshot_partitions(t, ARRAY[current_date]) FROM unnest(ARRAY['index_usage_snapshots', 'table_bloat_snapshots']) t");
         return db;
     }
 
@@ -96,6 +97,7 @@ public class RepositoryKeyTests
         var rows = ReadKeys(db);
         // the catalog was read, partitions included
         Assert.Contains(rows, r => r.Root == "statement_history" && r.Table != r.Root);
+        Assert.Contains(rows, r => r.Root == "table_bloat_snapshots" && r.Table != r.Root && r.Key is not null);
         Assert.Contains(rows, r => r.Table == "index_usage_snapshots" && r.Key is not null && r.KeyHasServerId);
         Assert.Empty(Offenders(rows));
     }

@@ -1,9 +1,9 @@
 # Statement reports from a central repository (issue 17): Get-PgTopStatement, Get-PgStatementTrend and
 # Compare-PgStatement with -Repository and -Server read each registered server's own statistics.
 # Two servers are registered, each through a pg_monitor login to its own database. Both databases are on the test's
-# one PostgreSQL, whose pg_stat_statements both servers read, so their workloads differ by when each server is
-# snapshotted: the expected figures are the differences of pg_stat_statements itself between those moments, read
-# here with psql, never through PgPerf.
+# one PostgreSQL, whose pg_stat_statements is server-wide: each registered database stores only its own database's
+# entries (migration 032), so nothing is stored twice. The expected figures are the differences of pg_stat_statements
+# itself per database between the snapshots' moments, read here with psql, never through PgPerf.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $script:ModulePath -Force
@@ -38,21 +38,29 @@ BeforeAll {
     function Invoke-X([int] $Times, [double] $SleepSeconds) {
         Invoke-TestSql -Database $dbShop.Name ((1..$Times | ForEach-Object { "SELECT i, pg_sleep($SleepSeconds) FROM $tableX" }) -join ";`n") | Out-Null
     }
+    # Z runs in both databases. It reads only pg_class (the same oid in every database), so it has one queryid in
+    # both: each database's share is kept by its own registered server, under that database.
+    $script:zMark = "rs_z_$suffix"
+    function Invoke-Z([string] $Database, [int] $Times) {
+        Invoke-TestSql -Database $Database ((1..$Times | ForEach-Object { "SELECT count(*) AS $zMark FROM pg_class WHERE relname = 'x' AND relpages >= 0 AND relnatts >= 0" }) -join ";`n") | Out-Null
+    }
     function Invoke-Y([int] $Times) {
         Invoke-TestSql -Database $dbBilling.Name ("SET ROLE $appRole;`n" + ((1..$Times | ForEach-Object { "SELECT count(*) FROM $tableY" }) -join ";`n")) | Out-Null
     }
     # pg_stat_statements' own counters for X and Y now: @{ X = @{ QueryId; Calls; TotalMs }; Y = ... }.
     function Get-Truth {
         $truth = @{}
-        foreach ($pair in @(@('X', $dbShop.Name, $tableX), @('Y', $dbBilling.Name, $tableY))) {
+        foreach ($pair in @(@('X', $dbShop.Name, $tableX), @('Y', $dbBilling.Name, $tableY), @('ZShop', $dbShop.Name, $zMark), @('ZBilling', $dbBilling.Name, $zMark))) {
             $row = Invoke-TestSql -Database $pair[1] @"
 SELECT coalesce(max(s.queryid), 0) || '|' || coalesce(sum(s.calls), 0) || '|' || coalesce(sum(s.total_exec_time), 0)
   FROM pg_stat_statements s
- WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query LIKE '%FROM $($pair[2])%'
+ WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.query ~ '(FROM|AS) $($pair[2])\M'
 "@
             $id, $calls, $ms = $row -split '\|'
             $truth[$pair[0]] = @{ QueryId = [long]$id; Calls = [long]$calls; TotalMs = [double]$ms }
         }
+        # Z over the whole server, every database (pg_stat_statements shows them all from any of them)
+        $truth['ZServer'] = @{ Calls = [long](Invoke-TestSql -Database $dbShop.Name "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query ~ 'AS $zMark\M'"); TotalMs = 0 }
         $truth
     }
     function Get-Delta($After, $Before, [string] $Key) {
@@ -65,6 +73,8 @@ SELECT coalesce(max(s.queryid), 0) || '|' || coalesce(sum(s.calls), 0) || '|' ||
     Invoke-PgStatementSnapshot -Repository $r | Out-Null
     $script:t0 = [DateTimeOffset]::UtcNow
     $script:p0 = Get-Truth
+    Invoke-Z $dbShop.Name 5
+    Invoke-Z $dbBilling.Name 3
     Invoke-X 10 0.001
     $script:s1 = Invoke-PgStatementSnapshot -Repository $r -Server $shop
     $script:p1 = Get-Truth
@@ -99,15 +109,14 @@ Describe 'Statement reports per registered server' -Tag 'Integration', 'Reposito
         $shopX = @($rows | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p0.X.QueryId })
         $billX = @($rows | Where-Object { $_.Server -eq $billing -and $_.QueryId -eq $p0.X.QueryId })
         $billY = @($rows | Where-Object { $_.Server -eq $billing -and $_.QueryId -eq $p3.Y.QueryId })
-        @($rows | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p3.Y.QueryId }) | Should -HaveCount 0 -Because 'Y ran after shop''s last snapshot'
+        @($rows | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p3.Y.QueryId }) | Should -HaveCount 0 -Because 'Y ran in billing''s database'
+        $billX | Should -HaveCount 0 -Because 'X ran in shop''s database: billing stores only its own database''s statements'
         $shopX | Should -HaveCount 1
-        $billX | Should -HaveCount 1
         $billY | Should -HaveCount 1
-        # shop: X from its snapshot after p0 to S2 (= p2 - p0); billing: X and Y from its snapshot after p0 to B1 (= p3 - p0).
+        # shop: X from its snapshot after p0 to S2 (= p2 - p0); billing: Y from its snapshot after p0 to B1 (= p3 - p0).
         $shopX[0].Calls | Should -Be (Get-Delta $p2 $p0 'X').Calls
         $shopX[0].TotalTimeMs | Should -BeGreaterThan ((Get-Delta $p2 $p0 'X').TotalMs - 0.001)
         $shopX[0].TotalTimeMs | Should -BeLessThan ((Get-Delta $p2 $p0 'X').TotalMs + 0.001)
-        $billX[0].Calls | Should -Be (Get-Delta $p3 $p0 'X').Calls
         $billY[0].Calls | Should -Be (Get-Delta $p3 $p0 'Y').Calls
         $billY[0].TotalTimeMs | Should -BeGreaterThan ((Get-Delta $p3 $p0 'Y').TotalMs - 0.001)
         $billY[0].TotalTimeMs | Should -BeLessThan ((Get-Delta $p3 $p0 'Y').TotalMs + 0.001)
@@ -177,9 +186,51 @@ Describe 'Statement reports per registered server' -Tag 'Integration', 'Reposito
         $y | Should -HaveCount 1
         $y[0].Database | Should -Be $dbBilling.Name
         $y[0].User | Should -Be $appRole
-        $x = @(Get-PgTopStatement -Repository $r -Server $billing -Since $t0 -Top 0 -Database $dbShop.Name -QueryId $p0.X.QueryId, $p3.Y.QueryId)
+        @(Get-PgTopStatement -Repository $r -Server $billing -Since $t0 -Top 0 -Database $dbShop.Name) | Should -HaveCount 0
+        $x = @(Get-PgTopStatement -Repository $r -Server $shop -Since $t0 -Top 0 -Database $dbShop.Name -QueryId $p0.X.QueryId, $p3.Y.QueryId)
         $x | Should -HaveCount 1
         $x[0].QueryId | Should -Be $p0.X.QueryId
         $x[0].User | Should -Be (Get-TestConnectionPart 'Username')
+    }
+}
+
+Describe 'Statements once per database of a server' -Tag 'Integration', 'Repository', 'Statements' {
+    It 'each registered database stores only its own database''s entries: no statement is stored twice' {
+        # the databases' oids, from the monitored server's own catalog
+        $oids = @{}
+        foreach ($db in $dbShop, $dbBilling) { $oids[$db.Name] = Invoke-TestSql "SELECT oid FROM pg_database WHERE datname = '$($db.Name)'" }
+        $ids = @{}
+        foreach ($s in Get-PgPerfServer -Repository $r) { $ids[$s.Name] = $s.ServerId }
+        Invoke-TestSql -Database $repo.Name "SELECT string_agg(DISTINCT dbid::text, ',') FROM pgperf.statement_history WHERE server_id = $($ids[$shop])" |
+            Should -Be $oids[$dbShop.Name]
+        Invoke-TestSql -Database $repo.Name "SELECT string_agg(DISTINCT dbid::text, ',') FROM pgperf.statement_last WHERE server_id = $($ids[$billing])" |
+            Should -Be $oids[$dbBilling.Name]
+        # the same entry (database, user, queryid, level) is never held by two servers
+        Invoke-TestSql -Database $repo.Name @"
+SELECT count(*) FROM (SELECT dbid, userid, queryid, toplevel FROM pgperf.statement_history
+                       GROUP BY 1, 2, 3, 4 HAVING count(DISTINCT server_id) > 1) d
+"@ | Should -Be '0'
+    }
+
+    It 'a statement run in both databases is each database''s share, and the shares add up to the server''s' {
+        $p3.ZShop.QueryId | Should -Be $p3.ZBilling.QueryId -Because 'Z reads only a shared catalog oid: one queryid in both databases'
+        $shopZ = Get-Delta $p3 $p0 'ZShop'
+        $billZ = Get-Delta $p3 $p0 'ZBilling'
+        $shopZ.Calls | Should -Be 5
+        $billZ.Calls | Should -Be 3
+        $rows = @(Get-PgTopStatement -Repository $r -Since $t0 -Top 0 -QueryId $p3.ZBilling.QueryId)
+        $rows | Should -HaveCount 2
+        $atShop = @($rows | Where-Object Server -eq $shop)
+        $atBilling = @($rows | Where-Object Server -eq $billing)
+        $atShop.Database | Should -Be $dbShop.Name
+        $atShop.Calls | Should -Be $shopZ.Calls
+        $atShop.TotalTimeMs | Should -BeGreaterThan ($shopZ.TotalMs - 0.001)
+        $atShop.TotalTimeMs | Should -BeLessThan ($shopZ.TotalMs + 0.001)
+        $atBilling.Database | Should -Be $dbBilling.Name
+        $atBilling.Calls | Should -Be $billZ.Calls
+        $atBilling.TotalTimeMs | Should -BeGreaterThan ($billZ.TotalMs - 0.001)
+        $atBilling.TotalTimeMs | Should -BeLessThan ($billZ.TotalMs + 0.001)
+        # the server's own figure for Z over both databases, read with psql: the two servers' figures add up to it
+        ($rows | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p3 $p0 'ZServer').Calls
     }
 }

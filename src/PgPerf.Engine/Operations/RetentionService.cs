@@ -12,6 +12,10 @@ internal sealed class RetentionService : IRetentionService
 {
     internal const string QueryLogTable = "pgperf.query_performance_logs";
 
+    // Partitioned by UTC day with a default partition (migration 033): whole days are dropped, then the default
+    // partition's old rows are deleted in batches.
+    internal static readonly string[] SnapshotTables = { "pgperf.index_usage_snapshots", "pgperf.table_bloat_snapshots" };
+
     // Table, its queries (sql/queries/<Queries>_count.sql counts the old rows, <Queries>_delete.sql deletes a batch of
     // them; the cutoff is a parameter), and which setting applies.
     private static readonly (string Table, string Queries, Func<PgRetentionOptions, int> Days)[] Rules =
@@ -49,6 +53,14 @@ internal sealed class RetentionService : IRetentionService
         {
             (deleted, batches) = new PgPerf.Engine.Statements.StatementPartitions(_context).DropBefore(planned.Cutoff, cancellationToken);
             leftDead = 0;
+        }
+        else if (SnapshotTables.Contains(planned.Table))
+        {
+            var (droppedRows, dropped) = DayPartitions.DropBefore(_context, "queries/snapshot_old_partitions.sql",
+                "queries/snapshot_drop_partition.sql", planned.Table["pgperf.".Length..], planned.Cutoff, cancellationToken);
+            (deleted, batches) = DeleteInBatches(rule.Table, rule.Queries, planned.Cutoff, batchSize, cancellationToken);
+            leftDead = deleted;
+            (deleted, batches) = (deleted + droppedRows, batches + dropped);
         }
         else
         {
@@ -92,8 +104,8 @@ internal sealed class RetentionService : IRetentionService
             {
                 var days = rule.Days(options);
                 var cutoff = now.AddDays(-days);
-                // The query log is partitioned by UTC day and retention drops whole days: its cutoff is a day start.
-                if (rule.Table is QueryLogTable or PgPerf.Engine.Statements.StatementPartitions.Table) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
+                // Tables partitioned by UTC day drop whole days: their cutoff is a day start.
+                if (rule.Table is QueryLogTable or PgPerf.Engine.Statements.StatementPartitions.Table || SnapshotTables.Contains(rule.Table)) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
                 var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = cutoff };
                 if (count)
                 {
