@@ -184,6 +184,33 @@ Describe 'Table bloat snapshots into the repository' -Tag 'Integration', 'Reposi
     }
 }
 
+Describe 'Reports on registered servers' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
+    It 'refuses -Server without -Repository, and -RaiseAlerts with -Repository, before reading anything' {
+        $err = { Get-PgUnusedIndex -Connection $r -Server alpha } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.ServerWithoutRepository'
+        $err = { Get-PgUnusedIndex -Repository $r -RaiseAlerts } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.NotWithRepository'
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.performance_alerts WHERE alert_type = 'unused_index'" | Should -Be '0'
+    }
+
+    It 'reports a registered server that is down from the history the repository holds (only the repository is reached)' {
+        $deadPort = Get-FreeTcpPort
+        $port = Get-TestConnectionPart 'Port'
+        Invoke-TestSql -Database $repo.Name "UPDATE pgperf.monitored_servers SET port = $deadPort WHERE name = 'alpha'" | Out-Null
+        try {
+            $rows = @(Get-PgUnusedIndex -Repository $r -Status Active, LowUsage, Unused, ConsiderDropping, InsufficientData -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            @($rows | Where-Object Server -eq 'alpha').Index | Should -Be @('orders_customer')
+            @($rows | Where-Object Server -eq 'beta').Index | Sort-Object | Should -Be @('orders_colour', 'orders_customer')
+            $points = @(Get-PgTableBloatTrend -Repository $r -Table orders -ErrorVariable bloatErrs -ErrorAction SilentlyContinue)
+            $bloatErrs | Should -HaveCount 0
+            @($points.Server | Sort-Object -Unique) | Should -Be @('alpha', 'beta')
+        } finally {
+            Invoke-TestSql -Database $repo.Name "UPDATE pgperf.monitored_servers SET port = $port WHERE name = 'alpha'" | Out-Null
+        }
+    }
+}
+
 Describe 'Removing a registered server' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
     It 'deletes the server''s index and bloat history when it is removed, and keeps the other''s' {
         Remove-PgPerfServer -Repository $r -Name alpha -Confirm:$false
