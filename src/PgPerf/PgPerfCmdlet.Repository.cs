@@ -67,7 +67,7 @@ public abstract partial class PgPerfCmdlet
     /// </summary>
     private protected (PgConnectionInfo Source, PgMonitoredServer? Server) HistorySource(PgConnectionInfo target)
     {
-        var server = RepositoryRegistry is null ? null : RegisteredServer(target);
+        var server = RepositoryRegistry is null ? target.Registration : RegisteredServer(target);
         return server?.Repository is { } repository ? (repository, server) : (target, null);
     }
 }

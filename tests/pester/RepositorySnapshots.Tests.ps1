@@ -273,6 +273,18 @@ SELECT s.idx_scan || '|' || s.idx_tup_read || '|' || c.relpages::bigint * curren
         ($rows | Where-Object Server -eq 'trend-delta' | Measure-Object Scans -Sum).Sum | Should -Be 7
     }
 
+    It 'reads rows of Get-PgUnusedIndex -Repository piped in from the same repository, each for its own server' {
+        $unused = @(Get-PgUnusedIndex -Repository $r -Server 'trend-*' -Status Active, LowUsage, Unused, ConsiderDropping, InsufficientData)
+        $unused | Should -HaveCount 2
+        $rows = @($unused | Get-PgIndexTrend -Days 2 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        foreach ($name in 'trend-gamma', 'trend-delta') {
+            $mine = @($rows | Where-Object Server -eq $name)
+            $mine.Index | Sort-Object -Unique | Should -Be 'orders_customer'
+            ($mine | Measure-Object Scans -Sum).Sum | Should -Be ($own[$name][2].Scans - $own[$name][0].Scans) -Because $name
+        }
+    }
+
     It 'reads every registered server without -Server, and says which one lacks the table' {
         Invoke-TestSql -Database $alpha.Name 'ALTER TABLE orders RENAME TO orders_elsewhere' | Out-Null
         try {

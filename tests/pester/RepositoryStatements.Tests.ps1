@@ -169,6 +169,31 @@ Describe 'Statement reports per registered server' -Tag 'Integration', 'Reposito
         @(Get-PgTopStatement -Connection $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId) | Should -HaveCount 0
     }
 
+    It 'rows of Get-PgTopStatement -Repository piped into Get-PgStatementTrend read the same repository and server' {
+        $top = @(Get-PgTopStatement -Repository $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId)
+        $top | Should -HaveCount 3   # shop's X, billing's X and Y
+        $trend = @($top | Get-PgStatementTrend -Since $t0 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        @($trend.Server | Sort-Object -Unique) | Should -Be (@($shop, $billing) | Sort-Object)
+        $shopX = @($trend | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p0.X.QueryId })
+        ($shopX | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p2 $p0 'X').Calls
+        $billY = @($trend | Where-Object { $_.Server -eq $billing -and $_.QueryId -eq $p3.Y.QueryId })
+        ($billY | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p3 $p0 'Y').Calls
+        @($trend | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p3.Y.QueryId }) | Should -HaveCount 0
+    }
+
+    It 'registered servers piped from Get-PgPerfServer are compared from the repository, each as itself' {
+        $rows = @(Get-PgPerfServer -Repository $r |
+            Compare-PgStatement -BaselineStart $t0 -BaselineEnd $s1.CapturedAt -Start $s1.CapturedAt -End $s2.CapturedAt -MinCalls 10 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        $x = @($rows | Where-Object QueryId -eq $p0.X.QueryId)
+        $x | Should -HaveCount 1
+        $x[0].Server | Should -Be $shop
+        $x[0].BaselineCalls | Should -Be (Get-Delta $p1 $p0 'X').Calls
+        $x[0].CurrentCalls | Should -Be (Get-Delta $p2 $p1 'X').Calls
+        @($rows | Where-Object Server -eq $billing) | Should -HaveCount 0
+    }
+
     It 'names databases and users as the server named them when it was read, and -Database filters by that name' {
         # Renamed on the server after its last snapshot: the repository's catalog (the same PostgreSQL here) has
         # the new name, the report the one the snapshot read.

@@ -49,6 +49,6 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
     private protected (PgConnectionInfo Source, StatementServer? Server) ReadFrom(PgConnectionInfo target)
     {
         var (source, server) = HistorySource(target);
-        return (source, server is null ? null : new StatementServer(server.ServerId, server.Name));
+        return (source, server is null ? null : new StatementServer(server.ServerId, server.Name) { Connection = server.Connection });
     }
 }
