@@ -21,12 +21,7 @@ public abstract partial class PgPerfCmdlet
     {
         try
         {
-            var target = repository.Resolve();
-            var registry = InstalledService<IRepositoryService>(target);
-            registry.EnsurePrepared(CancellationToken);
-            var servers = PgRepositoryCmdlet.Matching(registry.List(CancellationToken), names).Where(s => s.Connection is not null).ToList();
-            foreach (var name in PgRepositoryCmdlet.Unmatched(servers, names))
-                WriteError(ToErrorRecord(PgRepositoryCmdlet.ServerNotFound(name, target, "Server")));
+            var (registry, servers) = RegisteredServers(repository, names);
             RepositoryRegistry = registry;
             _registered = servers.ToDictionary<PgMonitoredServer, PgConnectionInfo>(s => s.Connection!, ReferenceEqualityComparer.Instance);
             RunTargets(servers.Select(s => (s.Connection!, s.Name)));
@@ -35,6 +30,21 @@ public abstract partial class PgPerfCmdlet
         {
             ThrowTerminating(ex);
         }
+    }
+
+    /// <summary>
+    /// The registry of <paramref name="repository"/> (checked to be one) and its servers whose name matches
+    /// <paramref name="names"/> (wildcards; all when none); one error per name without wildcards that matches nothing.
+    /// </summary>
+    private protected (IRepositoryService Registry, List<PgMonitoredServer> Servers) RegisteredServers(PgTarget repository, string[]? names)
+    {
+        var target = repository.Resolve();
+        var registry = InstalledService<IRepositoryService>(target);
+        registry.EnsurePrepared(CancellationToken);
+        var servers = PgRepositoryCmdlet.Matching(registry.List(CancellationToken), names).Where(s => s.Connection is not null).ToList();
+        foreach (var name in PgRepositoryCmdlet.Unmatched(servers, names))
+            WriteError(ToErrorRecord(PgRepositoryCmdlet.ServerNotFound(name, target, "Server")));
+        return (registry, servers);
     }
 
     /// <summary>
