@@ -6,6 +6,8 @@ Export-PgPerfReport reads the last -Hours (ending with the current hour, one cha
 
 The page needs no network to view: the styles, the script and the chart library (uPlot, MIT licence) are inside the file. It prints to PDF with one chart or table row never split across pages. Text from the database (query text, endpoints, names) is HTML-encoded and the chart data is JSON with <, > and & escaped, so hostile text shows as text and never runs. A section with no data says so and how to get it; a section that cannot be read (for example without rights) is left empty with a note at the end of the page and a warning, and the rest of the report is still written.
 
+With -Repository the page is a central repository's: a section per registered server (all, or those -Server names, wildcards), each from what the repository holds of it over the window, exactly as the reports with -Repository -Server give it: the top statements (Get-PgTopStatement), the Unused and ConsiderDropping indexes (Get-PgUnusedIndex, without DROP statements: the index is on the monitored server), and a chart per snapshot of the tables whose latest bloat snapshot there is 10 % or more (Get-PgTableBloatTrend). Only the repository is read, so a server that is down still has its section. An exact -Server name that is not registered is the error PgPerf.Repository.ServerNotFound, and the page is still written for the others.
+
 The file is written through a temporary file in the same folder, so a reader never sees half a page. Over a long window the report reads the rollups the hourly job keeps, so a week of 10 million logged queries still takes a few seconds (docs/benchmarks.md).
 '@
     Parameters  = @{
@@ -15,6 +17,8 @@ The file is written through a temporary file in the same folder, so a reader nev
         Top        = 'At most this many rows in each table (slow queries, unused and duplicate indexes, bloated tables, alerts). Default 20.'
         NoClobber  = 'Stops with error PgPerf.Report.FileExists instead of replacing an existing file.'
         Open       = 'Opens the written page with the default program for .html files (Invoke-Item).'
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: the page has one section per registered server (all, or those -Server names), from the history stored there.'
+        Server     = 'With -Repository: the registered names to put in the page; wildcards allowed. All registered servers when omitted.'
     }
     Outputs     = 'System.IO.FileInfo: the written page.'
     Examples    = @(
@@ -27,6 +31,11 @@ The file is written through a temporary file in the same folder, so a reader nev
             Title   = 'Attach last night to a ticket'
             Code    = 'Export-PgPerfReport -Connection db1/app -Path "/tmp/db1-$(Get-Date -Format yyyyMMdd).html" -Hours 24 -TopQueries 10'
             Remarks = 'One file per day for db1''s app database, with the ten most expensive queries charted.'
+        }
+        @{
+            Title   = 'The week of a whole fleet on one page'
+            Code    = "Export-PgPerfReport -Repository 'Host=perfrepo;Database=pgperf' -Server 'shop-*' -Path ./fleet.html"
+            Remarks = 'One section per registered shop server: its top statements, unused indexes and table bloat, all read from the repository.'
         }
         @{
             Title   = 'Nightly, from the scheduler'

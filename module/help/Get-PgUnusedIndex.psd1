@@ -7,7 +7,7 @@ Status: Active (a scan in the last 7 observed days), LowUsage (7 to -MinDaysUnus
 
 Indexes behind a primary key, a unique or exclusion constraint, unique indexes and the replica identity are left out unless -IncludeConstraintIndexes: their use (checking uniqueness) never shows in idx_scan. Active indexes are left out unless -Status includes Active. The same verdict is available from psql as SELECT * FROM pgperf.detect_unused_indexes(30).
 
-With -Repository it judges the indexes of the servers registered in a central repository from the history stored there (Invoke-PgIndexSnapshot -Repository), each as of its latest snapshot there: the same rule, one row per index of each server, Server naming the registered server. Those rows have no Definition (the index's definition is on the monitored server), and -RaiseAlerts is not offered with -Repository.
+With -Repository it judges the indexes of the servers registered in a central repository from the history stored there (Invoke-PgIndexSnapshot -Repository), each as of its latest snapshot there: the same rule, one row per index of each server, Server naming the registered server. Those rows have no Definition (the index's definition is on the monitored server), and -RaiseAlerts with -Repository is the error PgPerf.Repository.NotWithRepository (alerts are opened in the database judged, given with -Connection); -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.
 
 Get-PgUnusedIndex is a report and writes nothing, unless -RaiseAlerts: then it also opens one 'unused_index' alert per ConsiderDropping index (dedup key unused_index:schema.index) and resolves the open ones whose index is used again or gone. The daily job uses -RaiseAlerts.
 '@
@@ -21,7 +21,7 @@ Get-PgUnusedIndex is a report and writes nothing, unless -RaiseAlerts: then it a
         Status                   = 'Which verdicts to return: Active, LowUsage, Unused, ConsiderDropping, InsufficientData. Default: all but Active.'
         Schema                   = 'Only indexes in these schemas. Wildcards are allowed.'
         Table                    = 'Only indexes of these tables. Wildcards are allowed.'
-        RaiseAlerts              = "Also opens an 'unused_index' alert for each ConsiderDropping index and resolves alerts whose index is used again or dropped. The check uses -MinDaysUnused, -IncludeConstraintIndexes and -IgnoreStatsAge but not the output filters."
+        RaiseAlerts              = "Also opens an 'unused_index' alert for each ConsiderDropping index and resolves alerts whose index is used again or dropped. The check uses -MinDaysUnused, -IncludeConstraintIndexes and -IgnoreStatsAge but not the output filters. Only with -Connection (not -Repository)."
     }
     Examples    = @(
         @{

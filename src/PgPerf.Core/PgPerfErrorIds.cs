@@ -164,6 +164,7 @@ public static class PgPerfErrorIds
         public const string NameTaken = "PgPerf.Repository.NameTaken";
         public const string NameWithManyServers = "PgPerf.Repository.NameWithManyServers";
         public const string NotPrepared = "PgPerf.Repository.NotPrepared";
+        public const string NotWithRepository = "PgPerf.Repository.NotWithRepository";
         public const string PasswordNotStored = "PgPerf.Repository.PasswordNotStored";
         public const string ServerNotFound = "PgPerf.Repository.ServerNotFound";
         public const string ServerWithoutRepository = "PgPerf.Repository.ServerWithoutRepository";

@@ -33,7 +33,8 @@ internal sealed class PgPerfEngine : IPgPerfEngine
     public IScheduledTaskService ScheduledTasks() => new Operations.PgScheduledTaskManager();
 
     internal PgServerContext Context(PgConnectionInfo target) =>
-        _contexts.GetOrAdd(target.CacheKey, _ => new PgServerContext(target));
+        // A row's connection to a registered server says where reports read it; the context of the server itself must not.
+        _contexts.GetOrAdd(target.CacheKey, _ => new PgServerContext(target.WithoutRegistration()));
 
     /// <summary>The Engine class implementing an area interface, bound to one target.</summary>
     internal static object CreateService(Type service, PgServerContext context)

@@ -21,12 +21,7 @@ public abstract partial class PgPerfCmdlet
     {
         try
         {
-            var target = repository.Resolve();
-            var registry = InstalledService<IRepositoryService>(target);
-            registry.EnsurePrepared(CancellationToken);
-            var servers = PgRepositoryCmdlet.Matching(registry.List(CancellationToken), names).Where(s => s.Connection is not null).ToList();
-            foreach (var name in PgRepositoryCmdlet.Unmatched(servers, names))
-                WriteError(ToErrorRecord(PgRepositoryCmdlet.ServerNotFound(name, target, "Server")));
+            var (registry, servers) = RegisteredServers(repository, names);
             RepositoryRegistry = registry;
             _registered = servers.ToDictionary<PgMonitoredServer, PgConnectionInfo>(s => s.Connection!, ReferenceEqualityComparer.Instance);
             RunTargets(servers.Select(s => (s.Connection!, s.Name)));
@@ -37,7 +32,52 @@ public abstract partial class PgPerfCmdlet
         }
     }
 
+    /// <summary>
+    /// The registry of <paramref name="repository"/> (checked to be one) and its servers whose name matches
+    /// <paramref name="names"/> (wildcards; all when none); one error per name without wildcards that matches nothing.
+    /// </summary>
+    private protected (IRepositoryService Registry, List<PgMonitoredServer> Servers) RegisteredServers(PgTarget repository, string[]? names)
+    {
+        var target = repository.Resolve();
+        var registry = InstalledService<IRepositoryService>(target);
+        registry.EnsurePrepared(CancellationToken);
+        var servers = PgRepositoryCmdlet.Matching(registry.List(CancellationToken), names).Where(s => s.Connection is not null).ToList();
+        foreach (var name in PgRepositoryCmdlet.Unmatched(servers, names))
+            WriteError(ToErrorRecord(PgRepositoryCmdlet.ServerNotFound(name, target, "Server")));
+        return (registry, servers);
+    }
+
+    /// <summary>
+    /// The server the work on <paramref name="target"/> connects to, tested once before the work of a call with several
+    /// targets: the target itself, or for a report read from a repository the repository (a registered server that is
+    /// down still has its history there).
+    /// </summary>
+    private protected virtual PgConnectionInfo ReachedFor(PgConnectionInfo target) => target;
+
     /// <summary>The registered server a target of RunOnRegisteredServers stands for.</summary>
     private protected PgMonitoredServer RegisteredServer(PgConnectionInfo target) =>
         _registered![target];
+
+    /// <summary>
+    /// The one choice of every cmdlet with -Repository/-Server: without a repository the record runs on -Connection's
+    /// targets (<paramref name="onTargets"/>, the cmdlet's base.ProcessRecord), with one on its registered servers.
+    /// </summary>
+    private protected void RunOnTargetsOrRegistered(PgTarget? repository, string[]? servers, Action onTargets)
+    {
+        if (repository is null)
+            onTargets();
+        else
+            RunOnRegisteredServers(repository, servers);
+    }
+
+    /// <summary>
+    /// Where a report reads <paramref name="target"/>'s history: a server of RunOnRegisteredServers, or a row's connection
+    /// to a registered server (Get-PgTopStatement -Repository | Get-PgStatementTrend), is read in its repository, as that
+    /// server; any other target is read in itself (Server null).
+    /// </summary>
+    private protected (PgConnectionInfo Source, PgMonitoredServer? Server) HistorySource(PgConnectionInfo target)
+    {
+        var server = RepositoryRegistry is null ? target.Registration : RegisteredServer(target);
+        return server?.Repository is { } repository ? (repository, server) : (target, null);
+    }
 }

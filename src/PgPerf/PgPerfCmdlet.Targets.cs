@@ -306,7 +306,7 @@ public abstract partial class PgPerfCmdlet
     {
         // Of many servers, one that cannot be reached is one error, not one per step or check that tries it.
         if (count > 1)
-            Engine.Test(target, CancellationToken);
+            Engine.Test(ReachedFor(target), CancellationToken);
         ProcessTarget(target);
     }
 

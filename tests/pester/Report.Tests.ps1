@@ -239,21 +239,8 @@ Describe 'Export-PgPerfReport' -Tag 'Integration', 'Report' {
 
 Describe 'Export-PgPerfReport in a real browser' -Tag 'Integration', 'Report', 'Browser' {
     BeforeAll {
-        $script:chromium = Get-Command chromium, chromium-browser, google-chrome -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        $script:chromium = Get-TestChromium
         $script:pdfToText = Get-Command pdftotext -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-        # Headless Chromium with its own profile and HOME inside TestDrive: the user's browser profile is never touched.
-        function Invoke-Chromium([string[]] $Arguments) {
-            $profileDir = Join-Path $TestDrive "chromium-$([guid]::NewGuid().ToString('N'))"
-            New-Item -ItemType Directory -Path $profileDir | Out-Null
-            $all = @('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-breakpad', '--disable-extensions',
-                "--user-data-dir=$profileDir", '--virtual-time-budget=10000') + $Arguments
-            & env "HOME=$profileDir" $script:chromium.Source @all 2>$null
-        }
-        function Get-RenderedDom([string] $Path) { (Invoke-Chromium @('--dump-dom', [uri]::new($Path).AbsoluteUri)) -join "`n" }
-        function Get-RootAttribute([string] $Dom, [string] $Name) {
-            $m = [regex]::Match($Dom, "<html[^>]*\s$Name=`"([^`"]*)`"")
-            if ($m.Success) { $m.Groups[1].Value } else { $null }
-        }
         if ($script:chromium) {
             $script:path = Join-Path $TestDrive 'browser.html'
             Export-PgPerfReport -Connection $cs -Path $path -Hours 12 | Out-Null

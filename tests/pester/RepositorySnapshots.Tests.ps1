@@ -184,6 +184,132 @@ Describe 'Table bloat snapshots into the repository' -Tag 'Integration', 'Reposi
     }
 }
 
+Describe 'Reports on registered servers' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
+    It 'refuses -Server without -Repository, and -RaiseAlerts with -Repository, before reading anything' {
+        $err = { Get-PgUnusedIndex -Connection $r -Server alpha } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.ServerWithoutRepository'
+        $err = { Get-PgUnusedIndex -Repository $r -RaiseAlerts } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.NotWithRepository'
+        Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.performance_alerts WHERE alert_type = 'unused_index'" | Should -Be '0'
+    }
+
+    It 'reports a registered server that is down from the history the repository holds (only the repository is reached)' {
+        $deadPort = Get-FreeTcpPort
+        $port = Get-TestConnectionPart 'Port'
+        Invoke-TestSql -Database $repo.Name "UPDATE pgperf.monitored_servers SET port = $deadPort WHERE name = 'alpha'" | Out-Null
+        try {
+            $rows = @(Get-PgUnusedIndex -Repository $r -Status Active, LowUsage, Unused, ConsiderDropping, InsufficientData -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            @($rows | Where-Object Server -eq 'alpha').Index | Should -Be @('orders_customer')
+            @($rows | Where-Object Server -eq 'beta').Index | Sort-Object | Should -Be @('orders_colour', 'orders_customer')
+            $points = @(Get-PgTableBloatTrend -Repository $r -Table orders -ErrorVariable bloatErrs -ErrorAction SilentlyContinue)
+            $bloatErrs | Should -HaveCount 0
+            @($points.Server | Sort-Object -Unique) | Should -Be @('alpha', 'beta')
+        } finally {
+            Invoke-TestSql -Database $repo.Name "UPDATE pgperf.monitored_servers SET port = $port WHERE name = 'alpha'" | Out-Null
+        }
+    }
+}
+
+Describe 'Get-PgIndexTrend -Repository' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
+    # Two more servers with a history of their own: three snapshots each, with index scans between them, and each
+    # server's counters read with psql from its own pg_stat_user_indexes at every snapshot (the reference).
+    BeforeAll {
+        $script:gamma = New-TestDatabase 'pgperf_irepo_g'
+        $script:delta = New-TestDatabase 'pgperf_irepo_d'
+        foreach ($db in $gamma, $delta) {
+            Invoke-TestSql -Database $db.Name @'
+CREATE TABLE orders (id int PRIMARY KEY, customer int);
+INSERT INTO orders SELECT g, g % 100 FROM generate_series(1, 3000) g;
+CREATE INDEX orders_customer ON orders (customer);
+ANALYZE orders;
+'@ | Out-Null
+        }
+        $port = Get-TestConnectionPart 'Port'
+        Add-PgPerfServer -Repository $r -Name trend-gamma -Connection "Host=127.0.0.1;Port=$port;Database=$($gamma.Name);Username=$monitorRole;Passfile=$pgpass" -WarningAction SilentlyContinue | Out-Null
+        Add-PgPerfServer -Repository $r -Name trend-delta -Connection "Host=127.0.0.1;Port=$port;Database=$($delta.Name);Username=$monitorRole;Passfile=$pgpass" -WarningAction SilentlyContinue | Out-Null
+        function Get-OwnCounters([string] $Database) {
+            $row = Invoke-TestSql -Database $Database @'
+SELECT s.idx_scan || '|' || s.idx_tup_read || '|' || c.relpages::bigint * current_setting('block_size')::bigint
+  FROM pg_stat_user_indexes s JOIN pg_class c ON c.oid = s.indexrelid WHERE s.indexrelname = 'orders_customer'
+'@
+            $scan, $read, $size = $row -split '\|'
+            [pscustomobject]@{ Scans = [long]$scan; TuplesRead = [long]$read; SizeBytes = [long]$size }
+        }
+        $script:own = @{ 'trend-gamma' = @(); 'trend-delta' = @() }
+        $scans = @{ 'trend-gamma' = 6, 3; 'trend-delta' = 2, 5 }
+        $databases = @{ 'trend-gamma' = $gamma.Name; 'trend-delta' = $delta.Name }
+        for ($i = 0; $i -lt 3; $i++) {
+            if ($i -gt 0) {
+                foreach ($name in $databases.Keys) {
+                    Invoke-IndexScans $databases[$name] 'SELECT count(*) FROM orders WHERE customer = 5' $scans[$name][$i - 1] | Out-Null
+                }
+            }
+            foreach ($name in $databases.Keys) { $script:own[$name] += Get-OwnCounters $databases[$name] }
+            Invoke-PgIndexSnapshot -Repository $r -Server 'trend-*' | Out-Null
+        }
+    }
+    AfterAll {
+        Get-PgPerfServer -Repository $r -Name 'trend-*' | Remove-PgPerfServer -Confirm:$false
+        Remove-TestDatabase $script:gamma
+        Remove-TestDatabase $script:delta
+    }
+
+    It 'gives each registered server''s scans, tuples read and size from its own history, Server naming it' {
+        $rows = @(Get-PgIndexTrend -Repository $r -Server 'trend-*' -Table orders -Index orders_customer -Days 2)
+        @($rows.Server | Sort-Object -Unique) | Should -Be @('trend-delta', 'trend-gamma')
+        foreach ($name in 'trend-gamma', 'trend-delta') {
+            $mine = @($rows | Where-Object Server -eq $name)
+            $first, $last = $own[$name][0], $own[$name][2]
+            # The steps between the first and the last snapshot (the first reading has no step), on whatever day each ended.
+            ($mine | Measure-Object Scans -Sum).Sum | Should -Be ($last.Scans - $first.Scans) -Because $name
+            ($mine | Measure-Object TuplesRead -Sum).Sum | Should -Be ($last.TuplesRead - $first.TuplesRead) -Because $name
+            ($mine | Measure-Object Snapshots -Sum).Sum | Should -Be 3 -Because $name
+            ($mine | Sort-Object Day)[-1].SizeBytes | Should -Be $last.SizeBytes -Because $name
+            ($mine | Measure-Object BlindGaps -Sum).Sum | Should -Be 0 -Because $name
+        }
+        # the two servers differ (9 and 7 scans), so a server read as the other cannot pass
+        ($rows | Where-Object Server -eq 'trend-gamma' | Measure-Object Scans -Sum).Sum | Should -Be 9
+        ($rows | Where-Object Server -eq 'trend-delta' | Measure-Object Scans -Sum).Sum | Should -Be 7
+    }
+
+    It 'reads rows of Get-PgUnusedIndex -Repository piped in from the same repository, each for its own server' {
+        $unused = @(Get-PgUnusedIndex -Repository $r -Server 'trend-*' -Status Active, LowUsage, Unused, ConsiderDropping, InsufficientData)
+        $unused | Should -HaveCount 2
+        $rows = @($unused | Get-PgIndexTrend -Days 2 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        foreach ($name in 'trend-gamma', 'trend-delta') {
+            $mine = @($rows | Where-Object Server -eq $name)
+            $mine.Index | Sort-Object -Unique | Should -Be 'orders_customer'
+            ($mine | Measure-Object Scans -Sum).Sum | Should -Be ($own[$name][2].Scans - $own[$name][0].Scans) -Because $name
+        }
+    }
+
+    It 'reads every registered server without -Server, and says which one lacks the table' {
+        Invoke-TestSql -Database $alpha.Name 'ALTER TABLE orders RENAME TO orders_elsewhere' | Out-Null
+        try {
+            Invoke-PgIndexSnapshot -Repository $r -Server alpha | Out-Null
+            $rows = @(Get-PgIndexTrend -Repository $r -Table orders -Index orders_customer -Days 2 -ErrorVariable errs -ErrorAction SilentlyContinue)
+            @($rows.Server | Sort-Object -Unique) | Should -Be @('beta', 'trend-delta', 'trend-gamma')
+            ($rows | Where-Object Server -eq 'trend-gamma' | Measure-Object Scans -Sum).Sum | Should -Be 9
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Match '^PgPerf\.Index\.TableNotFound'
+            $errs[0].Exception.Message | Should -Match 'server alpha'
+        } finally {
+            Invoke-TestSql -Database $alpha.Name 'ALTER TABLE orders_elsewhere RENAME TO orders' | Out-Null
+            Invoke-PgIndexSnapshot -Repository $r -Server alpha | Out-Null
+        }
+    }
+
+    It 'still reads this database''s own history without -Repository' {
+        $rows = @(Get-PgIndexTrend -Connection $r -Table monitored_servers -Schema pgperf -Days 1 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        $rows | Should -HaveCount 0   # pgperf's own indexes are never snapshotted, and the table is found in the catalog
+        $err = { Get-PgIndexTrend -Connection $r -Table orders -Server trend-gamma } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.ServerWithoutRepository'
+    }
+}
+
 Describe 'Removing a registered server' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
     It 'deletes the server''s index and bloat history when it is removed, and keeps the other''s' {
         Remove-PgPerfServer -Repository $r -Name alpha -Confirm:$false

@@ -178,6 +178,31 @@ Describe 'Statement reports per registered server' -Tag 'Integration', 'Reposito
         @(Get-PgTopStatement -Connection $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId) | Should -HaveCount 0
     }
 
+    It 'rows of Get-PgTopStatement -Repository piped into Get-PgStatementTrend read the same repository and server' {
+        $top = @(Get-PgTopStatement -Repository $r -Since $t0 -Top 0 -QueryId $p0.X.QueryId, $p3.Y.QueryId)
+        $top | Should -HaveCount 3   # shop's X, billing's X and Y
+        $trend = @($top | Get-PgStatementTrend -Since $t0 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        @($trend.Server | Sort-Object -Unique) | Should -Be (@($shop, $billing) | Sort-Object)
+        $shopX = @($trend | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p0.X.QueryId })
+        ($shopX | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p2 $p0 'X').Calls
+        $billY = @($trend | Where-Object { $_.Server -eq $billing -and $_.QueryId -eq $p3.Y.QueryId })
+        ($billY | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p3 $p0 'Y').Calls
+        @($trend | Where-Object { $_.Server -eq $shop -and $_.QueryId -eq $p3.Y.QueryId }) | Should -HaveCount 0
+    }
+
+    It 'registered servers piped from Get-PgPerfServer are compared from the repository, each as itself' {
+        $rows = @(Get-PgPerfServer -Repository $r |
+            Compare-PgStatement -BaselineStart $t0 -BaselineEnd $s1.CapturedAt -Start $s1.CapturedAt -End $s2.CapturedAt -MinCalls 10 -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 0
+        $x = @($rows | Where-Object QueryId -eq $p0.X.QueryId)
+        $x | Should -HaveCount 1
+        $x[0].Server | Should -Be $shop
+        $x[0].BaselineCalls | Should -Be (Get-Delta $p1 $p0 'X').Calls
+        $x[0].CurrentCalls | Should -Be (Get-Delta $p2 $p1 'X').Calls
+        @($rows | Where-Object Server -eq $billing) | Should -HaveCount 0
+    }
+
     It 'names databases and users as the server named them when it was read, and -Database filters by that name' {
         # Renamed on the server after its last snapshot: the repository's catalog (the same PostgreSQL here) has
         # the new name, the report the one the snapshot read.
@@ -232,5 +257,86 @@ SELECT count(*) FROM (SELECT dbid, userid, queryid, toplevel FROM pgperf.stateme
         $atBilling.TotalTimeMs | Should -BeLessThan ($billZ.TotalMs + 0.001)
         # the server's own figure for Z over both databases, read with psql: the two servers' figures add up to it
         ($rows | Measure-Object Calls -Sum).Sum | Should -Be (Get-Delta $p3 $p0 'ZServer').Calls
+    }
+}
+
+Describe 'Export-PgPerfReport -Repository' -Tag 'Integration', 'Repository', 'Report' {
+    # One page for both registered servers. Bloat: two snapshots of a bloated table stored for billing only (40 % and
+    # 50 %), so its chart is billing's alone; the statements are those of the timeline above.
+    BeforeAll {
+        $billingId = [int](Invoke-TestSql -Database $repo.Name "SELECT server_id FROM pgperf.monitored_servers WHERE name = '$billing'")
+        Invoke-TestSql -Database $repo.Name @"
+INSERT INTO pgperf.table_bloat_snapshots (server_id, captured_at, schemaname, tablename, table_bytes, bloat_bytes, bloat_ratio, method, confidence)
+VALUES ($billingId, now() - interval '20 minutes', 'public', 'rs_bloated', 4000000, 1600000, 40, 'Estimate', 'High'),
+       ($billingId, now() - interval '5 minutes', 'public', 'rs_bloated', 4000000, 2000000, 50, 'Estimate', 'High')
+"@ | Out-Null
+        $script:bloatTimes = @(Invoke-TestSql -Database $repo.Name "SELECT extract(epoch FROM date_trunc('second', captured_at))::bigint FROM pgperf.table_bloat_snapshots WHERE server_id = $billingId AND tablename = 'rs_bloated' ORDER BY captured_at")
+        $script:page = Join-Path $TestDrive 'fleet.html'
+        $script:file = Export-PgPerfReport -Repository $r -Path $page -Hours 2 -Top 1000   # every statement, so Y is in it
+        $script:html = Get-Content -LiteralPath $page -Raw
+        $script:data = [regex]::Match($html, '<script type="application/json" id="pgperf-data">(.*?)</script>', 'Singleline').Groups[1].Value | ConvertFrom-Json
+        $window = [regex]::Match($html, '(\d{4}-\d\d-\d\d \d\d:\d\d) UTC to (\d{4}-\d\d-\d\d \d\d:\d\d) UTC')
+        $parse = { param($text) [DateTimeOffset]::ParseExact($text, 'yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture, 'AssumeUniversal') }
+        $script:start = & $parse $window.Groups[1].Value
+        $script:end = & $parse $window.Groups[2].Value
+        function Get-ServerSection([string] $Name) {
+            $m = [regex]::Match($html, "<section class=""server"" id=""(server-\d+)"" data-server=""$([regex]::Escape($Name))"">(.*?)</section>", 'Singleline')
+            [pscustomobject]@{ Found = $m.Success; Id = $m.Groups[1].Value; Html = $m.Groups[2].Value }
+        }
+        function Get-StatementIds([string] $SectionHtml) {
+            $table = [regex]::Match($SectionHtml, '<h3>Top statements</h3>(.*?)<h3>', 'Singleline').Groups[1].Value
+            @([regex]::Matches($table, '<tr><td>(-?\d+)</td>') | ForEach-Object { $_.Groups[1].Value })
+        }
+    }
+
+    It 'writes one page with one section per registered server' {
+        $file.FullName | Should -Be $page
+        [regex]::Matches($html, '<section class="server"') | Should -HaveCount 2
+        (Get-ServerSection $shop).Found | Should -BeTrue
+        (Get-ServerSection $billing).Found | Should -BeTrue
+    }
+
+    It 'lists each server''s top statements as Get-PgTopStatement -Repository -Server gives them, each its own' {
+        foreach ($name in $shop, $billing) {
+            $expected = @(Get-PgTopStatement -Repository $r -Server $name -Since $start -Until $end -Top 1000)
+            $expected.Count | Should -BeGreaterThan 0 -Because $name
+            Get-StatementIds (Get-ServerSection $name).Html | Should -Be @($expected | ForEach-Object { "$($_.QueryId)" }) -Because $name
+        }
+        # Y ran in billing after shop's last snapshot (pg_stat_statements said so with psql): only billing's section has it.
+        Get-StatementIds (Get-ServerSection $billing).Html | Should -Contain "$($p3.Y.QueryId)"
+        Get-StatementIds (Get-ServerSection $shop).Html | Should -Not -Contain "$($p3.Y.QueryId)"
+    }
+
+    It 'charts the bloated table in the section of the server whose history has it, with the stored figures' {
+        $billingSection = Get-ServerSection $billing
+        $chart = $data.charts | Where-Object id -eq "$($billingSection.Id)-bloat"
+        $chart | Should -Not -BeNullOrEmpty
+        $series = $chart.series | Where-Object label -eq 'public.rs_bloated'
+        $values = for ($i = 0; $i -lt $chart.x.Count; $i++) { if ($null -ne $series.values[$i]) { '{0}={1}' -f $chart.x[$i], $series.values[$i] } }
+        $values | Should -Be @("$($bloatTimes[0])=40", "$($bloatTimes[1])=50")
+        $shopSection = Get-ServerSection $shop
+        @($data.charts | Where-Object id -eq "$($shopSection.Id)-bloat") | Should -HaveCount 0
+        $shopSection.Html | Should -Match 'No table of this server was 10 % or more bloated'
+    }
+
+    It 'loads in a real browser with no script error and draws each server''s chart' {
+        if (-not (Get-TestChromium)) { Set-ItResult -Skipped -Because 'Chromium is not installed (.ci/run installs Debian''s chromium package)'; return }
+        $dom = Get-RenderedDom $page
+        Get-RootAttribute $dom 'data-report-status' | Should -Be 'ready'
+        Get-RootAttribute $dom 'data-errors' | Should -Be '0'
+        Get-RootAttribute $dom 'data-charts' | Should -Be "$(@($data.charts).Count)"
+        foreach ($chart in $data.charts) {
+            [regex]::Match($dom, "<figure[^>]*id=`"$($chart.id)`"[^>]*>").Value | Should -Match 'data-drawn="1"' -Because "uPlot drew chart $($chart.id)"
+        }
+    }
+
+    It 'takes -Server (wildcards), and refuses -Server without -Repository' {
+        $one = Join-Path $TestDrive 'billing.html'
+        Export-PgPerfReport -Repository $r -Server 'BILL*' -Path $one -Hours 2 | Out-Null
+        $oneHtml = Get-Content -LiteralPath $one -Raw
+        [regex]::Matches($oneHtml, '<section class="server"') | Should -HaveCount 1
+        $oneHtml | Should -Match ([regex]::Escape("data-server=""$billing"""))
+        $err = { Export-PgPerfReport -Connection $r -Server $billing -Path $one } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^PgPerf\.Repository\.ServerWithoutRepository'
     }
 }

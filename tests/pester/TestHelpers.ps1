@@ -119,3 +119,22 @@ function Stop-TestSession([System.Diagnostics.Process[]] $Process) {
         $p.Dispose()
     }
 }
+
+# Headless Chromium for the report's browser tests; nothing when none is installed (.ci/run installs Debian's chromium).
+function Get-TestChromium { Get-Command chromium, chromium-browser, google-chrome -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 }
+
+# Runs it with its own profile and HOME inside TestDrive: the user's browser profile is never touched.
+function Invoke-Chromium([string[]] $Arguments) {
+    $profileDir = Join-Path $TestDrive "chromium-$([guid]::NewGuid().ToString('N'))"
+    New-Item -ItemType Directory -Path $profileDir | Out-Null
+    $all = @('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-breakpad', '--disable-extensions',
+        "--user-data-dir=$profileDir", '--virtual-time-budget=10000') + $Arguments
+    & env "HOME=$profileDir" (Get-TestChromium).Source @all 2>$null
+}
+
+# The page as the browser has it after its scripts ran, and an attribute the report's script sets on <html>.
+function Get-RenderedDom([string] $Path) { (Invoke-Chromium @('--dump-dom', [uri]::new($Path).AbsoluteUri)) -join "`n" }
+function Get-RootAttribute([string] $Dom, [string] $Name) {
+    $m = [regex]::Match($Dom, "<html[^>]*\s$Name=`"([^`"]*)`"")
+    if ($m.Success) { $m.Groups[1].Value } else { $null }
+}

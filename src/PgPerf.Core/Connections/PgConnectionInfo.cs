@@ -61,14 +61,25 @@ public sealed class PgConnectionInfo
 
     internal string? Password { get; }
 
+    /// <summary>
+    /// The server registered in a central repository that this connection reaches (set on PgMonitoredServer.Connection,
+    /// which rows read from the repository carry): a report cmdlet given this target reads its history from that
+    /// repository, as with -Repository -Server. Null for any other target.
+    /// </summary>
+    internal PgMonitoredServer? Registration { get; init; }
+
     internal PgConnectionInfo WithPassword(string? username, string? password) =>
-        new(Host, Port, Database, username ?? Username, password, Options, Source);
+        new(Host, Port, Database, username ?? Username, password, Options, Source) { Registration = Registration };
+
+    /// <summary>The same target without its Registration (what the Engine keeps per target, shared by every caller).</summary>
+    internal PgConnectionInfo WithoutRegistration() =>
+        Registration is null ? this : new(Host, Port, Database, Username, Password, Options, Source) { ServerVersion = ServerVersion };
 
     internal PgConnectionInfo WithDatabase(string database) =>
         new(Host, Port, database, Username, Password, Options, Source);
 
     internal PgConnectionInfo WithSource(PgConnectionSource source) =>
-        new(Host, Port, Database, Username, Password, Options, source) { ServerVersion = ServerVersion };
+        new(Host, Port, Database, Username, Password, Options, source) { ServerVersion = ServerVersion, Registration = Registration };
 
     /// <summary>Identity of the target including the secret; for caches only, never shown.</summary>
     internal string CacheKey =>

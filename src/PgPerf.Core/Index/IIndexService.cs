@@ -18,6 +18,13 @@ public interface IIndexService
     /// <summary>Per index per day: scans, tuples read and size. Schema null means any schema (must be unique).</summary>
     IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same, for a server registered in this repository (null: this database), from the index usage history stored
+    /// for it (Invoke-PgIndexSnapshot -Repository); its table is known by the tables of its latest snapshot, and Server
+    /// on every row is its registered name.
+    /// </summary>
+    IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, PgMonitoredServer? server, CancellationToken cancellationToken);
+
     IReadOnlyList<PgDuplicateIndex> GetDuplicates(CancellationToken cancellationToken);
 
     IReadOnlyList<PgInvalidIndex> GetInvalid(CancellationToken cancellationToken);

@@ -22,6 +22,12 @@ public interface IReportService
     /// <summary>Reads every section; a section that cannot be read is left empty with a note, never the whole report.</summary>
     PgReportData Collect(PgReportOptions options, Action<string, int>? progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A report of a central repository (this service's database): one section per server in <paramref name="servers"/>,
+    /// read from what the repository holds of it; a section that cannot be read is left empty with a note.
+    /// </summary>
+    PgReportData CollectRepository(IReadOnlyList<PgMonitoredServer> servers, PgReportOptions options, Action<string, int>? progress, CancellationToken cancellationToken);
+
     /// <summary>The self-contained page (styles, scripts, chart library and data inlined). Pure: no I/O.</summary>
     string Render(PgReportData data);
 
@@ -92,6 +98,9 @@ public sealed class PgReportData : PgServerRecord
 
     /// <summary>Get-PgPerfAlert -Open, newest first.</summary>
     public PgPerfAlert[] OpenAlerts { get; set; } = Array.Empty<PgPerfAlert>();
+
+    /// <summary>A repository report's sections, one per registered server (CollectRepository); null for a database's own report.</summary>
+    public PgReportServerSection[]? Servers { get; set; }
 
     /// <summary>How long each section took to read, in milliseconds, in the order read (Export-PgPerfReport -Verbose).</summary>
     public List<KeyValuePair<string, double>> SectionMs { get; } = new();

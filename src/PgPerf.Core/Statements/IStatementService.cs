@@ -86,6 +86,12 @@ public sealed record StatementCompareOptions
 /// <summary>A server registered in a central repository, as the statement readers name and select it.</summary>
 public sealed record StatementServer(int ServerId, string Name)
 {
+    /// <summary>
+    /// The registered server's own connection (PgMonitoredServer.Connection): rows carry it, so that piped into another
+    /// report they are read again in the same repository, as the same server.
+    /// </summary>
+    public PgConnectionInfo? Connection { get; init; }
+
     /// <summary>The id the statement tables use for the database they are in (pgperf.monitored_servers row 0).</summary>
     public const int Local = 0;
 
@@ -96,7 +102,9 @@ public sealed record StatementServer(int ServerId, string Name)
     public static void Stamp(PgServerRecord row, PgConnectionInfo source, StatementServer? server)
     {
         row.From(source);
-        if (server is not null) row.Server = server.Name;
+        if (server is null) return;
+        row.Server = server.Name;
+        row.Connection = server.Connection ?? source;
     }
 }
 

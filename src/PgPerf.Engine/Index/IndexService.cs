@@ -124,7 +124,10 @@ internal sealed class IndexService : IIndexService
         }, cancellationToken);
     }
 
-    public IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, CancellationToken cancellationToken)
+    public IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, CancellationToken cancellationToken) =>
+        GetTrend(schema, table, index, days, server: null, cancellationToken);
+
+    public IReadOnlyList<PgIndexTrend> GetTrend(string? schema, string table, string? index, int days, PgMonitoredServer? server, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(table))
             throw new PgPerfException(PgPerfErrorIds.Index.InvalidArgument, PgPerfErrorKind.InvalidArgument, "Give the name of a table with -Table.") { ParameterName = "Table" };
@@ -133,17 +136,20 @@ internal sealed class IndexService : IIndexService
 
         return _context.Run(async connection =>
         {
+            var serverId = server?.ServerId ?? 0;
             var found = (await connection.QueryAsync<(string Schema, string Table)>(new CommandDefinition(
-                SqlResources.Get("queries/index_resolve_table.sql"), new { schema, table }, cancellationToken: cancellationToken))).ToList();
-            var (s, t) = OneTable(found, schema, table);
+                SqlResources.Get("queries/index_resolve_table.sql"), new { server_id = serverId, schema, table }, cancellationToken: cancellationToken))).ToList();
+            var (s, t) = OneTable(found, schema, table, server);
             var today = DateTime.UtcNow.Date;
             var from = today.AddDays(-(days - 1));
             var rows = await connection.QueryAsync<PgIndexTrend>(new CommandDefinition(
                 SqlResources.Get("queries/index_trend.sql"),
-                new { since = from.AddDays(-2), from, schema = s, table = t, index }, cancellationToken: cancellationToken));
+                new { server_id = serverId, since = from.AddDays(-2), from, schema = s, table = t, index }, cancellationToken: cancellationToken));
             return (IReadOnlyList<PgIndexTrend>)rows.Select(trend =>
             {
-                trend.From(Info);
+                // Rows read from a repository name the registered server.
+                if (server is null) trend.From(Info);
+                else trend.From(server);
                 return trend;
             }).ToList();
         }, cancellationToken);
@@ -258,13 +264,16 @@ internal sealed class IndexService : IIndexService
         return at < 0 ? definition + ";" : definition[..at] + " INDEX CONCURRENTLY " + definition[(at + marker.Length)..] + ";";
     }
 
-    private (string Schema, string Table) OneTable(List<(string Schema, string Table)> found, string? schema, string table)
+    private (string Schema, string Table) OneTable(List<(string Schema, string Table)> found, string? schema, string table, PgMonitoredServer? server)
     {
         if (found.Count == 1)
             return found[0];
         if (found.Count == 0)
             throw new PgPerfException(PgPerfErrorIds.Index.TableNotFound, PgPerfErrorKind.ObjectNotFound,
-                $"There is no table named '{table}'{(schema is null ? "" : $" in schema '{schema}'")} in database {Info.Database ?? "(default)"} on {Info.Endpoint}. " +
+                $"There is no table named '{table}'{(schema is null ? "" : $" in schema '{schema}'")} " +
+                (server is null
+                    ? $"in database {Info.Database ?? "(default)"} on {Info.Endpoint}. "
+                    : $"with indexes in the latest index snapshot of server {server.Name} in the repository on {Info.Endpoint} (Invoke-PgIndexSnapshot -Repository takes one). ") +
                 "Table names are exact and case-sensitive.", table) { ParameterName = "Table" };
         throw new PgPerfException(PgPerfErrorIds.Index.AmbiguousTable, PgPerfErrorKind.InvalidArgument,
             $"Table '{table}' exists in schemas {string.Join(", ", found.Select(f => $"'{f.Schema}'"))}; say which with -Schema.", table) { ParameterName = "Schema" };

@@ -39,10 +39,7 @@ internal sealed class SummaryService : ISummaryService
 
         if (options.Metric == PgSummaryMetric.Summary)
         {
-            unused = Service<IIndexService>().GetUnusedIndexes(new PgUnusedIndexOptions(), cancellationToken)
-                .Where(i => i.Status is PgIndexStatus.Unused or PgIndexStatus.ConsiderDropping)
-                .OrderByDescending(i => i.SizeBytes).ThenBy(i => i.Index, StringComparer.Ordinal)
-                .Take(options.Top).ToArray();
+            unused = WorthDropping(Service<IIndexService>().GetUnusedIndexes(new PgUnusedIndexOptions(), cancellationToken), options.Top);
         }
 
         var (topStatements, regressions) = options.Metric == PgSummaryMetric.Summary
@@ -67,4 +64,10 @@ internal sealed class SummaryService : ISummaryService
     }
 
     private T Service<T>() where T : class => (T)PgPerfEngine.CreateService(typeof(T), _context);
+
+    /// <summary>The unused indexes the summary (and a report) lists: Unused and ConsiderDropping, largest first.</summary>
+    internal static PgUnusedIndex[] WorthDropping(IEnumerable<PgUnusedIndex> indexes, int top) =>
+        indexes.Where(i => i.Status is PgIndexStatus.Unused or PgIndexStatus.ConsiderDropping)
+            .OrderByDescending(i => i.SizeBytes).ThenBy(i => i.Index, StringComparer.Ordinal)
+            .Take(top).ToArray();
 }

@@ -10,7 +10,7 @@ namespace PgPerf.Engine.Reports;
 /// in the browser by the vendored uPlot from a JSON block whose encoder escapes &lt;, &gt;, &amp; and quotes, so
 /// nothing from the database (query text, names, endpoints) can close a tag or a script.
 /// </summary>
-internal static class ReportHtml
+internal static partial class ReportHtml
 {
     private const int ShortQueryChars = 120;
 
@@ -26,14 +26,19 @@ internal static class ReportHtml
         var charts = new List<ChartSpec>();
         var body = new StringBuilder(64 * 1024);
         Header(body, data);
-        Cards(body, data);
-        Queries(body, data, charts);
-        SlowQueries(body, data);
-        Statements(body, data, charts);
-        Indexes(body, data);
-        Bloat(body, data, charts);
-        Health(body, data);
-        Alerts(body, data, charts);
+        if (data.Servers is not null)
+            Servers(body, data.Servers, charts);
+        else
+        {
+            Cards(body, data);
+            Queries(body, data, charts);
+            SlowQueries(body, data);
+            Statements(body, data, charts);
+            Indexes(body, data);
+            Bloat(body, data, charts);
+            Health(body, data);
+            Alerts(body, data, charts);
+        }
         Notes(body, data);
 
         var payload = JsonSerializer.Serialize(new { server = data.Server, charts }, Json);
@@ -136,6 +141,14 @@ internal static class ReportHtml
         b.Append("</section>\n");
     }
 
+    private static void StatementTable(StringBuilder b, IEnumerable<PgStatementStat> statements) =>
+        Table(b, new[] { "QueryId", "Database", "User", "Calls", "TotalTimeMs", "MeanTimeMs", "SharedHitRatio", "ShareOfTotalTime", "Status", "Query" },
+            statements.Select(s => new[]
+            {
+                s.QueryId.ToString(CultureInfo.InvariantCulture), s.Database, s.User, Count(s.Calls), Ms(s.TotalTimeMs), Ms(s.MeanTimeMs),
+                s.SharedHitRatio is { } hit ? Percent(hit) : "-", Percent(s.ShareOfTotalTime), s.Status, Shorten(s.Query),
+            }), numeric: new[] { 3, 4, 5, 6, 7 }, code: new[] { 9 });
+
     private static void Statements(StringBuilder b, PgReportData d, List<ChartSpec> charts)
     {
         b.Append("<section id=\"statements\"><h2>Top statements (pg_stat_statements)</h2>");
@@ -143,12 +156,7 @@ internal static class ReportHtml
             Empty(b, "No statement snapshots in this window yet. Invoke-PgStatementSnapshot (a step of the hourly job) records pg_stat_statements once the extension is preloaded.");
         else
         {
-            Table(b, new[] { "QueryId", "Database", "User", "Calls", "TotalTimeMs", "MeanTimeMs", "SharedHitRatio", "ShareOfTotalTime", "Status", "Query" },
-                d.TopStatements.Select(s => new[]
-                {
-                    s.QueryId.ToString(CultureInfo.InvariantCulture), s.Database, s.User, Count(s.Calls), Ms(s.TotalTimeMs), Ms(s.MeanTimeMs),
-                    s.SharedHitRatio is { } hit ? Percent(hit) : "-", Percent(s.ShareOfTotalTime), s.Status, Shorten(s.Query),
-                }), numeric: new[] { 3, 4, 5, 6, 7 }, code: new[] { 9 });
+            StatementTable(b, d.TopStatements);
             var x = d.HourStarts.Select(Unix).ToArray();
             for (var i = 0; i < d.StatementSeries.Length; i++)
             {
@@ -210,6 +218,18 @@ internal static class ReportHtml
         b.Append("</section>\n");
     }
 
+    // One series per table on the snapshots' time axis; a table missing from a snapshot is a gap.
+    private static void BloatChart(StringBuilder b, List<ChartSpec> charts, string id, IReadOnlyCollection<PgTableBloatPoint> history)
+    {
+        var times = history.Select(p => Unix(p.CapturedAt)).Distinct().Order().ToArray();
+        var series = history.GroupBy(p => p.QualifiedName).Select(g =>
+        {
+            var at = g.GroupBy(p => Unix(p.CapturedAt)).ToDictionary(x => x.Key, x => x.Last().BloatPercent);
+            return (g.Key, times.Select(t => at.TryGetValue(t, out var v) ? (double?)v : null).ToArray());
+        }).ToArray();
+        Chart(b, charts, id, "Table bloat per snapshot (%)", "line", times, series);
+    }
+
     private static void Bloat(StringBuilder b, PgReportData d, List<ChartSpec> charts)
     {
         b.Append("<section id=\"bloat\"><h2>Table bloat</h2>");
@@ -225,16 +245,7 @@ internal static class ReportHtml
             if (d.BloatHistory.Length == 0)
                 Empty(b, "No bloat snapshots of these tables in this window yet: Invoke-PgBloatSnapshot (the daily job) records them.");
             else
-            {
-                // One series per table on the snapshots' time axis; a table missing from a snapshot is a gap.
-                var times = d.BloatHistory.Select(p => Unix(p.CapturedAt)).Distinct().Order().ToArray();
-                var series = d.BloatHistory.GroupBy(p => p.QualifiedName).Select(g =>
-                {
-                    var at = g.GroupBy(p => Unix(p.CapturedAt)).ToDictionary(x => x.Key, x => x.Last().BloatPercent);
-                    return (g.Key, times.Select(t => at.TryGetValue(t, out var v) ? (double?)v : null).ToArray());
-                }).ToArray();
-                Chart(b, charts, "bloat-history", "Table bloat per snapshot (%)", "line", times, series);
-            }
+                BloatChart(b, charts, "bloat-history", d.BloatHistory);
         }
         b.Append("<h2>Index bloat</h2>");
         if (d.IndexBloat.Length == 0)

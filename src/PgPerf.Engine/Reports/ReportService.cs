@@ -4,7 +4,7 @@ namespace PgPerf.Engine.Reports;
 /// Export-PgPerfReport: gathers each section through the same area services the cmdlets call (so every figure in
 /// the page is what the matching cmdlet returns for the same window), renders one self-contained page, writes it.
 /// </summary>
-internal sealed class ReportService : IReportService
+internal sealed partial class ReportService : IReportService
 {
     // Get-PgTableBloat's Monitor band starts here: tables below it are healthy and stay out of the page.
     private const double BloatFloorPercent = 10;
@@ -15,15 +15,8 @@ internal sealed class ReportService : IReportService
 
     public PgReportData Collect(PgReportOptions options, Action<string, int>? progress, CancellationToken cancellationToken)
     {
-        if (options.Hours < 1)
-            throw new PgPerfException(PgPerfErrorIds.Report.InvalidArgument, PgPerfErrorKind.InvalidArgument,
-                $"Hours must be 1 or more (got {options.Hours}).") { ParameterName = "Hours" };
-        var now = (options.Now ?? DateTimeOffset.UtcNow).ToUniversalTime();
-        var end = ReportWindow.HourEnd(now);
-        var start = end.AddHours(-options.Hours);
-        var data = new PgReportData { GeneratedAt = now, Start = start, End = end, Hours = options.Hours };
-        data.From(_context.Info);
-        data.HourStarts = Enumerable.Range(0, options.Hours).Select(h => start.AddHours(h)).ToArray();
+        var data = NewReport(options);
+        var (start, end) = (data.Start, data.End);
 
         progress?.Invoke("Summary", 0);
         Section(data, "Summary", () => data.Summary = Service<ISummaryService>().Get(new PgSummaryOptions
@@ -82,6 +75,21 @@ internal sealed class ReportService : IReportService
         Section(data, "Alerts", () => data.OpenAlerts = Service<IAlertService>().Get(
             new PgAlertFilter { OpenOnly = true, Top = options.TopRows }, cancellationToken).ToArray());
         progress?.Invoke("Done", 100);
+        return data;
+    }
+
+    // The report's window: whole hours, ending with the one now falls in.
+    private PgReportData NewReport(PgReportOptions options)
+    {
+        if (options.Hours < 1)
+            throw new PgPerfException(PgPerfErrorIds.Report.InvalidArgument, PgPerfErrorKind.InvalidArgument,
+                $"Hours must be 1 or more (got {options.Hours}).") { ParameterName = "Hours" };
+        var now = (options.Now ?? DateTimeOffset.UtcNow).ToUniversalTime();
+        var end = ReportWindow.HourEnd(now);
+        var start = end.AddHours(-options.Hours);
+        var data = new PgReportData { GeneratedAt = now, Start = start, End = end, Hours = options.Hours };
+        data.From(_context.Info);
+        data.HourStarts = Enumerable.Range(0, options.Hours).Select(h => start.AddHours(h)).ToArray();
         return data;
     }
 

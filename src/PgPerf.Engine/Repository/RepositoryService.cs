@@ -224,7 +224,7 @@ internal sealed partial class RepositoryService : IRepositoryService
             };
             if (server.Host is not null)
                 server.Connection = new PgConnectionInfo(server.Host, server.Port ?? PgConnectionParser.DefaultPort, server.Database, server.Username,
-                    password: null, options, PgConnectionSource.Parameter);
+                    password: null, options, PgConnectionSource.Parameter) { Registration = server };
             rows.Add(server);
         }
         return rows;

@@ -30,13 +30,17 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
             { ParameterName = nameof(Server) });
     }
 
-    protected override void ProcessRecord()
-    {
-        if (Repository is null)
-            base.ProcessRecord();
-        else
-            RunOnRegisteredServers(Repository, Server);
-    }
+    protected override void ProcessRecord() => RunOnTargetsOrRegistered(Repository, Server, base.ProcessRecord);
+
+    /// <summary>
+    /// True for a report on the history a repository holds (ReadFrom), false for a cmdlet that works on the registered
+    /// servers themselves. A history report reaches the repository only, so a registered server that is down is still
+    /// reported from its history.
+    /// </summary>
+    private protected virtual bool ReadsHistory => false;
+
+    private protected sealed override PgConnectionInfo ReachedFor(PgConnectionInfo target) =>
+        ReadsHistory ? HistorySource(target).Source : target;
 
     /// <summary>
     /// Where ProcessTarget reads <paramref name="target"/>'s statistics: the target itself, or for a registered server
@@ -44,9 +48,7 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
     /// </summary>
     private protected (PgConnectionInfo Source, StatementServer? Server) ReadFrom(PgConnectionInfo target)
     {
-        if (RepositoryRegistry is null)
-            return (target, null);
-        var server = RegisteredServer(target);
-        return (server.Repository!, new StatementServer(server.ServerId, server.Name));
+        var (source, server) = HistorySource(target);
+        return (source, server is null ? null : new StatementServer(server.ServerId, server.Name) { Connection = server.Connection });
     }
 }

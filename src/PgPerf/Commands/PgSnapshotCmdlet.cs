@@ -50,13 +50,7 @@ public abstract class PgSnapshotCmdlet : PgPerfCmdlet
     /// <summary>What a run with -Repository does on each server, shown by -WhatIf.</summary>
     private protected abstract string RepositoryAction { get; }
 
-    protected override void ProcessRecord()
-    {
-        if (Repository is null)
-            base.ProcessRecord();
-        else
-            RunOnRegisteredServers(Repository, Server);
-    }
+    protected override void ProcessRecord() => RunOnTargetsOrRegistered(Repository, Server, base.ProcessRecord);
 
     protected sealed override void ProcessTarget(PgConnectionInfo target)
     {

@@ -30,20 +30,14 @@ public sealed class GetPgTableBloatTrendCommand : PgTableNameCmdlet
     [ValidateRange(1, 3650)]
     public int Days { get; set; } = 30;
 
-    protected override void ProcessRecord()
-    {
-        if (Repository is null)
-            base.ProcessRecord();
-        else
-            RunOnRegisteredServers(Repository, Server);
-    }
+    protected override void ProcessRecord() => RunOnTargetsOrRegistered(Repository, Server, base.ProcessRecord);
+
+    private protected override PgConnectionInfo ReachedFor(PgConnectionInfo target) => HistorySource(target).Source;
 
     protected override void ProcessTarget(PgConnectionInfo target)
     {
-        // With -Repository the target is a registered server: its history is read from the repository.
-        var registered = RepositoryRegistry is null ? null : RegisteredServer(target);
-        var points = InstalledService<IBloatService>(registered?.Repository ?? target)
-            .GetHistory(DateTimeOffset.UtcNow.AddDays(-Days), registered, CancellationToken);
+        var (source, server) = HistorySource(target);
+        var points = InstalledService<IBloatService>(source).GetHistory(DateTimeOffset.UtcNow.AddDays(-Days), server, CancellationToken);
         foreach (var point in points)
             if (IsSelected(point.Schema, point.Table))
                 WriteObject(point);

@@ -6,24 +6,10 @@ namespace PgPerf.Commands;
 /// Judges every index on its usage history: Active, LowUsage, Unused, ConsiderDropping or InsufficientData. With
 /// -Repository, the indexes of the registered servers, from the history stored there, as of each one's latest snapshot.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "PgUnusedIndex", DefaultParameterSetName = ConnectionSet)]
+[Cmdlet(VerbsCommon.Get, "PgUnusedIndex")]
 [OutputType(typeof(PgUnusedIndex))]
-public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
+public sealed class GetPgUnusedIndexCommand : PgRepositoryReaderCmdlet
 {
-    private const string ConnectionSet = "Connection";
-    private const string RepositorySet = "Repository";
-
-    /// <summary>A central repository: judges the indexes of every registered server (or those -Server names) from its history.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = RepositorySet)]
-    [ValidateNotNull]
-    public PgTarget? Repository { get; set; }
-
-    /// <summary>Registered names (wildcards); every registered server when omitted.</summary>
-    [Parameter(ParameterSetName = RepositorySet)]
-    [ValidateNotNullOrEmpty]
-    [SupportsWildcards]
-    public string[]? Server { get; set; }
-
     /// <summary>Observed days without a scan before an index counts as Unused (spec: 30).</summary>
     [Parameter]
     [ValidateRange(1, 36500)]
@@ -59,29 +45,31 @@ public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
     [ArgumentCompleter(typeof(PgTableNameCompleter))]
     public string[]? Table { get; set; }
 
-    /// <summary>Also open/resolve the 'unused_index' alerts (what the daily job does); not with -Repository.</summary>
-    [Parameter(ParameterSetName = ConnectionSet)]
+    /// <summary>Also open/resolve the 'unused_index' alerts (what the daily job does); not for a registered server.</summary>
+    [Parameter]
     public SwitchParameter RaiseAlerts { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void BeginProcessing()
     {
-        if (Repository is null)
-            base.ProcessRecord();
-        else
-            RunOnRegisteredServers(Repository, Server);
+        base.BeginProcessing();
+        if (RaiseAlerts && Repository is not null)
+            ThrowTerminating(AlertsOnlyWithConnection());
     }
+
+    private protected override bool ReadsHistory => true;
 
     protected override void ProcessTarget(PgConnectionInfo target)
     {
-        // With -Repository the target is a registered server: its history is read from the repository.
-        var registered = RepositoryRegistry is null ? null : RegisteredServer(target);
-        var service = InstalledService<IIndexService>(registered?.Repository ?? target);
+        var (source, server) = HistorySource(target);
+        if (RaiseAlerts && server is not null)
+            throw AlertsOnlyWithConnection();
+        var service = InstalledService<IIndexService>(source);
         var options = new PgUnusedIndexOptions
         {
             MinDaysUnused = MinDaysUnused,
             IncludeConstraintIndexes = IncludeConstraintIndexes,
             IgnoreStatsAge = IgnoreStatsAge,
-            Server = registered,
+            Server = server,
         };
         var schemas = Patterns(Schema);
         var tables = Patterns(Table);
@@ -105,6 +93,12 @@ public sealed class GetPgUnusedIndexCommand : PgPerfCmdlet
             WriteVerbose($"Unused-index alerts on {target.Server}: {check.OpenKeys.Length} open, {check.Resolved} resolved.");
         }
     }
+
+    private static PgPerfException AlertsOnlyWithConnection() =>
+        new(PgPerfErrorIds.Repository.NotWithRepository, PgPerfErrorKind.InvalidArgument,
+            "-RaiseAlerts opens and resolves the unused-index alerts of the database given with -Connection; it does not apply to " +
+            "servers read from a central repository. Leave -RaiseAlerts out, or run it with -Connection on the database itself.")
+        { ParameterName = nameof(RaiseAlerts) };
 
     private static WildcardPattern[]? Patterns(string[]? values) =>
         values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase)).ToArray();

@@ -3,8 +3,8 @@ using System.Management.Automation;
 namespace PgPerf.Commands;
 
 /// <summary>
-/// An index cmdlet that takes -Schema from the pipeline (SchemaName of index rows): Get-PgIndexTrend and
-/// Remove-PgIndex take it alike.
+/// An index cmdlet that takes -Schema from the pipeline (SchemaName of index rows), as Remove-PgIndex does.
+/// (Get-PgIndexTrend takes it alike, but derives from PgRepositoryReaderCmdlet for -Repository/-Server.)
 /// </summary>
 public abstract class PgIndexSchemaCmdlet : PgPerfCmdlet
 {

@@ -23,13 +23,7 @@ public sealed class InvokePgHourlyMonitoringCommand : PgJobCmdlet
 
     protected override PgJobKind Job => PgJobKind.Hourly;
 
-    protected override void ProcessRecord()
-    {
-        if (Repository is null)
-            base.ProcessRecord();
-        else
-            RunOnRegisteredServers(Repository, Server);
-    }
+    protected override void ProcessRecord() => RunOnTargetsOrRegistered(Repository, Server, base.ProcessRecord);
 
     protected override void ProcessTarget(PgConnectionInfo target)
     {

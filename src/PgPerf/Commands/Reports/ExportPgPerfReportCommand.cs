@@ -3,10 +3,13 @@ using System.Management.Automation.Runspaces;
 
 namespace PgPerf.Commands;
 
-/// <summary>Writes one self-contained HTML page with the summary, latency charts, slow queries, indexes, bloat and alerts.</summary>
+/// <summary>
+/// Writes one self-contained HTML page with the summary, latency charts, slow queries, indexes, bloat and alerts. With
+/// -Repository, one page with a section per registered server (or those -Server names), from what the repository holds.
+/// </summary>
 [Cmdlet(VerbsData.Export, "PgPerfReport", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportPgPerfReportCommand : PgPerfCmdlet
+public sealed class ExportPgPerfReportCommand : PgRepositoryReaderCmdlet
 {
     private const int ProgressId = 0x5047_5250;
 
@@ -48,17 +51,24 @@ public sealed class ExportPgPerfReportCommand : PgPerfCmdlet
         }
         try
         {
-            var target = ResolveConnection();
-            if (!ShouldProcess(path, $"Write a PgPerf report of the last {Hours} hours of {target.Server}"))
+            // With -Repository the page is the repository's: one section per registered server it holds the history of.
+            var servers = Repository is null ? null : RegisteredServers(Repository, Server).Servers;
+            var target = servers is null ? ResolveConnection() : Repository!.Resolve();
+            var what = servers is null ? target.Server : $"{servers.Count} registered server(s) in the repository {target.Server}";
+            if (!ShouldProcess(path, $"Write a PgPerf report of the last {Hours} hours of {what}"))
                 return;
             var service = InstalledService<IReportService>(target);
             var progress = new ProgressRecord(ProgressId, "Export-PgPerfReport", "Reading");
-            var data = service.Collect(new PgReportOptions { Hours = Hours, TopQueries = TopQueries, TopRows = Top }, (what, percent) =>
+            var options = new PgReportOptions { Hours = Hours, TopQueries = TopQueries, TopRows = Top };
+            void Report(string section, int percent)
             {
-                progress.StatusDescription = what;
+                progress.StatusDescription = section;
                 progress.PercentComplete = percent;
                 WriteProgress(progress);
-            }, CancellationToken);
+            }
+            var data = servers is not null
+                ? service.CollectRepository(servers, options, Report, CancellationToken)
+                : service.Collect(options, Report, CancellationToken);
             progress.StatusDescription = "Writing";
             WriteProgress(progress);
             var file = service.Write(service.Render(data), path);

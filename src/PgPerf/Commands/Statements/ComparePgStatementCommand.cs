@@ -39,6 +39,8 @@ public sealed class ComparePgStatementCommand : PgRepositoryReaderCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? User { get; set; }
 
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var end = End ?? DateTimeOffset.UtcNow;

@@ -38,6 +38,8 @@ public sealed class GetPgStatementTrendCommand : PgRepositoryReaderCmdlet
 
     protected override bool TargetFailureTerminates => false;
 
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);

@@ -49,6 +49,8 @@ public sealed class GetPgTopStatementCommand : PgRepositoryReaderCmdlet
         catch (PgPerfException ex) { ThrowTerminating(ex); }
     }
 
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var (since, until) = StatementWindow.Resolve(ParameterSetName == RangeSet, Hours, Since, Until);
