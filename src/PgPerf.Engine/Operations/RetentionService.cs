@@ -22,6 +22,9 @@ internal sealed class RetentionService : IRetentionService
         // Partitioned by UTC day like the query log: whole days are dropped.
         (PgPerf.Engine.Statements.StatementPartitions.Table, "retention_statements", o => o.SnapshotDays),
         ("pgperf.performance_alerts", "retention_alerts", o => o.AlertDays),
+        // A repository's health history per server (migration 030), partitioned by UTC day: whole days are dropped.
+        (PgPerf.Engine.Health.HealthHistoryPartitions.HealthChecksTable, "retention_health_checks", o => o.SnapshotDays),
+        (PgPerf.Engine.Health.HealthHistoryPartitions.IndexBloatTable, "retention_index_bloat", o => o.SnapshotDays),
     };
 
     // VACUUM is due when at least this many rows are dead and they are at least this share of the table.
@@ -48,6 +51,11 @@ internal sealed class RetentionService : IRetentionService
         else if (planned.Table == PgPerf.Engine.Statements.StatementPartitions.Table)
         {
             (deleted, batches) = new PgPerf.Engine.Statements.StatementPartitions(_context).DropBefore(planned.Cutoff, cancellationToken);
+            leftDead = 0;
+        }
+        else if (PgPerf.Engine.Health.HealthHistoryPartitions.Covers(planned.Table))
+        {
+            (deleted, batches) = new PgPerf.Engine.Health.HealthHistoryPartitions(_context).DropBefore(planned.Table, planned.Cutoff, cancellationToken);
             leftDead = 0;
         }
         else
@@ -94,6 +102,7 @@ internal sealed class RetentionService : IRetentionService
                 var cutoff = now.AddDays(-days);
                 // The query log is partitioned by UTC day and retention drops whole days: its cutoff is a day start.
                 if (rule.Table is QueryLogTable or PgPerf.Engine.Statements.StatementPartitions.Table) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
+                if (PgPerf.Engine.Health.HealthHistoryPartitions.Covers(rule.Table)) cutoff = PgPerf.Engine.Query.QueryPartitions.DayFloor(cutoff);
                 var table = new PgRetentionTable { Table = rule.Table, KeepDays = days, Cutoff = cutoff };
                 if (count)
                 {

@@ -1,0 +1,3 @@
+-- Health history (migration 030): creates today's UTC day partition of @table (health_check_history or
+-- index_bloat_snapshots) if it is missing, before the rows of this transaction (captured at now()) go in.
+SELECT pgperf.ensure_health_history_partitions(@table, ARRAY[(now() AT TIME ZONE 'UTC')::date])
