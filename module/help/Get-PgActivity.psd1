@@ -6,6 +6,8 @@ Get-PgActivity reads pg_stat_activity and returns one PgSessionActivity per sess
 Works as a member of pg_monitor (pgperf_monitor) without the pgperf schema; without pg_read_all_stats the Query of other users' sessions reads "<insufficient privilege>". Pipe the rows to Stop-PgSession to cancel or terminate sessions.
 '@
     Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         MinDurationSeconds = 'Only sessions at least this many seconds in their current state or in their open transaction (the larger of the two counts). Default 0: every session.'
         State              = 'Only sessions in these states: active, idle, idle in transaction, idle in transaction (aborted), fastpath function call, disabled. Naming idle here includes idle sessions without -IncludeIdle.'
         IncludeIdle        = 'Include idle sessions (connected, no transaction open). Left out by default because pools keep many of them.'

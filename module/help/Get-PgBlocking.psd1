@@ -5,7 +5,10 @@ Get-PgBlocking returns one PgBlockingSession per session that waits for a lock: 
 
 Each row also has a Pid property equal to BlockingPid, so piping rows to Stop-PgSession stops the blocker, not the victim. To stop only the roots, select RootBlockingPid first (see the examples). Works as a member of pg_monitor without the pgperf schema.
 '@
-    Parameters  = @{}
+    Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
+    }
     Examples    = @(
         @{
             Title   = 'Who blocks whom'
@@ -16,6 +19,11 @@ Each row also has a Pid property equal to BlockingPid, so piping rows to Stop-Pg
             Title   = 'Cancel the root blockers'
             Code    = 'Get-PgBlocking | Select-Object -ExpandProperty RootBlockingPid -Unique | Stop-PgSession -Terminate -Confirm'
             Remarks = 'Terminates each session at the head of a chain after asking for confirmation (terminate rolls back an idle-in-transaction holder, which a cancel would not reach).'
+        }
+        @{
+            Title   = 'Blocking on every registered server'
+            Code    = "Get-PgBlocking -Repository 'Host=perfrepo;Database=pgperf' -Server 'shop-*' | Sort-Object Server, WaitSeconds -Descending | Format-Table Server, BlockedPid, RootBlockingPid, WaitSeconds, Relation"
+            Remarks = 'Reads each matching registered server now, in parallel, through its pg_monitor login; Server is the registered name.'
         }
     )
     Links       = @('Get-PgActivity', 'Stop-PgSession', 'Invoke-PgHealthCheck')

@@ -10,6 +10,9 @@ Get-PgIndexBloat reports, for every valid B-tree index outside the system schema
 How close both methods come to what a REINDEX really gives back is measured by bench/IndexBloatAccuracy.Bench.ps1 (docs/benchmarks.md). Works as a member of pg_monitor; no pgperf schema needed. Output is sorted by BloatPercent, highest first.
 '@
     Parameters  = @{
+        Since      = 'With -Repository: returns the estimates stored in the repository since this time (the hourly job''s index bloat snapshot, kept -SnapshotDays by Invoke-PgDailyMaintenance -Repository) instead of estimating now: each stored run, oldest first, worst first within it, MeasuredAt the run''s time. -Table, -Index, -Schema, -MinBloatPercent and -MinWastedMB still select; the stored rows are estimates. Without -Repository it is the error PgPerf.Health.SinceWithoutRepository.'
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         Table             = 'Tables whose indexes to report (wildcards allowed; case-sensitive). Binds from the pipeline by property name (Table or tablename). All when omitted.'
         Index             = 'Index names to report (wildcards allowed; case-sensitive). Binds from the pipeline by property name (Index or indexname).'
         Schema            = 'Schema names to report (wildcards allowed). Binds from the pipeline by property name (Schema or schemaname).'

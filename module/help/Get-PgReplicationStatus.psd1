@@ -14,6 +14,8 @@ Lag is judged in seconds and in bytes; the worse of the two wins. Defaults: Warn
 Works as a member of pg_monitor (the pgperf_monitor role); no superuser and no pgperf schema needed.
 '@
     Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         Kind               = 'Only these kinds of rows: Receiver, Standby, Slot. All when omitted.'
         LagWarningSeconds  = 'Replay lag in seconds at which a standby (or this standby) is Warning. Default 60.'
         LagCriticalSeconds = 'Replay lag in seconds at which a standby is Critical. Default 300.'

@@ -8,6 +8,8 @@ EffectiveLimit is where inserts start failing: the sequence's own bound, or the 
 pg_sequences shows last_value only to roles with SELECT or USAGE on the sequence. With the pgperf schema installed, PgPerf reads it through pgperf.sequence_last_values() (migration 015, executable by pgperf_monitor), so a pg_monitor login sees every sequence. Without it, sequences this login cannot read have LastValue and PercentUsed empty, Flags NoAccess and Status Warning, and the cmdlet writes a warning.
 '@
     Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         WarningPercent  = 'Status Warning when PercentUsed reaches this. Default 75.'
         CriticalPercent = 'Status Critical when PercentUsed reaches this. Default 90.'
         MinPercentUsed  = 'Only sequences at least this much used. Sequences that could not be read are always listed. Default 0.'

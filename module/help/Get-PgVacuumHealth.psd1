@@ -6,6 +6,8 @@ Get-PgVacuumHealth returns one PgVacuumHealth per table and materialized view of
 Status is Warning when DeadTuples reached -OverdueFactor times VacuumThreshold (autovacuum is not keeping up), else Ok. A vacuum running on the table now (pg_stat_progress_vacuum) fills VacuumPid, VacuumPhase, VacuumProgressPercent (heap blocks scanned of total) and the block counts. Also LastVacuum, LastAutovacuum, LastAnalyze, LastAutoanalyze, EstimatedRows. Works as a member of pg_monitor without the pgperf schema.
 '@
     Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         OverdueFactor = 'Status Warning when DeadTuples reaches this multiple of VacuumThreshold. Default 2.'
         DueOnly       = 'Only tables due for a vacuum or an analyze, or being vacuumed now.'
     }

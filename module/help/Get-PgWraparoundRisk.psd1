@@ -6,6 +6,8 @@ Get-PgWraparoundRisk returns one PgWraparoundRisk per database (age(datfrozenxid
 Status is Critical at -CriticalPercent of 2^31 (default 75 %, about 1.6 billion, where vacuum_failsafe_age starts on PostgreSQL 14+), Warning at -WarningPercent (default 50 %) or when the age reaches -FreezeMaxAgeWarningPercent of the freeze limit (default 150 %: the anti-wraparound vacuum is not keeping up), else Ok. Works as a member of pg_monitor without the pgperf schema.
 '@
     Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         WarningPercent             = 'Status Warning when PercentToWraparound reaches this (percent of 2^31). Default 50.'
         CriticalPercent            = 'Status Critical when PercentToWraparound reaches this (percent of 2^31). Default 75.'
         FreezeMaxAgeWarningPercent = 'Status Warning when PercentOfFreezeMaxAge reaches this (percent of autovacuum_freeze_max_age or autovacuum_multixact_freeze_max_age). Default 150.'

@@ -12,6 +12,9 @@ Every threshold is a parameter. The hourly job (Invoke-PgHourlyMonitoring, step 
 For a scheduled job or a monitoring agent, -FailOnCritical ends the command with a terminating error (PgPerf.Health.Critical) after writing every row when a check is Critical or could not run, so pwsh -Command exits with code 1 (see the examples).
 '@
     Parameters  = @{
+        Since      = 'With -Repository: returns the results stored in the repository since this time (by this cmdlet with -Repository, or the hourly job''s health check step), oldest run first, each with CapturedAt, instead of running the checks now. -Check still selects; thresholds and -FailOnCritical do not apply. Without -Repository it is the error PgPerf.Health.SinceWithoutRepository.'
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: stores each server''s results there as one run (pgperf.health_check_history, kept -SnapshotDays by Invoke-PgDailyMaintenance -Repository; -WhatIf shows the store and skips it) and reads every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass); rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         Check                          = 'The checks to run, by name: connections, cache_hit, blocking, long_transaction, wraparound, sequences, vacuum, replication_lag, inactive_slot, index_bloat. Default: all.'
         FailOnCritical                 = 'After writing every row, end with a terminating error (PgPerf.Health.Critical) when a check is Critical or could not run. pwsh -Command then exits with code 1.'
         ConnectionsWarningPercent      = 'connections: Warning when client connections reach this percentage of max_connections. Default 80.'
@@ -39,6 +42,16 @@ For a scheduled job or a monitoring agent, -FailOnCritical ends the command with
         IndexBloatMinWastedMB          = 'index_bloat: only indexes a REINDEX would shrink by at least this many megabytes count. Default 100.'
     }
     Examples    = @(
+        @{
+            Title   = 'Check every registered server and keep the results'
+            Code    = "Invoke-PgHealthCheck -Repository 'Host=perfrepo;Database=pgperf' | Where-Object Status -ne 'Ok' | Format-Table Server, Check, Status, Value, Detail"
+            Remarks = 'Runs every check on each registered server now, through its pg_monitor login, and stores each server''s results in the repository; read them back later with -Since.'
+        }
+        @{
+            Title   = 'What the checks said over the last day'
+            Code    = "Invoke-PgHealthCheck -Repository 'Host=perfrepo;Database=pgperf' -Server 'shop-*' -Check wraparound, sequences -Since (Get-Date).AddDays(-1) | Format-Table -View History"
+            Remarks = 'Reads only the repository: the results stored by the hourly job (and by earlier runs with -Repository), oldest first; the History view shows CapturedAt and Server.'
+        }
         @{
             Title   = 'What is wrong right now'
             Code    = "Invoke-PgHealthCheck -Connection db1/app | Where-Object Status -ne 'Ok' | Format-List Check, Status, Value, Unit, Target, Detail"

@@ -9,7 +9,7 @@ Two runs at the same time do not double-capture: the job holds a per-job advisor
 
 For schedulers: the cmdlet writes a non-terminating error (PgPerf.Job.StepFailed) for each failed step, so $? is $false and 'pwsh -Command "...; Invoke-PgHourlyMonitoring; if (-not $?) { exit 1 }"' exits 1. In a script, check the result instead: $r = Invoke-PgHourlyMonitoring; if (-not $r.Succeeded) { exit 1 }. Register-PgPerfScheduledTask writes entries that do this.
 
-With -Repository it runs the job's repository steps (today the statement snapshot) for every server registered in a central repository, in parallel (-ThrottleLimit): one PgJobResult per server, whose Server is the registered name and whose Steps say what happened there. A server that cannot be reached writes one error naming it and the others go on, so a scheduled 'pwsh -Command' run that ends with 'if (-not $?) { exit 1 }' exits 1 when any server failed.
+With -Repository it runs the job's repository steps (index usage, table bloat and statement snapshots; the health checks and the index bloat estimate, stored per server) for every server registered in a central repository, in parallel (-ThrottleLimit): one PgJobResult per server, whose Server is the registered name and whose Steps say what happened there. A server that cannot be reached writes one error naming it and the others go on, so a scheduled 'pwsh -Command' run that ends with 'if (-not $?) { exit 1 }' exits 1 when any server failed.
 '@
     Parameters  = @{
         Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: runs the job for its registered servers (all, or those -Server names).'

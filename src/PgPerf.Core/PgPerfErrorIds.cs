@@ -95,6 +95,7 @@ public static class PgPerfErrorIds
         public const string CheckFailed = "PgPerf.Health.CheckFailed";
         public const string Critical = "PgPerf.Health.Critical";
         public const string UnknownCheck = "PgPerf.Health.UnknownCheck";
+        public const string SinceWithoutRepository = "PgPerf.Health.SinceWithoutRepository";
     }
 
     /// <summary>Stopping sessions (Stop-PgSession).</summary>

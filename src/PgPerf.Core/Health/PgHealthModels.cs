@@ -210,6 +210,8 @@ public sealed class PgHealthCheckResult : PgServerRecord
     public int Count { get; set; }
     /// <summary>Every finding that is not Ok, worst first.</summary>
     public PgList<PgHealthFinding> Findings { get; set; } = PgList<PgHealthFinding>.None;
+    /// <summary>When the result was stored in a central repository (read back with -Since); null for a check run now.</summary>
+    public DateTimeOffset? CapturedAt { get; set; }
 
     public override string ToString() => $"{Check}: {Status}";
 }

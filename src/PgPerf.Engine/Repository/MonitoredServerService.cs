@@ -9,6 +9,9 @@ internal sealed class MonitoredServerService : IMonitoredServerService
 
     public MonitoredServerService(PgServerContext context) => _context = context;
 
+    /// <summary>The monitored server's context, for the Engine's own readers run there (health checks, index bloat).</summary>
+    internal PgServerContext Context => _context;
+
     public PgMonitorLogin CheckLogin(CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {

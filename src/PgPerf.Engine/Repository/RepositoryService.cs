@@ -168,6 +168,9 @@ internal sealed partial class RepositoryService : IRepositoryService
             RunStep(Index.IndexService.SnapshotStepName, () => CaptureIndexUsage(server, monitored, cancellationToken)),
             RunStep(Bloat.BloatService.SnapshotStepName, () => CaptureTableBloat(server, monitored, cancellationToken)),
             RunStep(Statements.StatementJobSteps.SnapshotStepName, () => CaptureStatements(server, monitored, cancellationToken)),
+            // Health checks and index bloat estimates of the server, stored as it (migration 030, RepositoryService.Health.cs).
+            RunStep(HealthCheckStepName, () => CaptureHealthChecks(server, monitored, cancellationToken)),
+            RunStep(IndexBloatStepName, () => CaptureIndexBloat(server, monitored, cancellationToken)),
         };
         return new PgJobResult
         {

@@ -71,6 +71,14 @@ public class RetentionServiceTests
                 VALUES ('x', 'info', 'resolved-old', 'm', 'k1', now() - interval '400 days', now() - interval '400 days', now() - interval '200 days'),
                        ('x', 'info', 'resolved-new', 'm', 'k2', now() - interval '400 days', now() - interval '400 days', now() - interval '10 days'),
                        ('x', 'info', 'open-old', 'm', 'k3', now() - interval '400 days', now() - interval '400 days', NULL);
+            -- a repository's stored health (migrations 030, 034: day partitions): one row 91 days old and one from yesterday in each
+            SELECT pgperf.ensure_snapshot_partitions(t, ARRAY[((now() - interval '91 days') AT TIME ZONE 'UTC')::date, ((now() - interval '1 day') AT TIME ZONE 'UTC')::date])
+              FROM unnest(ARRAY['health_check_history', 'index_bloat_snapshots']) t;
+            INSERT INTO pgperf.health_check_history (server_id, captured_at, check_name, status, unit, threshold, detail, finding_count)
+                SELECT 0, now() - (d || ' days')::interval, 'vacuum', 'Ok', 'factor', '', '', 0 FROM unnest(ARRAY[91, 1]) d;
+            INSERT INTO pgperf.index_bloat_snapshots (server_id, captured_at, schemaname, tablename, indexname, index_bytes, bloat_bytes,
+                    bloat_percent, expected_bytes, status, method, confidence, entry_bytes, fill_factor, is_unique)
+                SELECT 0, now() - (d || ' days')::interval, 'public', 't', 'i', 8192, 0, 0, 8192, 'Ok', 'Estimate', 'Low', 16, 90, true FROM unnest(ARRAY[91, 1]) d;
             """);
     }
 
@@ -84,9 +92,9 @@ public class RetentionServiceTests
         var retention = engine.Get<IRetentionService>(db.Info);
 
         var plan = retention.Plan(new PgRetentionOptions(), default);
-        // Tables: query log, index snapshots, bloat snapshots, statement history (none seeded), alerts.
-        Assert.Equal(new long?[] { 2500, 5, 1, 0, 1 }, plan.Select(p => p.RowsToDelete));
-        Assert.Equal(new[] { 30, 90, 90, 90, 180 }, plan.Select(p => p.KeepDays));
+        // Tables: query log, index snapshots, bloat snapshots, statement history (none seeded), alerts, health checks, index bloat.
+        Assert.Equal(new long?[] { 2500, 5, 1, 0, 1, 1, 1 }, plan.Select(p => p.RowsToDelete));
+        Assert.Equal(new[] { 30, 90, 90, 90, 180, 90, 90 }, plan.Select(p => p.KeepDays));
 
         var result = retention.Run(new PgRetentionOptions { BatchSize = 1000 }, default);
         var log = result.Tables.Single(t => t.Table == "pgperf.query_performance_logs");
@@ -95,7 +103,10 @@ public class RetentionServiceTests
         Assert.True(log.VacuumDue);
         Assert.True(log.DeadTuples >= 2500);
         Assert.Contains("VACUUM (ANALYZE) pgperf.query_performance_logs", Assert.Single(result.Warnings));
-        Assert.Equal(2500 + 5 + 1 + 1, result.TotalRowsDeleted);
+        Assert.Equal(2500 + 5 + 1 + 1 + 1 + 1, result.TotalRowsDeleted);
+        // whole days dropped, yesterday kept
+        Assert.Equal(1, db.Scalar<int>("SELECT count(*) FROM pgperf.health_check_history"));
+        Assert.Equal(1, db.Scalar<int>("SELECT count(*) FROM pgperf.index_bloat_snapshots"));
 
         Assert.Equal(40, db.Scalar<int>("SELECT count(*) FROM pgperf.query_performance_logs"));
         Assert.Equal(0, db.Scalar<int>("SELECT count(*) FROM pgperf.query_performance_logs WHERE query_text = 'old'"));
@@ -103,10 +114,12 @@ public class RetentionServiceTests
         Assert.Equal(1, db.Scalar<int>("SELECT count(*) FROM pgperf.table_bloat_snapshots"));
         Assert.Equal("open-old,resolved-new", db.Scalar<string>("SELECT string_agg(subject, ',' ORDER BY subject) FROM pgperf.performance_alerts"));
 
-        // Nothing left to delete: one batch per table, no rows (the statement history only drops whole days: none).
+        // Nothing left to delete: one batch per table, no rows (the statement history only drops whole days: none; the
+        // snapshot tables also look in their default partition once).
         var again = retention.Run(new PgRetentionOptions { BatchSize = 1000 }, default);
         Assert.Equal(0, again.TotalRowsDeleted);
-        Assert.All(again.Tables, t => Assert.Equal(t.Table == "pgperf.statement_history" ? 0 : 1, t.Batches));
+        var wholeDays = new[] { "pgperf.statement_history" };
+        Assert.All(again.Tables, t => Assert.Equal(wholeDays.Contains(t.Table) ? 0 : 1, t.Batches));
     }
 
     [Fact]

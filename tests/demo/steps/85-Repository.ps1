@@ -32,6 +32,14 @@ try {
     Get-PgTopStatement -Repository $repository -Hours 1 -Top 3 | Format-Table Server, Database, Calls, TotalTimeMs, MeanTimeMs, QueryId -AutoSize | Out-Host
     Write-Host 'Get-PgUnusedIndex -Repository -Server shop (judged from the index history stored in the repository):'
     Get-PgUnusedIndex -Repository $repository -Server shop -IgnoreStatsAge | Select-Object -First 5 | Out-Host
+    Write-Host 'Invoke-PgHealthCheck -Repository (each server read live through its login; the run is stored per server):'
+    Invoke-PgHealthCheck -Repository $repository | Format-Table Server, Check, Status, Value, Unit -AutoSize | Out-Host
+    Write-Host 'Get-PgActivity -Repository -Server shop (the server right now, through the repository''s registry):'
+    Get-PgActivity -Repository $repository -Server shop | Select-Object -First 3 | Out-Host
+    Write-Host 'Export-PgPerfReport -Repository (one page, a section per server):'
+    $fleetPage = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-demo-fleet-$PID.html"
+    Export-PgPerfReport -Repository $repository -Path $fleetPage | Out-Host
+    Remove-Item -LiteralPath $fleetPage -ErrorAction SilentlyContinue
 }
 finally {
     if ($passFile) {

@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>Lists the server's sessions (pg_stat_activity) with what they wait for and who blocks them.</summary>
 [Cmdlet(VerbsCommon.Get, "PgActivity")]
 [OutputType(typeof(PgSessionActivity))]
-public sealed class GetPgActivityCommand : PgPerfCmdlet
+public sealed class GetPgActivityCommand : PgLiveServerCmdlet
 {
     /// <summary>Only sessions this long in their current state or their open transaction (the larger of the two).</summary>
     [Parameter]
@@ -20,7 +20,7 @@ public sealed class GetPgActivityCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter IncludeIdle { get; set; }
 
-    protected override void ProcessTarget(PgConnectionInfo target)
+    protected override void ProcessServer(PgConnectionInfo target)
     {
         var options = new PgActivityOptions
         {
@@ -29,6 +29,6 @@ public sealed class GetPgActivityCommand : PgPerfCmdlet
             States = State?.Select(s => s.ToLowerInvariant()).ToArray(),
             IncludeIdle = IncludeIdle.IsPresent,
         };
-        WriteObject(Engine.Get<IHealthService>(target).GetActivity(options, CancellationToken), enumerateCollection: true);
+        WriteRows(target, Engine.Get<IHealthService>(target).GetActivity(options, CancellationToken));
     }
 }

@@ -5,10 +5,10 @@ namespace PgPerf.Commands;
 /// <summary>Lists every session waiting for a lock, with the session it waits for and the root of its chain.</summary>
 [Cmdlet(VerbsCommon.Get, "PgBlocking")]
 [OutputType(typeof(PgBlockingSession))]
-public sealed class GetPgBlockingCommand : PgPerfCmdlet
+public sealed class GetPgBlockingCommand : PgLiveServerCmdlet
 {
-    protected override void ProcessTarget(PgConnectionInfo target)
+    protected override void ProcessServer(PgConnectionInfo target)
     {
-        WriteObject(Engine.Get<IHealthService>(target).GetBlocking(CancellationToken), enumerateCollection: true);
+        WriteRows(target, Engine.Get<IHealthService>(target).GetBlocking(CancellationToken));
     }
 }

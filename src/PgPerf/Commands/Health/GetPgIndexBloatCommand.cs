@@ -9,7 +9,7 @@ namespace PgPerf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PgIndexBloat")]
 [OutputType(typeof(PgIndexBloat))]
-public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
+public sealed class GetPgIndexBloatCommand : PgLiveServerCmdlet
 {
     private const int ProgressId = 0x5043;
 
@@ -59,21 +59,39 @@ public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
     [ValidateRange(0, 60_000)]
     public int LockTimeoutMs { get; set; } = 1000;
 
-    protected override void ProcessTarget(PgConnectionInfo target)
+    /// <summary>With -Repository: the estimates stored there since this time (the hourly job's index bloat snapshot), instead of estimating now.</summary>
+    [Parameter]
+    public DateTimeOffset? Since { get; set; }
+
+    protected override void BeginProcessing()
     {
+        base.BeginProcessing();
+        RequireRepositoryForHistory(Since);
+    }
+
+    protected override void ProcessServer(PgConnectionInfo target)
+    {
+        var minBytes = (long)(MinWastedMB * 1024 * 1024);
+        if (Since is { } since)
+        {
+            // Each stored run on its own, oldest first, worst first within it.
+            var (history, server) = HealthHistory(target);
+            var stored = Select(history.ReadIndexBloat(server, since, CancellationToken).ToList(), target);
+            foreach (var run in stored.GroupBy(r => r.MeasuredAt))
+                WriteRows(target, IndexBloatSelection.WorstFirst(run, MinBloatPercent, minBytes));
+            return;
+        }
         var service = Engine.Get<IIndexBloatService>(target);
         if (Method == PgBloatMethod.Exact)
             service.EnsurePgstattuple(CancellationToken);
-        WriteVerbose($"Estimating the bloat of every B-tree index on {target.Server}.");
+        WriteVerbose($"Estimating the bloat of every B-tree index on {NameOf(target)}.");
         var all = service.Estimate(CancellationToken);
 
         var selected = Select(all, target);
         if (Method == PgBloatMethod.Exact)
             selected = MeasureAll(service, selected);
 
-        var minBytes = (long)(MinWastedMB * 1024 * 1024);
-        foreach (var row in IndexBloatSelection.WorstFirst(selected, MinBloatPercent, minBytes))
-            WriteObject(row);
+        WriteRows(target, IndexBloatSelection.WorstFirst(selected, MinBloatPercent, minBytes));
     }
 
     private List<PgIndexBloat> Select(IReadOnlyList<PgIndexBloat> all, PgConnectionInfo target)
@@ -97,7 +115,7 @@ public sealed class GetPgIndexBloatCommand : PgPerfCmdlet
                 if (WildcardPattern.ContainsWildcardCharacters(name) || selected.Any(r => has(r, name)))
                     continue;
                 WriteError(ToErrorRecord(new PgPerfException(PgPerfErrorIds.Bloat.IndexNotFound, PgPerfErrorKind.ObjectNotFound,
-                    $"No B-tree index {(parameter == nameof(Table) ? "on a table named" : "named")} '{name}' in database {target.Database ?? "(default)"} on {target.Server}. " +
+                    $"No B-tree index {(parameter == nameof(Table) ? "on a table named" : "named")} '{name}' in database {target.Database ?? "(default)"} on {NameOf(target)}. " +
                     "Names are case-sensitive; Get-PgIndexBloat without -Table and -Index lists them all.", name) { ParameterName = parameter }));
             }
         }

@@ -8,7 +8,7 @@ namespace PgPerf.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "PgReplicationStatus")]
 [OutputType(typeof(PgReplicationReceiver), typeof(PgReplicationStandby), typeof(PgReplicationSlot))]
-public sealed class GetPgReplicationStatusCommand : PgPerfCmdlet
+public sealed class GetPgReplicationStatusCommand : PgLiveServerCmdlet
 {
     private const double MB = 1024 * 1024;
 
@@ -53,7 +53,7 @@ public sealed class GetPgReplicationStatusCommand : PgPerfCmdlet
         base.ProcessRecord();
     }
 
-    protected override void ProcessTarget(PgConnectionInfo target)
+    protected override void ProcessServer(PgConnectionInfo target)
     {
         var report = Engine.Get<IReplicationService>(target).Read(new PgReplicationThresholds
         {
@@ -65,13 +65,11 @@ public sealed class GetPgReplicationStatusCommand : PgPerfCmdlet
             SlotCriticalBytes = (long)(SlotCriticalMB * MB),
         }, CancellationToken);
         if (report.Receiver is not null && Wanted("Receiver"))
-            WriteObject(report.Receiver);
+            WriteObject(Named(target, report.Receiver));
         if (Wanted("Standby"))
-            foreach (var standby in report.Standbys)
-                WriteObject(standby);
+            WriteRows(target, report.Standbys);
         if (Wanted("Slot"))
-            foreach (var slot in report.Slots)
-                WriteObject(slot);
+            WriteRows(target, report.Slots);
     }
 
     private bool Wanted(string kind) => Kind is null || Kind.Contains(kind, StringComparer.OrdinalIgnoreCase);

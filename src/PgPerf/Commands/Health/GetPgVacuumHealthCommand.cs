@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>Per table: dead rows and changes against autovacuum's own thresholds, and vacuums running now.</summary>
 [Cmdlet(VerbsCommon.Get, "PgVacuumHealth")]
 [OutputType(typeof(PgVacuumHealth))]
-public sealed class GetPgVacuumHealthCommand : PgPerfCmdlet
+public sealed class GetPgVacuumHealthCommand : PgLiveServerCmdlet
 {
     /// <summary>Dead rows at this multiple of the vacuum threshold make the table's Status a Warning.</summary>
     [Parameter]
@@ -16,9 +16,9 @@ public sealed class GetPgVacuumHealthCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter DueOnly { get; set; }
 
-    protected override void ProcessTarget(PgConnectionInfo target)
+    protected override void ProcessServer(PgConnectionInfo target)
     {
         var rows = Engine.Get<IHealthService>(target).GetVacuumHealth(new PgVacuumHealthOptions { OverdueFactor = OverdueFactor }, CancellationToken);
-        WriteObject(rows.Where(r => !DueOnly || r.VacuumDue || r.AnalyzeDue || r.VacuumPid is not null), enumerateCollection: true);
+        WriteRows(target, rows.Where(r => !DueOnly || r.VacuumDue || r.AnalyzeDue || r.VacuumPid is not null));
     }
 }

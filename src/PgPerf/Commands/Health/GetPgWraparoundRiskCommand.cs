@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>Transaction-ID (and multixact) wraparound distance of every database and of the oldest tables.</summary>
 [Cmdlet(VerbsCommon.Get, "PgWraparoundRisk")]
 [OutputType(typeof(PgWraparoundRisk))]
-public sealed class GetPgWraparoundRiskCommand : PgPerfCmdlet
+public sealed class GetPgWraparoundRiskCommand : PgLiveServerCmdlet
 {
     [Parameter]
     [ValidateRange(0d, 100d)]
@@ -24,7 +24,7 @@ public sealed class GetPgWraparoundRiskCommand : PgPerfCmdlet
     [ValidateRange(0, 10000)]
     public int Top { get; set; } = PgHealthDefaults.WraparoundTopTables;
 
-    protected override void ProcessTarget(PgConnectionInfo target)
+    protected override void ProcessServer(PgConnectionInfo target)
     {
         var options = new PgWraparoundOptions
         {
@@ -33,6 +33,6 @@ public sealed class GetPgWraparoundRiskCommand : PgPerfCmdlet
             FreezeMaxAgeWarningPercent = FreezeMaxAgeWarningPercent,
             TopTables = Top,
         };
-        WriteObject(Engine.Get<IHealthService>(target).GetWraparoundRisk(options, CancellationToken), enumerateCollection: true);
+        WriteRows(target, Engine.Get<IHealthService>(target).GetWraparoundRisk(options, CancellationToken));
     }
 }

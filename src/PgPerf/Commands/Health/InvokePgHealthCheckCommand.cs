@@ -11,9 +11,9 @@ namespace PgPerf.Commands;
 /// own). -FailOnCritical ends with a terminating error when a check is Critical or could not run, so a
 /// scheduled `pwsh -Command` exits with 1.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "PgHealthCheck")]
+[Cmdlet(VerbsLifecycle.Invoke, "PgHealthCheck", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(PgHealthCheckResult))]
-public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameters
+public sealed class InvokePgHealthCheckCommand : PgLiveServerCmdlet, IDynamicParameters
 {
     private const int ProgressId = 1515;
     private RuntimeDefinedParameterDictionary? _thresholds;
@@ -27,6 +27,10 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
     /// <summary>End with a terminating error (PgPerf.Health.Critical) when any check is Critical or fails.</summary>
     [Parameter]
     public SwitchParameter FailOnCritical { get; set; }
+
+    /// <summary>With -Repository: the results stored there since this time, instead of running the checks now.</summary>
+    [Parameter]
+    public DateTimeOffset? Since { get; set; }
 
     /// <summary>One double parameter per threshold of every check, with the check list's range.</summary>
     public object GetDynamicParameters()
@@ -52,6 +56,7 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
 
     protected override void ProcessRecord()
     {
+        RequireRepositoryForHistory(Since);
         try
         {
             _checks = SelectChecks();
@@ -64,18 +69,24 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
         base.ProcessRecord();
     }
 
-    protected override void ProcessTarget(PgConnectionInfo target)
+    protected override void ProcessServer(PgConnectionInfo target)
     {
+        if (Since is { } since)
+        {
+            ReadStored(target, since);
+            return;
+        }
         var checks = _checks;
         var thresholds = (_thresholds ?? new RuntimeDefinedParameterDictionary()).Values
             .Where(p => p.IsSet)
             .ToDictionary(p => p.Name, p => Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
         var service = Engine.Get<IHealthCheckService>(target);
         var failing = new List<string>();
+        var results = new List<PgHealthCheckResult>();
         for (var i = 0; i < checks.Count; i++)
         {
             var check = checks[i];
-            WriteProgress(new ProgressRecord(ProgressId, "Invoke-PgHealthCheck", $"{check.Name} on {target.Server}")
+            WriteProgress(new ProgressRecord(ProgressId, "Invoke-PgHealthCheck", $"{check.Name} on {NameOf(target)}")
             {
                 PercentComplete = i * 100 / checks.Count,
             });
@@ -84,17 +95,37 @@ public sealed class InvokePgHealthCheckCommand : PgPerfCmdlet, IDynamicParameter
                 var result = service.Run(check, thresholds, CancellationToken);
                 if (result.Status == PgHealthStatus.Critical)
                     failing.Add($"{check.Name} is Critical ({result.Detail})");
-                WriteObject(result);
+                results.Add(result);
+                WriteObject(Named(target, result));
             });
             if (!ok)
                 failing.Add($"{check.Name} could not run");
         }
         WriteProgress(new ProgressRecord(ProgressId, "Invoke-PgHealthCheck", "done") { RecordType = ProgressRecordType.Completed });
+        if (RepositoryRegistry is not null)
+            Store(target, results);
 
         // One target: a terminating error, as before. Many: this target's error, and the others go on.
         if (FailOnCritical && failing.Count > 0)
             throw new PgPerfException(PgPerfErrorIds.Health.Critical, PgPerfErrorKind.InvalidOperation,
-                $"Health check on {target.Server} failed: {string.Join("; ", failing)}.", target.Server);
+                $"Health check on {NameOf(target)} failed: {string.Join("; ", failing)}.", NameOf(target));
+    }
+
+    // With -Repository the results are also the server's history there (migration 030): one run per call.
+    private void Store(PgConnectionInfo target, List<PgHealthCheckResult> results)
+    {
+        var (history, server) = HealthHistory(target);
+        if (results.Count == 0 || !ShouldProcess($"server {server.Name} into the repository", $"Store {results.Count} health check results"))
+            return;
+        var stored = history.StoreHealthChecks(server, results, CancellationToken);
+        WriteVerbose($"Stored {stored.Count} health check results of {server.Name} in the repository at {stored.CapturedAt:u}.");
+    }
+
+    private void ReadStored(PgConnectionInfo target, DateTimeOffset since)
+    {
+        var (history, server) = HealthHistory(target);
+        var wanted = _checks.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        WriteRows(target, history.ReadHealthChecks(server, since, CancellationToken).Where(r => wanted.Contains(r.Check)));
     }
 
     private List<PgHealthCheckDefinition> SelectChecks()
