@@ -6,7 +6,8 @@
 #   - after it, in the same process, a second `Get-PgSlowQuery` (the query alone) and one against another database
 #     (a new connection and schema check, with the code already compiled), to split the first call's time.
 # With -BaselineModulePath (another build of the module, e.g. main's out/PgPerf copied aside), each run also starts
-# the same probe with that module, so before and after are measured in the same minutes of the shared machine.
+# the same probe with that module, so before and after are measured in the same minutes of the shared machine
+# (the two take turns going first).
 # Run by bench/Invoke-Benchmarks.ps1:  dotnet pwsh ./build.ps1 Bench -BenchArgs @{ Only = 'ColdStart' }
 param(
     [Parameter(Mandatory)] [string] $ConnectionString,
@@ -71,7 +72,10 @@ try {
     Measure-Process ($pwsh + @('-c', 'exit')) | Out-Null   # the first start after a build warms the disk cache
     foreach ($r in 1..$ColdRuns) {
         $bare = Measure-Process ($pwsh + @('-c', 'exit'))
-        foreach ($build in $modulePaths.Keys) {
+        # Each build goes first in every other run, so neither always follows the other's process.
+        $order = @($modulePaths.Keys)
+        if ($r % 2 -eq 0) { [array]::Reverse($order) }
+        foreach ($build in $order) {
             $cold = Measure-Process ($pwsh + @('-File', $probeFile, $modulePaths[$build], $connections[$dbName], $connections[$other]))
             $line = @($cold.Output | Where-Object { "$_" -like 'COLD|*' })[0]
             if (-not $line) { throw "the cold-start probe printed no figures: $($cold.Output)" }

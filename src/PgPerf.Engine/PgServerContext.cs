@@ -19,7 +19,7 @@ public sealed class PgServerContext
         var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(info));
         // PgPerf reads the system catalogs and its own tables only, whose types are all built into PostgreSQL and known
         // to Npgsql. Loading the database's type catalog (a large query on every new data source's first connection)
-        // would about double the cost of a process's first report (issue 19 item 8, docs/benchmarks.md).
+        // made the first report to each new target about 70 % slower (issue 19 item 8, docs/benchmarks.md).
         builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
         _dataSource = builder.Build();
     }
