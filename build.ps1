@@ -53,16 +53,35 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
     if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
 }
 
+# The portable runtime id of this machine (linux-x64, win-x64, osx-arm64, ...): the one the compiler packages exist
+# for, also where the runtime itself reports a distribution's own id.
+function Get-PortableRuntimeId {
+    $info = [System.Runtime.InteropServices.RuntimeInformation]
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } elseif ($info::RuntimeIdentifier -like '*musl*') { 'linux-musl' } else { 'linux' }
+    '{0}-{1}' -f $os, $info::OSArchitecture.ToString().ToLowerInvariant()
+}
+
 function Invoke-Build {
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
     Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'src/PgPerf/PgPerf.csproj') -c $Configuration --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
     if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
     $deps = Join-Path $moduleOut 'deps'
     # publish gathers the Engine with every runtime dependency (Npgsql, Dapper, ...) into deps/.
-    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration --no-build -o $deps --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
+    Invoke-Native 'dotnet publish (Engine)' { dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration -f net8.0 --no-build -o $deps --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary' }
     # Core must load once, in the default context, next to the cmdlets: it is the shared contract.
     Remove-Item (Join-Path $deps 'PgPerf.Core.*') -Force
     Get-ChildItem $deps -Filter '*.deps.json' | Remove-Item -Force
+    # On .NET 10 (PowerShell 7.6) the module loads the Engine from deps/net10.0/ instead (ModuleInitializer.cs): built
+    # for net10.0 and precompiled for this platform (ReadyToRun, with Npgsql and Dapper) by the .NET 10 compiler,
+    # since the runtime uses precompiled code only from its own major version. It takes about two thirds of the JIT
+    # work out of the first report in a fresh process (docs/benchmarks.md, cold start).
+    $precompiled = Join-Path $deps 'net10.0'
+    Invoke-Native 'dotnet publish (Engine, net10.0, ReadyToRun)' {
+        dotnet publish (Join-Path $root 'src/PgPerf.Engine/PgPerf.Engine.csproj') -c $Configuration -f net10.0 -r (Get-PortableRuntimeId) `
+            --self-contained false -p:PublishReadyToRun=true -o $precompiled --nologo -v quiet '-clp:ErrorsOnly;WarningsOnly;NoSummary'
+    }
+    Remove-Item (Join-Path $precompiled 'PgPerf.Core.*') -Force
+    Get-ChildItem $precompiled -Filter '*.deps.json' | Remove-Item -Force
     $bin = Join-Path $root "src/PgPerf/bin/$Configuration/net8.0"
     foreach ($file in 'PgPerf.dll', 'PgPerf.pdb', 'PgPerf.Core.dll', 'PgPerf.Core.pdb') { Copy-Item (Join-Path $bin $file) $moduleOut }
     Copy-Item (Join-Path $root 'module/PgPerf.Types.ps1xml') $moduleOut

@@ -5,16 +5,22 @@
 #     own counters (System.Runtime.JitInfo: methods compiled and time spent compiling) per phase;
 #   - after it, in the same process, a second `Get-PgSlowQuery` (the query alone) and one against another database
 #     (a new connection and schema check, with the code already compiled), to split the first call's time.
+# With -BaselineModulePath (another build of the module, e.g. main's out/PgPerf copied aside), each run also starts
+# the same probe with that module, so before and after are measured in the same minutes of the shared machine
+# (the two take turns going first).
 # Run by bench/Invoke-Benchmarks.ps1:  dotnet pwsh ./build.ps1 Bench -BenchArgs @{ Only = 'ColdStart' }
 param(
     [Parameter(Mandatory)] [string] $ConnectionString,
-    [int] $ColdRuns = 7
+    [int] $ColdRuns = 7,
+    [string] $BaselineModulePath
 )
 $ErrorActionPreference = 'Stop'
 $dbName = 'pgperf_bench_cold'
 . (Join-Path $PSScriptRoot 'QueryBench.Common.ps1')
 
-$modulePath = (Get-Module PgPerf).Path -replace '\.dll$', '.psd1'
+$modulePaths = [ordered]@{}
+if ($BaselineModulePath) { $modulePaths['baseline'] = (Resolve-Path $BaselineModulePath).Path }
+$modulePaths['this build'] = (Get-Module PgPerf).Path -replace '\.dll$', '.psd1'
 $other = "${dbName}_other"
 $connections = @{}
 foreach ($name in $dbName, $other) {
@@ -66,32 +72,42 @@ try {
     Measure-Process ($pwsh + @('-c', 'exit')) | Out-Null   # the first start after a build warms the disk cache
     foreach ($r in 1..$ColdRuns) {
         $bare = Measure-Process ($pwsh + @('-c', 'exit'))
-        $cold = Measure-Process ($pwsh + @('-File', $probeFile, $modulePath, $connections[$dbName], $connections[$other]))
-        $line = @($cold.Output | Where-Object { "$_" -like 'COLD|*' })[0]
-        if (-not $line) { throw "the cold-start probe printed no figures: $($cold.Output)" }
-        $f = "$line".Split('|')
-        $run = [pscustomobject]@{
-            BareMs = $bare.WallMs; ProcessMs = $cold.WallMs; ImportMs = [double]$f[1]; FirstMs = [double]$f[2]; SecondMs = [double]$f[3]
-            OtherDbMs = [double]$f[4]; ImportJitMs = [double]$f[5]; ImportJitMethods = [int]$f[6]; FirstJitMs = [double]$f[7]; FirstJitMethods = [int]$f[8]
-            Load = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -replace ' .*'
+        # Each build goes first in every other run, so neither always follows the other's process.
+        $order = @($modulePaths.Keys)
+        if ($r % 2 -eq 0) { [array]::Reverse($order) }
+        foreach ($build in $order) {
+            $cold = Measure-Process ($pwsh + @('-File', $probeFile, $modulePaths[$build], $connections[$dbName], $connections[$other]))
+            $line = @($cold.Output | Where-Object { "$_" -like 'COLD|*' })[0]
+            if (-not $line) { throw "the cold-start probe printed no figures: $($cold.Output)" }
+            $f = "$line".Split('|')
+            $run = [pscustomobject]@{
+                Build = $build; BareMs = $bare.WallMs; ProcessMs = $cold.WallMs; ImportMs = [double]$f[1]; FirstMs = [double]$f[2]; SecondMs = [double]$f[3]
+                OtherDbMs = [double]$f[4]; ImportJitMs = [double]$f[5]; ImportJitMethods = [int]$f[6]; FirstJitMs = [double]$f[7]; FirstJitMethods = [int]$f[8]
+                Load = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -replace ' .*'
+            }
+            $runs.Add($run)
+            Write-Host ('  cold run {0} ({11}): bare pwsh {1:N0} ms; import {2:N0} ms (JIT {3:N0} ms, {4} methods); first Get-PgSlowQuery {5:N0} ms (JIT {6:N0} ms, {7} methods); second {8:N0} ms; other database {9:N0} ms; load {10}' -f
+                $r, $run.BareMs, $run.ImportMs, $run.ImportJitMs, $run.ImportJitMethods, $run.FirstMs, $run.FirstJitMs, $run.FirstJitMethods, $run.SecondMs, $run.OtherDbMs, $run.Load, $build)
         }
-        $runs.Add($run)
-        Write-Host ('  cold run {0}: bare pwsh {1:N0} ms; import {2:N0} ms (JIT {3:N0} ms, {4} methods); first Get-PgSlowQuery {5:N0} ms (JIT {6:N0} ms, {7} methods); second {8:N0} ms; other database {9:N0} ms; load {10}' -f
-            $r, $run.BareMs, $run.ImportMs, $run.ImportJitMs, $run.ImportJitMethods, $run.FirstMs, $run.FirstJitMs, $run.FirstJitMethods, $run.SecondMs, $run.OtherDbMs, $run.Load)
     }
 } finally {
     Remove-Item $probeFile -ErrorAction SilentlyContinue
 }
 
-$median = { param($name) Get-Median @($runs | ForEach-Object $name) }
-$bareMs = & $median BareMs; $importMs = & $median ImportMs; $firstMs = & $median FirstMs
-$secondMs = & $median SecondMs; $otherMs = & $median OtherDbMs
-Add-Result 'Reference: bare pwsh -NoProfile -c exit (whole process)' ('{0:N0} ms' -f $bareMs) "median of $ColdRuns runs; load average $(($runs.Load | Select-Object -First 1)) to $(($runs.Load | Select-Object -Last 1))"
-Add-Result 'Import-Module PgPerf in a fresh process' ('{0:N0} ms' -f $importMs) ('JIT {0:N0} ms for {1:N0} methods; whole process with the first report: {2:N0} ms ({3:N1}x the bare start)' -f (& $median ImportJitMs), (& $median ImportJitMethods), (& $median ProcessMs), ((& $median ProcessMs) / $bareMs))
-Add-Result 'First Get-PgSlowQuery after import (goal: under 150 ms)' ('{0:N0} ms' -f $firstMs) ('JIT {0:N0} ms for {1:N0} methods' -f (& $median FirstJitMs), (& $median FirstJitMethods))
-Add-Result '  of which: the query itself (second call, same database)' ('{0:N0} ms' -f $secondMs)
-Add-Result '  of which: a new connection and schema check (first call to another database, code compiled)' ('{0:N0} ms' -f ($otherMs - $secondMs)) ('that call: {0:N0} ms' -f $otherMs)
-Add-Result '  of which: once per process (assembly loads, type set-up, JIT)' ('{0:N0} ms' -f ($firstMs - $otherMs))
+$median = { param($name, $build) Get-Median @($runs | Where-Object Build -eq $build | ForEach-Object $name) }
+$bareMs = & $median BareMs 'this build'
+$loads = "load average $(($runs.Load | Select-Object -First 1)) to $(($runs.Load | Select-Object -Last 1))"
+Add-Result 'Reference: bare pwsh -NoProfile -c exit (whole process)' ('{0:N0} ms' -f $bareMs) "median of $ColdRuns runs; $loads"
+foreach ($build in $modulePaths.Keys) {
+    $label = if ($modulePaths.Count -gt 1) { " ($build)" } else { '' }
+    $importMs = & $median ImportMs $build; $firstMs = & $median FirstMs $build
+    $secondMs = & $median SecondMs $build; $otherMs = & $median OtherDbMs $build
+    Add-Result "Import-Module PgPerf in a fresh process$label" ('{0:N0} ms' -f $importMs) ('JIT {0:N0} ms for {1:N0} methods; whole process with the first report: {2:N0} ms ({3:N1}x the bare start)' -f (& $median ImportJitMs $build), (& $median ImportJitMethods $build), (& $median ProcessMs $build), ((& $median ProcessMs $build) / $bareMs))
+    Add-Result "First Get-PgSlowQuery after import (goal: under 150 ms)$label" ('{0:N0} ms' -f $firstMs) ('JIT {0:N0} ms for {1:N0} methods' -f (& $median FirstJitMs $build), (& $median FirstJitMethods $build))
+    Add-Result '  of which: the query itself (second call, same database)' ('{0:N0} ms' -f $secondMs)
+    Add-Result '  of which: a new connection and schema check (first call to another database, code compiled)' ('{0:N0} ms' -f ($otherMs - $secondMs)) ('that call: {0:N0} ms' -f $otherMs)
+    Add-Result '  of which: once per process (assembly loads, type set-up, JIT)' ('{0:N0} ms' -f ($firstMs - $otherMs))
+}
 
 $results | Format-Table -AutoSize -Wrap | Out-String -Width 250 | Out-Host
 foreach ($name in $dbName, $other) { Invoke-Psql "DROP DATABASE IF EXISTS $name WITH (FORCE)" 'postgres' | Out-Null }

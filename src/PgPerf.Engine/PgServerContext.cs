@@ -18,7 +18,12 @@ public sealed class PgServerContext
     internal PgServerContext(PgConnectionInfo info)
     {
         Info = info;
-        _dataSource = new NpgsqlDataSourceBuilder(BuildConnectionString(info)).Build();
+        var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(info));
+        // PgPerf reads the system catalogs and its own tables only, whose types are all built into PostgreSQL and known
+        // to Npgsql. Loading the database's type catalog (a large query on every new data source's first connection)
+        // made the first report to each new target about 70 % slower (issue 19 item 8, docs/benchmarks.md).
+        builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        _dataSource = builder.Build();
     }
 
     public PgConnectionInfo Info { get; }

@@ -12,8 +12,8 @@ public sealed class PgPerfModuleInitializer : IModuleAssemblyInitializer, IModul
 {
     private const string EngineName = "PgPerf.Engine";
 
-    private static readonly string DepsFolder =
-        Path.Combine(Path.GetDirectoryName(typeof(PgPerfModuleInitializer).Assembly.Location)!, "deps");
+    private static readonly string DepsFolder = EngineFolder(
+        Path.Combine(Path.GetDirectoryName(typeof(PgPerfModuleInitializer).Assembly.Location)!, "deps"));
 
     internal static readonly PgPerfLoadContext LoadContext = new(DepsFolder);
 
@@ -24,6 +24,20 @@ public sealed class PgPerfModuleInitializer : IModuleAssemblyInitializer, IModul
         // Records Measure-PgQuery queued for the background writer are written (or spooled) before the module goes.
         EngineBridge.IfLoaded?.QueryLog.FlushAll(TimeSpan.FromSeconds(10));
         AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+    }
+
+    /// <summary>
+    /// deps/ holds the Engine built for net8.0, IL only, which every supported PowerShell can run. On .NET 10 and
+    /// later (PowerShell 7.6) deps/net10.0/ holds it built for net10.0 and precompiled (ReadyToRun, by build.ps1):
+    /// the runtime uses precompiled code only from images made by its own major version's compiler, and without it
+    /// a fresh process JIT-compiles some 1,800 methods of Npgsql, Dapper and the Engine before its first report.
+    /// </summary>
+    internal static string EngineFolder(string deps)
+    {
+        var precompiled = Path.Combine(deps, "net10.0");
+        return Environment.Version.Major >= 10 && File.Exists(Path.Combine(precompiled, EngineName + ".dll"))
+            ? precompiled
+            : deps;
     }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>

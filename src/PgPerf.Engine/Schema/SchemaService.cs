@@ -81,13 +81,16 @@ internal sealed class SchemaService : ISchemaService
     {
         if (_context.SchemaVerified)
             return;
-        var status = GetStatus(cancellationToken);
-        if (!status.Installed)
+        // Only what the check needs, not GetStatus: its Modified list hashes the text of every shipped migration,
+        // work a scheduled run would pay before its first report in every new process (issue 19 item 8).
+        var applied = _context.Run(connection => ReadAppliedAsync(connection, cancellationToken), cancellationToken);
+        if (InstalledVersion(applied) == 0)
             throw PgErrors.NotInstalled(_context.Info);
-        if (status.Pending.Length > 0)
+        var pending = Pending(applied);
+        if (pending.Length > 0)
             throw new PgPerfException(PgPerfErrorIds.Schema.Outdated, PgPerfErrorKind.NotInstalled,
-                $"Schema pgperf in database {_context.Info.Database ?? "(default)"} on {_context.Info.Endpoint} is at version {status.InstalledVersion}, " +
-                $"this module needs {status.LatestVersion}; run Install-PgPerfSchema to apply {status.Pending.Length} pending migration(s).", _context.Info.Server);
+                $"Schema pgperf in database {_context.Info.Database ?? "(default)"} on {_context.Info.Endpoint} is at version {InstalledVersion(applied)}, " +
+                $"this module needs {Latest}; run Install-PgPerfSchema to apply {pending.Length} pending migration(s).", _context.Info.Server);
         _context.SchemaVerified = true;
     }
 
@@ -125,9 +128,9 @@ internal sealed class SchemaService : ISchemaService
     {
         Server = _context.Info.Server,
         Database = _context.Info.Database,
-        InstalledVersion = applied.Count == 0 ? 0 : applied.Keys.Max(),
+        InstalledVersion = InstalledVersion(applied),
         LatestVersion = Latest,
-        Pending = SqlResources.Migrations.Where(m => !applied.ContainsKey(m.Migration.Version)).Select(m => m.Migration).ToArray(),
+        Pending = Pending(applied),
         Modified = SqlResources.Migrations
             .Where(m => applied.TryGetValue(m.Migration.Version, out var sum) && sum.Length > 0 && sum != Checksum(SqlResources.Get(m.Resource["sql/".Length..]))
                 && !(EarlierChecksums.TryGetValue(m.Migration.Version, out var earlier) && earlier.Contains(sum)))
@@ -136,6 +139,11 @@ internal sealed class SchemaService : ISchemaService
         Notices = notices ?? Array.Empty<PgMigrationNotice>(),
         ServerVersion = _context.Info.ServerVersion,
     };
+
+    private static int InstalledVersion(Dictionary<int, string> applied) => applied.Count == 0 ? 0 : applied.Keys.Max();
+
+    private static PgMigration[] Pending(Dictionary<int, string> applied) =>
+        SqlResources.Migrations.Where(m => !applied.ContainsKey(m.Migration.Version)).Select(m => m.Migration).ToArray();
 
     /// <summary>
     /// Checksums of earlier texts of shipped migrations that were edited without changing what they do where they
