@@ -5,7 +5,7 @@
 --   health_check_history    one row per check per run: its Status, worst value, thresholds and findings;
 --   index_bloat_snapshots   the catalog estimate of every B-tree index of the server, one batch per run.
 -- Both are range-partitioned by UTC day (retention drops whole days, leaving no dead rows behind; their partitions are
--- made by 033's functions, which 034 extends to them) and carry server_id
+-- made by 033's functions, which also give them a default partition) and carry server_id
 -- first in every key, so the repository can be distributed by server_id (docs/scale.md). Their rows go with their
 -- server: server_id references the registry ON DELETE CASCADE, so remove_monitored_server() (whichever migration
 -- defined it last) deletes them without naming these tables.

@@ -16,7 +16,21 @@
 -- The writers (ingest_index_usage_snapshot, ingest_table_bloat_snapshot, capture_table_bloat_snapshot) create the
 -- day partitions they need first; their bodies are unchanged (renamed *_rows, called by a wrapper of the old name).
 
--- The two tables this applies to, and their day partitions, oldest first.
+-- The per-server snapshot tables partitioned by UTC day with a default partition: these two, and the health history of
+-- 030 (health_check_history, index_bloat_snapshots), which is made partitioned and takes its days the same way. The list
+-- lives here once; the three functions below accept no other table.
+CREATE FUNCTION pgperf.snapshot_day_tables()
+RETURNS text[]
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT ARRAY['index_usage_snapshots', 'table_bloat_snapshots', 'health_check_history', 'index_bloat_snapshots']
+$$;
+COMMENT ON FUNCTION pgperf.snapshot_day_tables() IS 'PgPerf: the per-server snapshot tables range-partitioned by UTC day with a default partition';
+
+CREATE TABLE pgperf.health_check_history_default PARTITION OF pgperf.health_check_history DEFAULT;
+CREATE TABLE pgperf.index_bloat_snapshots_default PARTITION OF pgperf.index_bloat_snapshots DEFAULT;
+
+-- The day partitions of one of those tables, oldest first.
 CREATE FUNCTION pgperf.snapshot_partitions(p_table text)
 RETURNS TABLE (partition_name text, day date)
 LANGUAGE sql STABLE
@@ -25,7 +39,7 @@ AS $$
       FROM pg_inherits i
       JOIN pg_class c ON c.oid = i.inhrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE p_table IN ('index_usage_snapshots', 'table_bloat_snapshots')
+     WHERE p_table = ANY (pgperf.snapshot_day_tables())
        AND i.inhparent = to_regclass(format('pgperf.%I', p_table))
        AND n.nspname = 'pgperf'
        AND c.relname ~ ('^' || p_table || '_p[0-9]{8}$')
@@ -48,7 +62,7 @@ DECLARE
     part    text;
     created integer := 0;
 BEGIN
-    IF p_table IS NULL OR p_table NOT IN ('index_usage_snapshots', 'table_bloat_snapshots') THEN
+    IF p_table IS NULL OR NOT p_table = ANY (pgperf.snapshot_day_tables()) THEN
         RAISE EXCEPTION 'pgperf.ensure_snapshot_partitions: % is not a snapshot table partitioned by day', p_table
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -86,7 +100,7 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pgperf
 AS $$
 DECLARE
-    parent    text := substring(p_name FROM '^(index_usage_snapshots|table_bloat_snapshots)_p[0-9]{8}$');
+    parent    text := (SELECT t FROM unnest(pgperf.snapshot_day_tables()) AS t WHERE p_name ~ ('^' || t || '_p[0-9]{8}$'));
     part      regclass;
     rows_held bigint;
 BEGIN
@@ -228,6 +242,8 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pgperf_monitor') THEN
         GRANT SELECT, INSERT, UPDATE, DELETE ON pgperf.index_usage_snapshots, pgperf.index_usage_snapshots_default,
                                                pgperf.table_bloat_snapshots, pgperf.table_bloat_snapshots_default TO pgperf_monitor;
+        -- retention deletes the default partitions' old rows leaf by leaf
+        GRANT SELECT, INSERT, DELETE ON pgperf.health_check_history_default, pgperf.index_bloat_snapshots_default TO pgperf_monitor;
         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA pgperf TO pgperf_monitor;
         GRANT EXECUTE ON FUNCTION pgperf.ensure_snapshot_partitions(text, date[]) TO pgperf_monitor;
         GRANT EXECUTE ON FUNCTION pgperf.drop_snapshot_partition(text) TO pgperf_monitor;

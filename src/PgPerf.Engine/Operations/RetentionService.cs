@@ -12,7 +12,7 @@ internal sealed class RetentionService : IRetentionService
 {
     internal const string QueryLogTable = "pgperf.query_performance_logs";
 
-    // Partitioned by UTC day with a default partition (migration 033; a repository's health history, 030 and 034):
+    // Partitioned by UTC day with a default partition (migration 033; a repository's health history, 030):
     // whole days are dropped, then the default partition's old rows are deleted in batches.
     internal const string HealthChecksTable = "pgperf.health_check_history";
     internal const string IndexBloatTable = "pgperf.index_bloat_snapshots";

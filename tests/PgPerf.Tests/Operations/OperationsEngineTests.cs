@@ -71,7 +71,7 @@ public class RetentionServiceTests
                 VALUES ('x', 'info', 'resolved-old', 'm', 'k1', now() - interval '400 days', now() - interval '400 days', now() - interval '200 days'),
                        ('x', 'info', 'resolved-new', 'm', 'k2', now() - interval '400 days', now() - interval '400 days', now() - interval '10 days'),
                        ('x', 'info', 'open-old', 'm', 'k3', now() - interval '400 days', now() - interval '400 days', NULL);
-            -- a repository's stored health (migrations 030, 034: day partitions): one row 91 days old and one from yesterday in each
+            -- a repository's stored health (migrations 030, 033: day partitions): one row 91 days old and one from yesterday in each
             SELECT pgperf.ensure_snapshot_partitions(t, ARRAY[((now() - interval '91 days') AT TIME ZONE 'UTC')::date, ((now() - interval '1 day') AT TIME ZONE 'UTC')::date])
               FROM unnest(ARRAY['health_check_history', 'index_bloat_snapshots']) t;
             INSERT INTO pgperf.health_check_history (server_id, captured_at, check_name, status, unit, threshold, detail, finding_count)
