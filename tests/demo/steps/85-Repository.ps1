@@ -34,11 +34,11 @@ try {
     Get-PgUnusedIndex -Repository $repository -Server shop -IgnoreStatsAge | Select-Object -First 5 | Out-Host
     Write-Host 'Invoke-PgHealthCheck -Repository (each server read live through its login; the run is stored per server):'
     Invoke-PgHealthCheck -Repository $repository | Format-Table Server, Check, Status, Value, Unit -AutoSize | Out-Host
-    Write-Host 'Get-PgActivity -Repository -Server shop (the server right now, through the repository''s registry):'
-    Get-PgActivity -Repository $repository -Server shop | Select-Object -First 3 | Out-Host
+    Write-Host 'Get-PgSequenceRisk -Repository -Server shop (the server right now, through the repository''s registry):'
+    Get-PgSequenceRisk -Repository $repository -Server shop | Select-Object -First 3 | Out-Host
     Write-Host 'Export-PgPerfReport -Repository (one page, a section per server):'
     $fleetPage = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-demo-fleet-$PID.html"
-    Export-PgPerfReport -Repository $repository -Path $fleetPage | Out-Host
+    Export-PgPerfReport -Repository $repository -Path $fleetPage | Format-Table Name, Length -AutoSize | Out-Host
     Remove-Item -LiteralPath $fleetPage -ErrorAction SilentlyContinue
 }
 finally {
