@@ -129,7 +129,12 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
     It 'on the standby itself: its own receive and replay lag, paused replay flagged' {
         Write-Wal 100 | Out-Null
         Wait-Until { (Invoke-NodeSql $primary 'SELECT replay_lsn = pg_current_wal_lsn() FROM pg_stat_replication') -eq 't' } -What 'the standby to replay'
+        # The primary may commit on its own (autovacuum, autoanalyze after Write-Wal) while this runs: the timestamp the
+        # cmdlet read lies between the server's own readings taken just before and just after it.
+        $replayedMs = 'SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::bigint'
+        $replayedBefore = [long](Invoke-NodeSql $standby $replayedMs)
         $idle = Get-PgReplicationStatus -Connection $onStandby
+        $replayedAfter = [long](Invoke-NodeSql $standby $replayedMs)
         @($idle).Count | Should -Be 1 -Because 'a standby without standbys or slots of its own has only its receiver row'
         $idle | Should -BeOfType PgPerf.PgReplicationReceiver
         $idle.State | Should -Be 'streaming'
@@ -138,7 +143,8 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
         $idle.SenderPort | Should -Be $primary.Port
         $idle.SlotName | Should -Be $slot
         $idle.LastReplayedAt.Offset | Should -Be ([TimeSpan]::Zero)
-        $idle.LastReplayedAt.ToUnixTimeMilliseconds() | Should -Be ([long](Invoke-NodeSql $standby 'SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::bigint'))
+        $idle.LastReplayedAt.ToUnixTimeMilliseconds() | Should -BeGreaterOrEqual $replayedBefore
+        $idle.LastReplayedAt.ToUnixTimeMilliseconds() | Should -BeLessOrEqual $replayedAfter
         $idle.Status | Should -Be 'Ok'
 
         Start-Sleep -Milliseconds 1500   # so the last replayed transaction is measurably old
