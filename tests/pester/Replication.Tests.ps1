@@ -128,13 +128,18 @@ Describe 'Get-PgReplicationStatus on a primary with a streaming standby' -Tag 'R
 
     It 'on the standby itself: its own receive and replay lag, paused replay flagged' {
         Write-Wal 100 | Out-Null
-        Wait-Until { (Invoke-NodeSql $primary 'SELECT replay_lsn = pg_current_wal_lsn() FROM pg_stat_replication') -eq 't' } -What 'the standby to replay'
-        # The primary may commit on its own (autovacuum, autoanalyze after Write-Wal) while this runs: the timestamp the
-        # cmdlet read lies between the server's own readings taken just before and just after it.
+        # The primary writes WAL on its own now and then (autoanalyze after Write-Wal, standby snapshots), so the idle
+        # reading is taken at a quiet moment, judged by the servers alone: the standby had replayed all the primary's
+        # WAL before the cmdlet read, and the primary wrote none until after it. The last replay time then stands still.
         $replayedMs = 'SELECT floor(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000)::bigint'
-        $replayedBefore = [long](Invoke-NodeSql $standby $replayedMs)
-        $idle = Get-PgReplicationStatus -Connection $onStandby
-        $replayedAfter = [long](Invoke-NodeSql $standby $replayedMs)
+        Wait-Until {
+            $lsn = Invoke-NodeSql $primary 'SELECT pg_current_wal_lsn()'
+            if ((Invoke-NodeSql $standby "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn") -ne 't') { return $false }
+            $script:replayedBefore = [long](Invoke-NodeSql $standby $replayedMs)
+            $script:idle = Get-PgReplicationStatus -Connection $onStandby
+            $script:replayedAfter = [long](Invoke-NodeSql $standby $replayedMs)
+            (Invoke-NodeSql $primary 'SELECT pg_current_wal_lsn()') -eq $lsn
+        } -What 'a quiet moment: the standby replayed all WAL, and the primary wrote none while the cmdlet read'
         @($idle).Count | Should -Be 1 -Because 'a standby without standbys or slots of its own has only its receiver row'
         $idle | Should -BeOfType PgPerf.PgReplicationReceiver
         $idle.State | Should -Be 'streaming'
