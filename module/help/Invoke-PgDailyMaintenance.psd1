@@ -9,7 +9,7 @@ Two runs at the same time do not run twice: a second run returns one Skipped ste
 
 The cmdlet writes a non-terminating error (PgPerf.Job.StepFailed) for each failed step, so $? is $false after a failed run; scheduled entries exit 1 then.
 
-With -Repository it runs on a central repository (Install-PgPerfSchema -Repository), whose tables hold the history of every registered server: one run there keeps the retention of all of them (a day of statement history is one partition for every server, and dropping it drops that day everywhere). Its other steps watch the repository database itself. A database that was not prepared as a repository is refused (PgPerf.Repository.NotPrepared) before anything runs.
+With -Repository it runs on a central repository (Install-PgPerfSchema -Repository), whose tables hold the history of every registered server: one run there keeps the retention of all of them (a day of statement history is one partition for every server, and dropping it drops that day everywhere). Its other steps watch the repository database itself, and one more step, 'unused indexes of registered servers', judges each registered server's indexes from the repository's index usage history with the same rule as the 'unused indexes' step and opens or resolves that server's unused_index alerts there (Get-PgPerfAlert -Repository lists them). A database that was not prepared as a repository is refused (PgPerf.Repository.NotPrepared) before anything runs.
 '@
     Parameters  = @{
         QueryLogDays = 'Days of query logs the retention step keeps (1 to 36500). Default 30.'

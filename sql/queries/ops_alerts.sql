@@ -1,8 +1,10 @@
--- Get-PgPerfAlert: alerts newest first, every filter optional (a NULL parameter means "any").
+-- Get-PgPerfAlert: the alerts of server @server_id (0 = this database; a registered server in a repository), newest
+-- first, every other filter optional (a NULL parameter means "any").
 SELECT id, alert_type, severity, subject, message, details::text AS details, dedup_key, occurrences,
        first_seen_at, last_seen_at, resolved_at, resolved_by
   FROM pgperf.performance_alerts
- WHERE (@ids::bigint[] IS NULL OR id = ANY (@ids::bigint[]))
+ WHERE server_id = @server_id
+   AND (@ids::bigint[] IS NULL OR id = ANY (@ids::bigint[]))
    AND (@since::timestamptz IS NULL OR last_seen_at >= @since::timestamptz)
    AND (@types::text[] IS NULL OR alert_type = ANY (@types::text[]))
    AND (@severities::text[] IS NULL OR severity = ANY (@severities::text[]))

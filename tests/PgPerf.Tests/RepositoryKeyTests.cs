@@ -17,7 +17,6 @@ public class RepositoryKeyTests
         ["schema_migrations"] = "the schema's own version: one per database, whatever it monitors",
         ["monitored_servers"] = "the registry itself: one row per server (its primary key is server_id; its name is unique across servers on purpose); a Citus reference table",
         ["query_hash_version"] = "which QueryHash version this database's texts carry: one row per database",
-        ["performance_alerts"] = "alerts of this database's own jobs (server 0); the repository's per-server steps raise none yet",
         ["index_drop_log"] = "Remove-PgIndex's audit log, written in the database whose index it drops; a repository drops nothing",
         // The application's query log (Send-PgQueryLog, Measure-PgQuery) and its rollups: written only into the
         // database the application logs to, never ingested into a repository (not part of issue 17's snapshots).

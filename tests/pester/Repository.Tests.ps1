@@ -229,10 +229,15 @@ SELECT h.calls, h.counters_reset FROM pgperf.statement_history h
         Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username, options) VALUES ('down', '127.0.0.1', $port, 'app', 'nobody', '{""Timeout"": ""3""}')" | Out-Null
         try {
             $results = Invoke-PgHourlyMonitoring -Repository $r -ThrottleLimit 2 -ErrorVariable errs -ErrorAction SilentlyContinue
-            @($results).Count | Should -Be 1
-            $results.Server | Should -Be 'shop'
-            $results.Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'statement snapshot', 'health check', 'index bloat snapshot')
-            $results.Steps.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Succeeded')
+            ($results.Server | Sort-Object) | Should -Be @('down', 'shop')
+            $shop = $results | Where-Object Server -eq 'shop'
+            $snapshotSteps = @('index snapshot', 'bloat snapshot', 'statement snapshot', 'health check', 'index bloat snapshot')
+            # then the server's alerts, raised in the repository (RepositoryAlerts.Tests.ps1)
+            $shop.Steps.Name | Should -Be ($snapshotSteps + @('statement regressions', 'health alerts', 'job failure alerts'))
+            @($shop.Steps.Status | Select-Object -Unique) | Should -Be @('Succeeded')
+            # the server that cannot be reached: every snapshot step failed for that one reason, and one error names it
+            $down = $results | Where-Object Server -eq 'down'
+            ($down.Steps | Where-Object Name -in $snapshotSteps).Status | Should -Be @('Failed', 'Failed', 'Failed', 'Failed', 'Failed')
             $errs.Count | Should -Be 1
             $errs[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
         } finally {

@@ -11,6 +11,12 @@ public interface IAlertService
     /// </summary>
     PgPerfAlert Resolve(long id, string resolvedBy, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Resolves one alert of <paramref name="server"/> (a server registered in this repository; null for this database's
+    /// own) and returns it. Throws PgPerf.Alert.NotFound when that server has no alert with that id.
+    /// </summary>
+    PgPerfAlert Resolve(long id, string resolvedBy, StatementServer? server, CancellationToken cancellationToken);
+
     /// <summary>Opens or updates an alert through pgperf.create_performance_alert; returns its id.</summary>
     long Raise(string type, PgAlertSeverity severity, string subject, string message, IReadOnlyDictionary<string, object?>? details,
         string? dedupKey, CancellationToken cancellationToken);

@@ -60,4 +60,10 @@ public sealed class PgJobResult : PgServerRecord
 public sealed record PgJobOptions
 {
     public PgRetentionOptions Retention { get; init; } = new();
+
+    /// <summary>
+    /// The daily job of a central repository (Invoke-PgDailyMaintenance -Repository): also raises each registered
+    /// server's unused-index alerts from the repository's history.
+    /// </summary>
+    public bool RegisteredServers { get; init; }
 }

@@ -52,6 +52,9 @@ public sealed record PgAlertFilter
     public PgAlertSeverity[]? Severities { get; init; }
     public bool OpenOnly { get; init; }
     public int? Top { get; init; }
+
+    /// <summary>A server registered in a central repository: its alerts, read in the repository; null for the target's own.</summary>
+    public StatementServer? Server { get; init; }
 }
 
 /// <summary>Turns a jsonb document into dictionaries, arrays and plain values that PowerShell shows and exports well.</summary>

@@ -32,7 +32,15 @@ internal sealed class HealthCheckService : IHealthCheckService
         return result;
     }
 
-    public int ApplyAlerts(PgHealthCheckDefinition check, PgHealthCheckResult result, CancellationToken cancellationToken)
+    public int ApplyAlerts(PgHealthCheckDefinition check, PgHealthCheckResult result, CancellationToken cancellationToken) =>
+        ApplyAlerts(StatementServer.Local, check, result, cancellationToken);
+
+    /// <summary>
+    /// The alerts of <paramref name="check"/>'s findings on server <paramref name="serverId"/> (0 = this database; in a
+    /// repository, a registered server whose result was read there): one open alert per finding that is not Ok, the rest
+    /// of that type resolved.
+    /// </summary>
+    internal int ApplyAlerts(int serverId, PgHealthCheckDefinition check, PgHealthCheckResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(check);
         ArgumentNullException.ThrowIfNull(result);
@@ -48,13 +56,13 @@ internal sealed class HealthCheckService : IHealthCheckService
                 var details = JsonSerializer.Serialize(new { check = check.Name, value = finding.Value, unit = check.Unit, threshold = result.Threshold, target = finding.Target });
                 await connection.ExecuteAsync(new CommandDefinition(
                     SqlResources.Get("queries/alert_create.sql"),
-                    new { type, severity = PgHealthStatus.AlertSeverity(finding.Status), subject = finding.Target, message = finding.Detail, details, key },
+                    new { server_id = serverId, type, severity = PgHealthStatus.AlertSeverity(finding.Status), subject = finding.Target, message = finding.Detail, details, key },
                     transaction, cancellationToken: cancellationToken));
                 open.Add(key);
             }
             // Everything of this type that was not seen again has cleared.
             await connection.ExecuteAsync(new CommandDefinition(SqlResources.Get("queries/alert_resolve_stale.sql"),
-                new { type, keys = open.ToArray() }, transaction, cancellationToken: cancellationToken));
+                new { server_id = serverId, type, keys = open.ToArray() }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             return open.Count;
         }, cancellationToken);

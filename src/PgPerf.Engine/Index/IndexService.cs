@@ -92,6 +92,8 @@ internal sealed class IndexService : IIndexService
     public PgIndexAlertCheck CheckUnusedIndexAlerts(PgUnusedIndexOptions options, CancellationToken cancellationToken)
     {
         var candidates = GetUnusedIndexes(options, cancellationToken).Where(i => i.Status == PgIndexStatus.ConsiderDropping).ToList();
+        // A registered server's indexes, judged from a repository's history, raise that server's alerts there.
+        var serverId = options.Server?.ServerId ?? StatementServer.Local;
         return _context.Run(async connection =>
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
@@ -111,12 +113,12 @@ internal sealed class IndexService : IIndexService
                     SqlResources.Get("queries/alert_create.sql"),
                     new
                     {
-                        type = AlertType, severity = "warning", subject, key, details,
+                        server_id = serverId, type = AlertType, severity = "warning", subject, key, details,
                         message = $"Index {subject} on table {ix.Table} ({PgSize.Pretty(ix.SizeBytes)}) has not been scanned for {ix.DaysSinceLastScan:0} observed days; consider dropping it (Remove-PgIndex keeps the DDL to recreate it).",
                     }, tx, cancellationToken: cancellationToken));
             }
             var resolved = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                SqlResources.Get("queries/alert_resolve_stale.sql"), new { type = AlertType, keys = keys.ToArray() }, tx, cancellationToken: cancellationToken));
+                SqlResources.Get("queries/alert_resolve_stale.sql"), new { server_id = serverId, type = AlertType, keys = keys.ToArray() }, tx, cancellationToken: cancellationToken));
             await tx.CommitAsync(cancellationToken);
             var check = new PgIndexAlertCheck { OpenKeys = keys.ToArray(), Resolved = resolved };
             check.From(Info);

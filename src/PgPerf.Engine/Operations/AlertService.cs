@@ -23,26 +23,38 @@ internal sealed class AlertService : IAlertService
             });
             command.Parameters.Add(new NpgsqlParameter("open_only", NpgsqlDbType.Boolean) { Value = filter.OpenOnly });
             command.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Bigint) { Value = filter.Top is { } top ? top : DBNull.Value });
-            return await ReadAsync(command, cancellationToken);
+            command.Parameters.AddWithValue("server_id", StatementServer.IdOf(filter.Server));
+            return await ReadAsync(command, filter.Server, cancellationToken);
         }, cancellationToken);
 
     public PgPerfAlert Resolve(long id, string resolvedBy, CancellationToken cancellationToken) =>
+        Resolve(id, resolvedBy, null, cancellationToken);
+
+    public PgPerfAlert Resolve(long id, string resolvedBy, StatementServer? server, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/alert_resolve.sql"), connection);
+            command.Parameters.AddWithValue("server_id", StatementServer.IdOf(server));
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("by", resolvedBy);
-            var rows = await ReadAsync(command, cancellationToken);
+            var rows = await ReadAsync(command, server, cancellationToken);
+            var where = server is null ? _context.Info.Server : $"server {server.Name} of repository {_context.Info.Server}";
             return rows.Count > 0 ? rows[0] : throw new PgPerfException(PgPerfErrorIds.Alert.NotFound, PgPerfErrorKind.ObjectNotFound,
-                $"There is no alert with id {id} on {_context.Info.Server}. Get-PgPerfAlert lists the alerts and their ids.", id)
+                $"There is no alert with id {id} on {where}. Get-PgPerfAlert lists the alerts and their ids.", id)
             { ParameterName = "Id" };
         }, cancellationToken);
 
     public long Raise(string type, PgAlertSeverity severity, string subject, string message, IReadOnlyDictionary<string, object?>? details,
         string? dedupKey, CancellationToken cancellationToken) =>
+        Raise(StatementServer.Local, type, severity, subject, message, details, dedupKey, cancellationToken);
+
+    /// <summary>Opens or updates an alert of server <paramref name="serverId"/> (0 = this database; a registered server in a repository).</summary>
+    internal long Raise(int serverId, string type, PgAlertSeverity severity, string subject, string message, IReadOnlyDictionary<string, object?>? details,
+        string? dedupKey, CancellationToken cancellationToken) =>
         _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/alert_create.sql"), connection);
+            command.Parameters.AddWithValue("server_id", serverId);
             command.Parameters.AddWithValue("type", type);
             command.Parameters.AddWithValue("severity", ToDb(severity));
             command.Parameters.AddWithValue("subject", subject);
@@ -54,7 +66,7 @@ internal sealed class AlertService : IAlertService
 
     internal static string ToDb(PgAlertSeverity severity) => severity.ToString().ToLowerInvariant();
 
-    private async Task<List<PgPerfAlert>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private async Task<List<PgPerfAlert>> ReadAsync(NpgsqlCommand command, StatementServer? server, CancellationToken cancellationToken)
     {
         var list = new List<PgPerfAlert>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -75,7 +87,8 @@ internal sealed class AlertService : IAlertService
                 ResolvedAt = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
                 ResolvedBy = reader.IsDBNull(11) ? null : reader.GetString(11),
             };
-            alert.From(_context.Info);
+            // A registered server's alert names that server, and piped on it is resolved in this repository again.
+            StatementServer.Stamp(alert, _context.Info, server);
             list.Add(alert);
         }
         return list;

@@ -152,26 +152,39 @@ internal sealed class JobRunner
     /// <summary>One open job_failure alert per failed step; the alerts of steps that now succeed resolve themselves.</summary>
     private static long RaiseFailureAlerts(JobStepContext s, PgJobKind job, List<PgJobStep> failed, List<string> succeeded)
     {
-        var alerts = s.Service<IAlertService>();
+        var (raised, resolved) = ApplyFailureAlerts(s.Server, StatementServer.Local, job, failed, succeeded, s.Cancellation);
+        s.Message = $"{raised} raised, {resolved} resolved";
+        return raised;
+    }
+
+    /// <summary>
+    /// The job_failure alerts of server <paramref name="serverId"/> (0 = this database; a registered server in a repository,
+    /// whose per-server steps ran) written in <paramref name="alertsDatabase"/>: one open alert per failed step, the alerts
+    /// of its steps that now succeed resolved. Returns how many were raised and resolved.
+    /// </summary>
+    internal static (int Raised, int Resolved) ApplyFailureAlerts(PgServerContext alertsDatabase, int serverId, PgJobKind job,
+        IReadOnlyList<PgJobStep> failed, IEnumerable<string> succeeded, CancellationToken cancellationToken)
+    {
+        var alerts = new AlertService(alertsDatabase);
         var jobName = PgScheduleRenderer.JobName(job);
         foreach (var step in failed)
         {
             var details = new Dictionary<string, object?> { ["job"] = jobName, ["step"] = step.Name, ["error_id"] = step.ErrorId, ["error"] = step.Error };
-            alerts.Raise(AlertType, PgAlertSeverity.Warning, $"{jobName} job: {step.Name}",
-                $"Step '{step.Name}' of the {jobName} job failed: {step.Error}", details, DedupKey(job, step.Name), s.Cancellation);
+            alerts.Raise(serverId, AlertType, PgAlertSeverity.Warning, $"{jobName} job: {step.Name}",
+                $"Step '{step.Name}' of the {jobName} job failed: {step.Error}", details, DedupKey(job, step.Name), cancellationToken);
         }
 
         var resolveKeys = succeeded.Select(name => DedupKey(job, name)).ToArray();
-        var resolved = s.Server.Run(async connection =>
+        var resolved = alertsDatabase.Run(async connection =>
         {
-            // resolve_stale_alerts keeps the keys it is given; keep every open job_failure alert except this job's steps that succeeded.
+            // resolve_stale_server_alerts keeps the keys it is given; keep every open job_failure alert except this job's steps that succeeded.
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/job_resolve_step_alerts.sql"), connection);
+            command.Parameters.AddWithValue("server_id", serverId);
             command.Parameters.AddWithValue("type", AlertType);
             command.Parameters.Add(new NpgsqlParameter("resolve", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = resolveKeys });
-            return (int)(await command.ExecuteScalarAsync(s.Cancellation))!;
-        }, s.Cancellation);
-        s.Message = $"{failed.Count} raised, {resolved} resolved";
-        return failed.Count;
+            return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+        return (failed.Count, resolved);
     }
 
     internal static string DedupKey(PgJobKind job, string step) => $"{AlertType}:{PgScheduleRenderer.JobName(job)}:{step}";

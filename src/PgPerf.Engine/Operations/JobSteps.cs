@@ -14,6 +14,16 @@ internal static class JobSteps
         _ => throw new ArgumentOutOfRangeException(nameof(job)),
     };
 
+    /// <summary>The steps of a run: a central repository's daily job also judges each registered server's indexes.</summary>
+    public static IReadOnlyList<JobStepDefinition> For(PgJobKind job, PgJobOptions options) =>
+        job == PgJobKind.Daily && options.RegisteredServers
+            ? Daily.Take(1).Append(RegisteredServerUnusedIndexes).Concat(Daily.Skip(1)).ToArray()
+            : For(job);
+
+    // After the repository's own "unused indexes": the same judgement for each registered server from its stored history.
+    private static readonly JobStepDefinition RegisteredServerUnusedIndexes =
+        new(PgPerf.Engine.Repository.RepositoryAlerts.UnusedIndexStepName, PgPerf.Engine.Repository.RepositoryAlerts.UnusedIndexes);
+
     // Spec: index usage snapshot, bloat snapshot, query-performance check.
     private static readonly JobStepDefinition[] Hourly =
     {
@@ -69,5 +79,5 @@ internal sealed class JobService : IJobService
     public IReadOnlyList<string> StepNames(PgJobKind job) => JobSteps.For(job).Select(step => step.Name).ToArray();
 
     public PgJobResult Run(PgJobKind job, PgJobOptions options, CancellationToken cancellationToken) =>
-        new JobRunner(_context).Run(job, JobSteps.For(job), options, cancellationToken);
+        new JobRunner(_context).Run(job, JobSteps.For(job, options), options, cancellationToken);
 }

@@ -36,11 +36,11 @@ internal static class QueryPerformanceCheck
                 });
                 await connection.ExecuteAsync(new CommandDefinition(
                     SqlResources.Get("queries/alert_create.sql"),
-                    new { type = AlertType, severity = v.Severity, subject = "last hour", message = v.Message, details, key = DedupKey }, cancellationToken: step.Cancellation));
+                    new { server_id = StatementServer.Local, type = AlertType, severity = v.Severity, subject = "last hour", message = v.Message, details, key = DedupKey }, cancellationToken: step.Cancellation));
             }
             var stillOpen = verdict is null ? Array.Empty<string>() : new[] { DedupKey };
             await connection.ExecuteAsync(new CommandDefinition(
-                SqlResources.Get("queries/alert_resolve_stale.sql"), new { type = AlertType, keys = stillOpen }, cancellationToken: step.Cancellation));
+                SqlResources.Get("queries/alert_resolve_stale.sql"), new { server_id = StatementServer.Local, type = AlertType, keys = stillOpen }, cancellationToken: step.Cancellation));
             var quiet = await connection.ExecuteAsync(new CommandDefinition(
                 SqlResources.Get("queries/alert_resolve_quiet_slow_queries.sql"), new { quiet = QuietSlowQueryAlerts }, cancellationToken: step.Cancellation));
 

@@ -29,10 +29,14 @@ internal sealed partial class RepositoryService : IServerHealthHistory
             PgList<string>.None, cancellationToken);
     }
 
-    public PgSnapshotResult CaptureHealthChecks(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken)
+    public PgSnapshotResult CaptureHealthChecks(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken) =>
+        CaptureHealthChecks(server, monitored, new List<PgHealthCheckResult>(), cancellationToken);
+
+    /// <summary>Stores the server's health checks and leaves in <paramref name="results"/> the results stored (the hourly job raises their alerts).</summary>
+    private PgSnapshotResult CaptureHealthChecks(PgMonitoredServer server, IMonitoredServerService monitored, List<PgHealthCheckResult> results,
+        CancellationToken cancellationToken)
     {
         var checks = new Health.HealthCheckService(MonitoredContext(monitored));
-        var results = new List<PgHealthCheckResult>();
         var skipped = new List<string>();
         // One check that cannot run there (a privilege the login lacks) must not cost the others.
         foreach (var check in PgHealthChecks.All)

@@ -162,16 +162,24 @@ internal sealed partial class RepositoryService : IRepositoryService
     public PgJobResult RunHourly(PgMonitoredServer server, IMonitoredServerService monitored, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
+        var healthResults = new List<PgHealthCheckResult>();
+        // A server that cannot be reached fails every snapshot step for that one reason (as JobRunner does), once,
+        // and still gets its job_failure alerts below.
+        var unreachable = Unreachable(monitored, cancellationToken);
         // The hourly job's snapshot steps that read a monitored server (JobSteps.Hourly), in its order.
-        var steps = new[]
+        var snapshotSteps = new (string Name, Func<PgSnapshotResult> Capture)[]
         {
-            RunStep(Index.IndexService.SnapshotStepName, () => CaptureIndexUsage(server, monitored, cancellationToken)),
-            RunStep(Bloat.BloatService.SnapshotStepName, () => CaptureTableBloat(server, monitored, cancellationToken)),
-            RunStep(Statements.StatementJobSteps.SnapshotStepName, () => CaptureStatements(server, monitored, cancellationToken)),
+            (Index.IndexService.SnapshotStepName, () => CaptureIndexUsage(server, monitored, cancellationToken)),
+            (Bloat.BloatService.SnapshotStepName, () => CaptureTableBloat(server, monitored, cancellationToken)),
+            (Statements.StatementJobSteps.SnapshotStepName, () => CaptureStatements(server, monitored, cancellationToken)),
             // Health checks and index bloat estimates of the server, stored as it (migration 030, RepositoryService.Health.cs).
-            RunStep(HealthCheckStepName, () => CaptureHealthChecks(server, monitored, cancellationToken)),
-            RunStep(IndexBloatStepName, () => CaptureIndexBloat(server, monitored, cancellationToken)),
+            (HealthCheckStepName, () => CaptureHealthChecks(server, monitored, healthResults, cancellationToken)),
+            (IndexBloatStepName, () => CaptureIndexBloat(server, monitored, cancellationToken)),
         };
+        var snapshots = snapshotSteps.Select(step => unreachable is null ? RunStep(step.Name, step.Capture)
+            : new PgJobStep { Name = step.Name, Status = PgJobStepStatus.Failed, Error = unreachable.Message, ErrorId = unreachable.ErrorId }).ToArray();
+        // The server's alerts, raised in the repository from what the steps above stored (RepositoryService.Alerts.cs).
+        var steps = RaiseHourlyAlerts(server, snapshots, healthResults, cancellationToken);
         return new PgJobResult
         {
             Job = PgJobKind.Hourly, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, Steps = steps,

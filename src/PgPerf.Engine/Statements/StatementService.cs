@@ -236,7 +236,7 @@ internal sealed class StatementService : IStatementService
                 ["baseline_calls"] = r.BaselineCalls, ["current_calls"] = r.CurrentCalls, ["added_time_ms"] = r.AddedTimeMs,
                 ["query"] = r.Query,
             };
-            alerts.Raise(AlertType, PgAlertSeverity.Warning, $"{r.Database}/{r.User} queryid {r.QueryId}",
+            alerts.Raise(StatementServer.IdOf(options.Server), AlertType, PgAlertSeverity.Warning, $"{r.Database}/{r.User} queryid {r.QueryId}",
                 $"Statement {r.QueryId} in database {r.Database} (user {r.User}) got slower: mean {r.BaselineMeanMs:0.###} ms -> {r.CurrentMeanMs:0.###} ms " +
                 $"(+{r.IncreasePercent:0} %) over {r.CurrentCalls} calls, {r.AddedTimeMs:0} ms added. Get-PgStatementTrend -QueryId {r.QueryId} shows when.",
                 details, key, cancellationToken);
@@ -244,6 +244,7 @@ internal sealed class StatementService : IStatementService
         var resolved = _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(SqlResources.Get("queries/alert_resolve_stale.sql"), connection);
+            command.Parameters.AddWithValue("server_id", StatementServer.IdOf(options.Server));
             command.Parameters.AddWithValue("type", AlertType);
             command.Parameters.AddWithValue("keys", NpgsqlDbType.Array | NpgsqlDbType.Text, keys.ToArray());
             return (int)(await command.ExecuteScalarAsync(cancellationToken))!;

@@ -2,10 +2,10 @@ using System.Management.Automation;
 
 namespace PgPerf.Commands;
 
-/// <summary>Lists alerts from pgperf.performance_alerts, newest first.</summary>
+/// <summary>Lists alerts from pgperf.performance_alerts, newest first; with -Repository, those of its registered servers.</summary>
 [Cmdlet(VerbsCommon.Get, "PgPerfAlert")]
 [OutputType(typeof(PgPerfAlert))]
-public sealed class GetPgPerfAlertCommand : PgPerfCmdlet
+public sealed class GetPgPerfAlertCommand : PgRepositoryReaderCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -31,10 +31,15 @@ public sealed class GetPgPerfAlertCommand : PgPerfCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Top { get; set; }
 
+    // A registered server's alerts are in the repository, which alone is reached (the server itself may be down).
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
-        // slow_query alerts are raised by the query-log writer.
-        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var (source, server) = ReadFrom(target);
+        // slow_query alerts are raised by the query-log writer of the database itself.
+        if (server is null)
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
         var filter = new PgAlertFilter
         {
             Ids = Id,
@@ -43,8 +48,9 @@ public sealed class GetPgPerfAlertCommand : PgPerfCmdlet
             Severities = Severity,
             OpenOnly = Open,
             Top = Top,
+            Server = server,
         };
-        foreach (var alert in InstalledService<IAlertService>(target).Get(filter, CancellationToken))
+        foreach (var alert in InstalledService<IAlertService>(source).Get(filter, CancellationToken))
             WriteObject(alert);
     }
 }

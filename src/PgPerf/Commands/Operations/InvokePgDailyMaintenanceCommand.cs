@@ -23,7 +23,7 @@ public sealed partial class InvokePgDailyMaintenanceCommand : PgJobCmdlet
 
     private PgRetentionOptions Retention => new() { QueryLogDays = QueryLogDays, SnapshotDays = SnapshotDays, AlertDays = AlertDays };
 
-    protected override PgJobOptions Options => new() { Retention = Retention };
+    protected override PgJobOptions Options => new() { Retention = Retention, RegisteredServers = Repository is not null };
 
     // The retention step deletes rows: -WhatIf counts them per table, the same lines as Invoke-PgPerfRetention -WhatIf.
     protected override void DescribeWhatIf(PgConnectionInfo target)

@@ -25,6 +25,11 @@ public sealed class InvokePgHourlyMonitoringCommand : PgJobCmdlet
 
     protected override void ProcessRecord() => RunOnTargetsOrRegistered(Repository, Server, base.ProcessRecord);
 
+    // A registered server that cannot be reached still runs its repository steps: they fail, and raise its
+    // job_failure alerts in the repository, which is what must be reached.
+    private protected override PgConnectionInfo ReachedFor(PgConnectionInfo target) =>
+        RepositoryRegistry is null ? target : HistorySource(target).Source;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         if (RepositoryRegistry is not { } registry)
