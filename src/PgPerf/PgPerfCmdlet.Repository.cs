@@ -54,6 +54,10 @@ public abstract partial class PgPerfCmdlet
     /// </summary>
     private protected virtual PgConnectionInfo ReachedFor(PgConnectionInfo target) => target;
 
+    /// <summary>How errors name a target of RunOnRegisteredServers (its registered name and address); null for any other target.</summary>
+    private protected string? RegisteredLabel(PgConnectionInfo target) =>
+        _registered is not null && _registered.TryGetValue(target, out var server) ? $"registered server '{server.Name}' ({target.Server})" : null;
+
     /// <summary>The registered server a target of RunOnRegisteredServers stands for.</summary>
     private protected PgMonitoredServer RegisteredServer(PgConnectionInfo target) =>
         _registered![target];

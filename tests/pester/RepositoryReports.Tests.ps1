@@ -1,0 +1,122 @@
+# The report cmdlets over the servers registered in a central repository (issue 17): Get-PgDuplicateIndex and
+# Get-PgInvalidIndex read each registered database's catalog live through a login that has only pg_monitor (its
+# password in a pgpass file); Get-PgTableBloat and Get-PgPerformanceSummary read what the repository stored for each.
+# Two databases with different real duplicate and invalid indexes; every expected value is read with psql as the test
+# superuser, never through the cmdlet under test.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $script:ModulePath -Force
+    $script:repo = New-TestDatabase 'pgperf_rrepo'
+    $script:alpha = New-TestDatabase 'pgperf_rrepo_a'
+    $script:beta = New-TestDatabase 'pgperf_rrepo_b'
+    Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
+
+    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
+    $script:monitorRole = "pgperf_t_rmon_$suffix"
+    $rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
+    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
+
+    # alpha: a left-prefix duplicate; beta: two exact equals. Each an invalid index left by a failed concurrent unique build.
+    Invoke-TestSql -Database $alpha.Name @"
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int, created date);
+CREATE INDEX orders_customer ON orders (customer_id);
+CREATE INDEX orders_customer_created ON orders (customer_id, created);
+CREATE TABLE coupons (code text);
+INSERT INTO coupons VALUES ('A'), ('A');
+"@ | Out-Null
+    Invoke-TestSql -Database $beta.Name @"
+CREATE TABLE items (sku text, price int);
+CREATE INDEX items_sku_a ON items (sku);
+CREATE INDEX items_sku_b ON items (sku);
+CREATE TABLE badges (holder int);
+INSERT INTO badges VALUES (1), (1);
+"@ | Out-Null
+    # outside a transaction block, as CREATE INDEX CONCURRENTLY must be; each fails on the duplicate rows
+    Invoke-TestSql -Database $alpha.Name 'CREATE UNIQUE INDEX CONCURRENTLY coupons_code_uq ON coupons (code)' -AllowError | Out-Null
+    Invoke-TestSql -Database $beta.Name 'CREATE UNIQUE INDEX CONCURRENTLY badges_holder_uq ON badges (holder)' -AllowError | Out-Null
+
+    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-rrepo-$suffix.pgpass"
+    $port = Get-TestConnectionPart 'Port'
+    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
+    $script:r = $repo.ConnectionString
+    Add-PgPerfServer -Repository $r -Name alpha -Connection "Host=127.0.0.1;Port=$port;Database=$($alpha.Name);Username=$monitorRole;Passfile=$pgpass" | Out-Null
+    Add-PgPerfServer -Repository $r -Name beta -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass" | Out-Null
+
+    # A registered server nobody listens for, to add where a test needs it.
+    function Add-DownServer {
+        $closed = Get-FreeTcpPort
+        Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.monitored_servers (name, host, port, database, username, options) VALUES ('down', '127.0.0.1', $closed, 'app', 'nobody', '{""Timeout"": ""3""}') RETURNING server_id"
+    }
+    function Remove-DownServer { Invoke-TestSql -Database $repo.Name "DELETE FROM pgperf.monitored_servers WHERE name = 'down'" | Out-Null }
+    # The invalid indexes of a database as its catalog says, schema.index
+    function Get-CatalogInvalid([string] $Database) {
+        @(Invoke-TestSql -Database $Database "SELECT n.nspname || '.' || c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid ORDER BY 1")
+    }
+}
+AfterAll {
+    Remove-TestDatabase $script:repo
+    Remove-TestDatabase $script:alpha
+    Remove-TestDatabase $script:beta
+    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
+    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+}
+
+Describe 'Index reports with -Repository' -Tag 'Integration', 'Repository', 'RepositoryReports' {
+    It 'finds each registered database''s invalid index, read through its pg_monitor login, and nothing of the other' {
+        # the failed builds left exactly these invalid indexes, as the catalog says
+        Get-CatalogInvalid $alpha.Name | Should -Be 'public.coupons_code_uq'
+        Get-CatalogInvalid $beta.Name | Should -Be 'public.badges_holder_uq'
+
+        $rows = @(Get-PgInvalidIndex -Repository $r)
+        ($rows | ForEach-Object { "$($_.Server):$($_.Schema).$($_.Index)" } | Sort-Object) |
+            Should -Be @(@(Get-CatalogInvalid $alpha.Name | ForEach-Object { "alpha:$_" }) + @(Get-CatalogInvalid $beta.Name | ForEach-Object { "beta:$_" }))
+        $coupons = $rows | Where-Object Server -eq 'alpha'
+        $coupons.SizeBytes | Should -Be ([long](Invoke-TestSql -Database $alpha.Name "SELECT pg_relation_size('coupons_code_uq')"))
+        $coupons.Connection.Username | Should -Be $monitorRole
+
+        $only = @(Get-PgInvalidIndex -Repository $r -Server 'be*')
+        ($only | ForEach-Object { "$($_.Server):$($_.Index)" }) | Should -Be 'beta:badges_holder_uq'
+        # nothing installed on the monitored databases
+        foreach ($db in $alpha, $beta) {
+            Invoke-TestSql -Database $db.Name "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgperf'" | Should -Be '0'
+        }
+    }
+
+    It 'finds each registered database''s duplicate indexes, each row naming its server' {
+        # the catalog's own view of the pairs: same table, and the redundant index's key columns lead the other's
+        Invoke-TestSql -Database $alpha.Name "SELECT (SELECT indkey::text FROM pg_index WHERE indexrelid = 'orders_customer'::regclass) || '<' || (SELECT indkey::text FROM pg_index WHERE indexrelid = 'orders_customer_created'::regclass)" |
+            Should -Be '2<2 3'
+        Invoke-TestSql -Database $beta.Name "SELECT count(DISTINCT (indrelid, indkey::text, indclass::text)) || '/' || count(*) FROM pg_index WHERE indexrelid IN ('items_sku_a'::regclass, 'items_sku_b'::regclass)" |
+            Should -Be '1/2'
+
+        $rows = @(Get-PgDuplicateIndex -Repository $r -ThrottleLimit 2)
+        ($rows | ForEach-Object { "$($_.Server):$($_.Kind):$($_.Table)" } | Sort-Object) | Should -Be @('alpha:LeftPrefix:orders', 'beta:Exact:items')
+        $alphaRow = $rows | Where-Object Server -eq 'alpha'
+        "$($alphaRow.Index)<$($alphaRow.CoveredBy)" | Should -Be 'orders_customer<orders_customer_created'
+        ($rows | Where-Object Server -eq 'beta').CoveredBy | Should -BeIn @('items_sku_a', 'items_sku_b')
+
+        @(Get-PgDuplicateIndex -Repository $r -Server alpha).Server | Should -Be 'alpha'
+        @(Get-PgDuplicateIndex -Repository $r -Server beta -Kind LeftPrefix).Count | Should -Be 0
+    }
+
+    It 'writes one error naming a registered server that is down, once, and reads the others' {
+        Add-DownServer | Out-Null
+        try {
+            foreach ($command in 'Get-PgDuplicateIndex', 'Get-PgInvalidIndex') {
+                $rows = @(& $command -Repository $r -ErrorVariable errs -ErrorAction SilentlyContinue)
+                ($rows.Server | Sort-Object -Unique) | Should -Be @('alpha', 'beta')
+                $errs.Count | Should -Be 1
+                # named as registered, once
+                ([regex]::Matches($errs[0].Exception.Message, "registered server 'down'")).Count | Should -Be 1
+
+                $errs = $null
+                & $command -Repository $r -Server down -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $errs.Count | Should -Be 1
+                ([regex]::Matches($errs[0].Exception.Message, "registered server 'down'")).Count | Should -Be 1
+            }
+        } finally {
+            Remove-DownServer
+        }
+    }
+}
