@@ -74,6 +74,15 @@ public abstract partial class PgPerfCmdlet
             RunOnRegisteredServers(repository, servers);
     }
 
+    /// <summary>Refuses -Server (registered names) without -Repository, before anything is read.</summary>
+    private protected void RequireRepositoryForServer(string[]? servers, PgTarget? repository)
+    {
+        if (servers is not null && repository is null)
+            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Repository.ServerWithoutRepository, PgPerfErrorKind.InvalidArgument,
+                "-Server names servers registered in a central repository; give that repository with -Repository, or leave -Server out to read -Connection's own statistics.")
+            { ParameterName = "Server" });
+    }
+
     /// <summary>
     /// Where a report reads <paramref name="target"/>'s history: a server of RunOnRegisteredServers, or a row's connection
     /// to a registered server (Get-PgTopStatement -Repository | Get-PgStatementTrend), is read in its repository, as that

@@ -120,3 +120,59 @@ Describe 'Index reports with -Repository' -Tag 'Integration', 'Repository', 'Rep
         }
     }
 }
+
+Describe 'Get-PgTableBloat with -Repository' -Tag 'Integration', 'Repository', 'RepositoryReports' {
+    BeforeAll {
+        $script:ids = @{}
+        foreach ($s in Get-PgPerfServer -Repository $r) { $script:ids[$s.Name] = $s.ServerId }
+        # The latest stored snapshot of a server as the repository holds it, schema.table=bloat_bytes=dead_tuples=confidence
+        function Get-StoredLatest([int] $ServerId) {
+            @(Invoke-TestSql -Database $repo.Name "SELECT schemaname || '.' || tablename || '=' || bloat_bytes || '=' || coalesce(dead_tuples, 0) || '=' || confidence FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId AND captured_at = (SELECT max(captured_at) FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId) ORDER BY 1")
+        }
+        function Format-Row($Row) { "$($Row.Schema).$($Row.Table)=$($Row.BloatBytes)=$($Row.DeadTuples)=$($Row.Confidence)" }
+    }
+
+    It 'reports each server''s latest stored snapshot, naming the server, and nothing of the other' {
+        Invoke-PgBloatSnapshot -Repository $r | Out-Null
+        # a second snapshot after a change on beta: only the latest one counts
+        Invoke-TestSql -Database $beta.Name 'CREATE TABLE refunds (id int, amount int); INSERT INTO refunds SELECT g, g FROM generate_series(1, 2000) g; DELETE FROM refunds WHERE id > 100; ANALYZE refunds' | Out-Null
+        Invoke-PgBloatSnapshot -Repository $r -Server beta | Out-Null
+
+        $rows = @(Get-PgTableBloat -Repository $r)
+        foreach ($name in 'alpha', 'beta') {
+            $mine = @($rows | Where-Object Server -eq $name)
+            ($mine | ForEach-Object { Format-Row $_ } | Sort-Object) | Should -Be (Get-StoredLatest $ids[$name])
+        }
+        # every table of each monitored database, as its own catalog lists them
+        (@($rows | Where-Object Server -eq 'beta') | ForEach-Object { "$($_.Schema).$($_.Table)" } | Sort-Object) |
+            Should -Be @(Invoke-TestSql -Database $beta.Name "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")
+        $refunds = $rows | Where-Object { $_.Server -eq 'beta' -and $_.Table -eq 'refunds' }
+        $refunds.TableBytes | Should -Be ([long](Invoke-TestSql -Database $beta.Name "SELECT pg_relation_size('refunds') + coalesce(pg_relation_size(reltoastrelid), 0) FROM pg_class WHERE oid = 'refunds'::regclass"))
+        $refunds.MeasuredAt.UtcDateTime.ToString('yyyy-MM-dd HH:mm:ss') |
+            Should -Be (Invoke-TestSql -Database $repo.Name "SELECT to_char(max(captured_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM pgperf.table_bloat_snapshots WHERE server_id = $($ids.beta)")
+        @($rows | Where-Object { $_.Server -eq 'alpha' -and $_.Table -eq 'refunds' }) | Should -HaveCount 0
+
+        $only = @(Get-PgTableBloat -Repository $r -Server 'al*' -Table orders)
+        ($only | ForEach-Object { "$($_.Server):$($_.Table)" }) | Should -Be 'alpha:orders'
+        # its rows pipe on as the registered server's: its trend is read in the same repository
+        $trend = @($only | Get-PgTableBloatTrend -Days 1)
+        ($trend | ForEach-Object { "$($_.Server):$($_.Table)" } | Sort-Object -Unique) | Should -Be 'alpha:orders'
+    }
+
+    It 'answers from the stored snapshot for a registered server that is down, and refuses to measure registered servers' {
+        $downId = Add-DownServer
+        try {
+            Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.table_bloat_snapshots (server_id, captured_at, schemaname, tablename, table_bytes, bloat_bytes, bloat_ratio, live_tuples, dead_tuples, method, confidence, flags, table_kind) VALUES ($downId, now() - interval '5 minutes', 'public', 'ledger', 81920, 40960, 50, 10, 90, 'Estimate', 'Low', '{NoStatsAccess}', 'Table')" | Out-Null
+            $rows = @(Get-PgTableBloat -Repository $r -Server down, alpha -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            $ledger = $rows | Where-Object Server -eq 'down'
+            "$($ledger.Table)=$($ledger.BloatBytes)=$($ledger.Status)=$($ledger.Flags -join ',')" | Should -Be 'ledger=40960=ActionRequired=NoStatsAccess'
+        } finally {
+            Remove-DownServer
+        }
+        { Get-PgTableBloat -Repository $r -Method Exact -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PgPerf.Repository.NotWithRepository,PgPerf.Commands.GetPgTableBloatCommand'
+        { Get-PgTableBloat -Connection $alpha.ConnectionString -Server alpha -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PgPerf.Repository.ServerWithoutRepository,PgPerf.Commands.GetPgTableBloatCommand'
+    }
+}
