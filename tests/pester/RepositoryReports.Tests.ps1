@@ -176,3 +176,67 @@ Describe 'Get-PgTableBloat with -Repository' -Tag 'Integration', 'Repository', '
             Should -Throw -ErrorId 'PgPerf.Repository.ServerWithoutRepository,PgPerf.Commands.GetPgTableBloatCommand'
     }
 }
+
+Describe 'Get-PgPerformanceSummary with -Repository' -Tag 'Integration', 'Repository', 'RepositoryReports' {
+    BeforeAll {
+        $script:ids = @{}
+        foreach ($s in Get-PgPerfServer -Repository $r) { $script:ids[$s.Name] = $s.ServerId }
+        # alpha: a table with dead rows; beta keeps refunds from above
+        Invoke-TestSql -Database $alpha.Name 'CREATE TABLE events (id int, body text) WITH (autovacuum_enabled = off); INSERT INTO events SELECT g, repeat(''e'', 60) FROM generate_series(1, 5000) g; DELETE FROM events WHERE id % 2 = 0; ANALYZE events' | Out-Null
+        Invoke-PgBloatSnapshot -Repository $r | Out-Null
+        Invoke-PgIndexSnapshot -Repository $r | Out-Null
+        # 35 days of stored history in which alpha's orders_customer_created was never scanned (as Summary.Tests.ps1 does for one database)
+        $facts = Invoke-TestSql -Database $alpha.Name "SELECT pg_relation_size('orders_customer_created') || '|' || coalesce((SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()), 'null') || '|' || pg_postmaster_start_time()"
+        $size, $reset, $started = $facts -split '\|'
+        $reset = if ($reset -eq 'null') { 'NULL' } else { "'$reset'" }
+        Invoke-TestSql -Database $repo.Name @"
+SELECT pgperf.ensure_snapshot_partitions('index_usage_snapshots', ARRAY(SELECT (now() AT TIME ZONE 'UTC')::date - d FROM generate_series(1, 35) d));
+INSERT INTO pgperf.index_usage_snapshots (server_id, captured_at, schemaname, tablename, indexname, idx_scan, idx_tup_read, idx_tup_fetch,
+                                          index_size_bytes, stats_reset, server_started_at)
+SELECT $($ids.alpha), now() - make_interval(days => d), 'public', 'orders', 'orders_customer_created', 0, 0, 0, $size, $reset, '$started'
+  FROM generate_series(1, 35) d;
+"@ | Out-Null
+        # The tables a summary lists for a server, from its latest stored snapshot, most wasted bytes first
+        function Get-StoredBloated([int] $ServerId, [double] $Threshold) {
+            @(Invoke-TestSql -Database $repo.Name "SELECT tablename FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId AND captured_at = (SELECT max(captured_at) FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId) AND table_kind <> 'PartitionedTable' AND bloat_ratio >= $Threshold AND bloat_bytes >= 1 ORDER BY bloat_bytes DESC, tablename")
+        }
+    }
+
+    It 'builds one summary per registered server from what the repository stored for it' {
+        Invoke-TestSql -Database $alpha.Name "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'orders_customer_created'" | Should -Be '0'
+        (Get-StoredBloated $ids.alpha 0) | Should -Contain 'events'
+        (Get-StoredBloated $ids.beta 0) | Should -Contain 'refunds'
+
+        $summaries = @(Get-PgPerformanceSummary -Repository $r -Threshold 0 -MinWastedMB 0)
+        ($summaries.Server | Sort-Object) | Should -Be @('alpha', 'beta')
+        foreach ($name in 'alpha', 'beta') {
+            $summary = $summaries | Where-Object Server -eq $name
+            @($summary.TableBloat.Table) | Should -Be (Get-StoredBloated $ids[$name] 0)
+            ($summary.TableBloat.Server | Sort-Object -Unique) | Should -Be $name
+            # the application's query log is not kept per server yet: nothing of the repository's own is shown
+            $summary.QueryPerformance | Should -BeNullOrEmpty
+            @($summary.SlowQueries) | Should -HaveCount 0
+        }
+        $alphaSummary = $summaries | Where-Object Server -eq 'alpha'
+        @($alphaSummary.UnusedIndexes | Where-Object Index -eq 'orders_customer_created') | Should -HaveCount 1
+        $alphaSummary.UnusedIndexes[0].SizeBytes | Should -Be ([long](Invoke-TestSql -Database $alpha.Name "SELECT pg_relation_size('orders_customer_created')"))
+        @(($summaries | Where-Object Server -eq 'beta').UnusedIndexes) | Should -HaveCount 0
+
+        $one = @(Get-PgPerformanceSummary -Repository $r -Server beta -Metric Bloat -Threshold 0 -MinWastedMB 0 -AsJson)
+        $one | Should -HaveCount 1
+        ((ConvertFrom-Json $one[0]).table_bloat.tablename) | Should -Be (Get-StoredBloated $ids.beta 0)
+    }
+
+    It 'summarizes a registered server that is down from its stored history, without an error' {
+        $downId = Add-DownServer
+        try {
+            Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.table_bloat_snapshots (server_id, captured_at, schemaname, tablename, table_bytes, bloat_bytes, bloat_ratio, live_tuples, dead_tuples, method, confidence, flags, table_kind) VALUES ($downId, now(), 'public', 'ledger', 819200, 409600, 50, 10, 90, 'Estimate', 'Low', '{}', 'Table')" | Out-Null
+            $summaries = @(Get-PgPerformanceSummary -Repository $r -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            ($summaries.Server | Sort-Object) | Should -Be @('alpha', 'beta', 'down')
+            ($summaries | Where-Object Server -eq 'down').TableBloat.Table | Should -Be 'ledger'
+        } finally {
+            Remove-DownServer
+        }
+    }
+}

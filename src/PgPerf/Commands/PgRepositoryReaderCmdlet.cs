@@ -46,6 +46,6 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
     private protected (PgConnectionInfo Source, StatementServer? Server) ReadFrom(PgConnectionInfo target)
     {
         var (source, server) = HistorySource(target);
-        return (source, server is null ? null : new StatementServer(server.ServerId, server.Name) { Connection = server.Connection });
+        return (source, server is null ? null : StatementServer.Of(server));
     }
 }
