@@ -35,10 +35,11 @@ public abstract partial class PgPerfCmdlet
     /// <summary>
     /// The registry of <paramref name="repository"/> (checked to be one) and its servers whose name matches
     /// <paramref name="names"/> (wildcards; all when none); one error per name without wildcards that matches nothing.
+    /// -Credential is the repository's login (as for the jobs' -Repository); each registered server keeps its own.
     /// </summary>
     private protected (IRepositoryService Registry, List<PgMonitoredServer> Servers) RegisteredServers(PgTarget repository, string[]? names)
     {
-        var target = repository.Resolve();
+        var target = WithCredential(repository.Resolve());
         var registry = InstalledService<IRepositoryService>(target);
         registry.EnsurePrepared(CancellationToken);
         var servers = PgRepositoryCmdlet.Matching(registry.List(CancellationToken), names).Where(s => s.Connection is not null).ToList();

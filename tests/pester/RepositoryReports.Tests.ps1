@@ -240,3 +240,45 @@ SELECT $($ids.alpha), now() - make_interval(days => d), 'public', 'orders', 'ord
         }
     }
 }
+
+Describe 'Repository calls: -Since over a server that is down, and -Credential' -Tag 'Integration', 'Repository', 'RepositoryReports' {
+    It 'reads -Since history of a registered server whose port is closed from the repository, without an error' {
+        $downId = Add-DownServer
+        try {
+            Invoke-TestSql -Database $repo.Name @"
+INSERT INTO pgperf.health_check_history (server_id, captured_at, check_name, status, unit, threshold, detail, finding_count)
+VALUES ($downId, now() - interval '10 minutes', 'sequences', 'Warning', 'percent', '', 'stored before it went down', 0);
+INSERT INTO pgperf.index_bloat_snapshots (server_id, captured_at, schemaname, tablename, indexname, index_bytes, bloat_bytes, bloat_percent,
+        expected_bytes, status, method, confidence, entry_bytes, fill_factor, is_unique)
+VALUES ($downId, now() - interval '10 minutes', 'public', 'ledger', 'ledger_pkey', 16384, 8192, 50, 8192, 'Warning', 'Estimate', 'Low', 16, 90, true);
+"@ | Out-Null
+            $since = (Get-Date).AddHours(-1)
+            $checks = @(Invoke-PgHealthCheck -Repository $r -Check sequences -Since $since -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            ($checks | Where-Object Server -eq 'down').Status | Should -Be 'Warning'
+            $bloat = @(Get-PgIndexBloat -Repository $r -Since $since -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            ($bloat | Where-Object Server -eq 'down').Index | Should -Be 'ledger_pkey'
+            # read live, the same server is one error naming it
+            @(Invoke-PgHealthCheck -Repository $r -Check sequences -WhatIf -ErrorVariable live -ErrorAction SilentlyContinue 6>$null) | Out-Null
+            $live | Should -HaveCount 1
+            $live[0].Exception.Message | Should -Match "registered server 'down'"
+        } finally {
+            Remove-DownServer
+        }
+    }
+
+    It 'takes -Credential with -Repository as the repository''s login, and reads each server through its own' {
+        $user = Get-TestConnectionPart 'Username'
+        $password = Get-TestConnectionPart 'Password'
+        $withoutPassword = "Host=$(Get-TestConnectionPart 'Host');Port=$(Get-TestConnectionPart 'Port');Database=$($repo.Name);Username=nobody_$([guid]::NewGuid().ToString('N').Substring(0, 6))"
+        # the repository refuses the connection string's own login
+        { Get-PgInvalidIndex -Repository $withoutPassword -ErrorAction Stop } | Should -Throw
+        $credential = [pscredential]::new($user, (ConvertTo-SecureString $password -AsPlainText -Force))
+        $rows = @(Get-PgInvalidIndex -Repository $withoutPassword -Credential $credential)
+        ($rows | ForEach-Object { "$($_.Server):$($_.Index)" } | Sort-Object) | Should -Be @('alpha:coupons_code_uq', 'beta:badges_holder_uq')
+        ($rows.Connection.Username | Sort-Object -Unique) | Should -Be $monitorRole
+        $summaries = @(Get-PgPerformanceSummary -Repository $withoutPassword -Credential $credential -Server alpha)
+        $summaries.Server | Should -Be 'alpha'
+    }
+}
