@@ -6,6 +6,8 @@ Get-PgInvalidIndex returns the indexes whose pg_index.indisvalid is false: what 
 Each row has Schema, Table, Index, SizeBytes, IsUnique, Reason and Definition. Fix the cause, drop the index (Remove-PgIndex) and create it again. Indexes in PgPerf's own schema (pgperf) are left out unless -IncludePgPerf is given. Needs no pgperf schema.
 '@
     Parameters  = @{
+        Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: reads the catalog of every server registered there (or those -Server names) live, in parallel (-ThrottleLimit), each through its own registered connection (a login with only pg_monitor, its password from pgpass; the catalog needs no more). Rows name the registered server in Server, and a server that cannot be read is one non-terminating error naming it while the others go on.'
+        Server     = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted. -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository.'
         IncludePgPerf = 'Also lists invalid indexes in PgPerf''s own schema (pgperf), which are left out by default.'
     }
     Examples    = @(
@@ -18,6 +20,11 @@ Each row has Schema, Table, Index, SizeBytes, IsUnique, Reason and Definition. F
             Title   = 'Drop them, keeping the DDL'
             Code    = 'Get-PgInvalidIndex | Remove-PgIndex -Confirm:$false | Select-Object Index, RollbackDdl'
             Remarks = 'Drops every invalid index concurrently and shows the CREATE INDEX CONCURRENTLY statement for each.'
+        }
+        @{
+            Title   = 'Invalid indexes across the fleet'
+            Code    = 'Get-PgInvalidIndex -Repository perfrepo/pgperf -ErrorVariable unreachable | Format-Table Server, Table, Index, Reason'
+            Remarks = 'One list for every server registered in the repository; a server that cannot be reached is one error in $unreachable and the others are still listed.'
         }
     )
     Links       = @('Remove-PgIndex')

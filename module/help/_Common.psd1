@@ -12,7 +12,7 @@ When omitted, PgPerf uses the session default set by Connect-PgServer, then $env
 How many targets run at the same time (default 8, at most 128). With -ThrottleLimit 1 the targets run one after another in the order given. Output order: the objects, warnings and errors of one target are written together when that target is done, so with several running at once the targets come in the order they finish (sort on Server for a fixed order); verbose text and -Confirm questions appear while the targets run, one question at a time. A progress bar of the targets shows when a call has more than 3. Ctrl+C stops every running target.
 '@
         Credential = @'
-User name and password for the connection. Overrides the user and password in -Connection. The password is never written to output objects, verbose or debug text, or error messages.
+User name and password for the connection. Overrides the user and password in -Connection. With -Repository it is the login to the repository; each registered server is still read through its own registered login (its password from pgpass), never with this credential. The password is never written to output objects, verbose or debug text, or error messages.
 '@
         WhatIf   = 'Shows what would happen if the cmdlet runs (for SQL changes, the exact statements). Nothing is changed.'
         Confirm  = 'Asks for confirmation before each change.'

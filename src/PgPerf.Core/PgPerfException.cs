@@ -35,4 +35,16 @@ public sealed class PgPerfException : Exception
 
     /// <summary>The parameter that was wrong, when the error is about one.</summary>
     public string? ParameterName { get; init; }
+
+    /// <summary>
+    /// The server the message already names in front (set by <see cref="NamingServer"/>), so that no later layer of a call
+    /// over many servers names it a second time; null while the message names none that way.
+    /// </summary>
+    public string? NamedServer { get; private init; }
+
+    /// <summary>This error with <paramref name="server"/> put in front of its message, or itself when it already names one that way.</summary>
+    public PgPerfException NamingServer(string server) =>
+        NamedServer is not null
+            ? this
+            : new PgPerfException(ErrorId, Kind, $"{server}: {Message}", Target, this) { ParameterName = ParameterName, NamedServer = server };
 }

@@ -35,10 +35,11 @@ public abstract partial class PgPerfCmdlet
     /// <summary>
     /// The registry of <paramref name="repository"/> (checked to be one) and its servers whose name matches
     /// <paramref name="names"/> (wildcards; all when none); one error per name without wildcards that matches nothing.
+    /// -Credential is the repository's login (as for the jobs' -Repository); each registered server keeps its own.
     /// </summary>
     private protected (IRepositoryService Registry, List<PgMonitoredServer> Servers) RegisteredServers(PgTarget repository, string[]? names)
     {
-        var target = repository.Resolve();
+        var target = WithCredential(repository.Resolve());
         var registry = InstalledService<IRepositoryService>(target);
         registry.EnsurePrepared(CancellationToken);
         var servers = PgRepositoryCmdlet.Matching(registry.List(CancellationToken), names).Where(s => s.Connection is not null).ToList();
@@ -54,6 +55,10 @@ public abstract partial class PgPerfCmdlet
     /// </summary>
     private protected virtual PgConnectionInfo ReachedFor(PgConnectionInfo target) => target;
 
+    /// <summary>How errors name a target of RunOnRegisteredServers (its registered name and address); null for any other target.</summary>
+    private protected string? RegisteredLabel(PgConnectionInfo target) =>
+        _registered is not null && _registered.TryGetValue(target, out var server) ? $"registered server '{server.Name}' ({target.Server})" : null;
+
     /// <summary>The registered server a target of RunOnRegisteredServers stands for.</summary>
     private protected PgMonitoredServer RegisteredServer(PgConnectionInfo target) =>
         _registered![target];
@@ -68,6 +73,15 @@ public abstract partial class PgPerfCmdlet
             onTargets();
         else
             RunOnRegisteredServers(repository, servers);
+    }
+
+    /// <summary>Refuses -Server (registered names) without -Repository, before anything is read.</summary>
+    private protected void RequireRepositoryForServer(string[]? servers, PgTarget? repository)
+    {
+        if (servers is not null && repository is null)
+            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Repository.ServerWithoutRepository, PgPerfErrorKind.InvalidArgument,
+                "-Server names servers registered in a central repository; give that repository with -Repository, or leave -Server out to read -Connection's own statistics.")
+            { ParameterName = "Server" });
     }
 
     /// <summary>

@@ -332,11 +332,13 @@ public abstract partial class PgPerfCmdlet
     }
 
     /// <summary>One non-terminating error for a failed target: its id stays, the message and TargetObject name the target.</summary>
-    private static ErrorRecord TargetError(PgPerfException ex, ResolvedTarget target)
+    private ErrorRecord TargetError(PgPerfException ex, ResolvedTarget target)
     {
-        var named = target.Info is null || ex.Message.Contains(target.Info.Server, StringComparison.Ordinal) || ex.Message.Contains(target.Info.Endpoint, StringComparison.Ordinal)
-            ? ex
-            : new PgPerfException(ex.ErrorId, ex.Kind, $"{target.Info.Server}: {ex.Message}", ex.Target, ex) { ParameterName = ex.ParameterName };
+        // A registered server by its registered name (its address alone does not say which); another target by its address, unless the message has it.
+        var named = target.Info is null ? ex
+            : RegisteredLabel(target.Info) is { } registered ? ex.NamingServer(registered)
+            : ex.Message.Contains(target.Info.Server, StringComparison.Ordinal) || ex.Message.Contains(target.Info.Endpoint, StringComparison.Ordinal) ? ex
+            : ex.NamingServer(target.Info.Server);
         // TargetObject is the target itself (it never shows the password), so failed targets can be run again:
         // $errors.TargetObject | Get-PgActivity.
         return ToErrorRecord(named, (object?)target.Info ?? target.Label);

@@ -15,6 +15,21 @@ public class ErrorTranslationTests
     }
 
     [Fact]
+    public void A_server_is_named_in_front_of_an_error_once_however_many_layers_name_it()
+    {
+        var port = FreePort();
+        var info = PgConnectionParser.Parse($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=3");
+        var failure = Assert.Throws<PgPerfException>(() => TestDatabase.NewEngine().Test(info, default));
+        Assert.Null(failure.NamedServer);
+
+        var named = failure.NamingServer("registered server 'down'").NamingServer("registered server 'down'").NamingServer("another");
+        Assert.Equal("registered server 'down': " + failure.Message, named.Message);
+        Assert.Equal("registered server 'down'", named.NamedServer);
+        Assert.Equal(failure.ErrorId, named.ErrorId);
+        Assert.Equal(failure.Kind, named.Kind);
+    }
+
+    [Fact]
     public void Wrong_password_is_an_authentication_error_without_the_password()
     {
         var admin = PgConnectionParser.Parse(TestDatabase.AdminConnectionString);

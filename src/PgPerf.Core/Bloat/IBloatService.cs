@@ -44,6 +44,12 @@ public interface IBloatService
     /// </summary>
     IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, PgMonitoredServer? server, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The tables of the latest bloat snapshot stored for <paramref name="server"/> in the repository the service is bound
+    /// to (Get-PgTableBloat -Repository), rows naming it; empty before its first snapshot.
+    /// </summary>
+    IReadOnlyList<PgTableBloat> GetLatestStored(PgMonitoredServer server, CancellationToken cancellationToken);
+
     /// <summary>Throws PgPerf.Bloat.TableNotFound unless the table exists (what Invoke-PgVacuum -WhatIf checks).</summary>
     void EnsureTableExists(string schema, string table, CancellationToken cancellationToken);
 

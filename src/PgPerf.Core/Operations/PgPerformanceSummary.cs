@@ -30,6 +30,12 @@ public sealed record PgSummaryOptions
 
     /// <summary>List PgPerf's own tables (schema pgperf) too; they are left out by default.</summary>
     public bool IncludePgPerf { get; init; }
+
+    /// <summary>
+    /// A server registered in the repository the service is bound to: its summary from what the repository stored for it
+    /// (Get-PgPerformanceSummary -Repository); null for the database's own.
+    /// </summary>
+    public PgMonitoredServer? Server { get; init; }
 }
 
 /// <summary>The performance dashboard in one object: query figures, bloated tables and unused indexes.</summary>

@@ -95,6 +95,9 @@ public sealed record StatementServer(int ServerId, string Name)
     /// <summary>The id the statement tables use for the database they are in (pgperf.monitored_servers row 0).</summary>
     public const int Local = 0;
 
+    /// <summary>A registered server as the statement readers select it, its rows carrying its connection.</summary>
+    public static StatementServer Of(PgMonitoredServer server) => new(server.ServerId, server.Name) { Connection = server.Connection };
+
     /// <summary>The server_id to read: 0 for this database's own statements.</summary>
     public static int IdOf(StatementServer? server) => server?.ServerId ?? Local;
 

@@ -22,6 +22,18 @@ internal sealed class BloatService : IBloatService
             return (IReadOnlyList<PgTableBloat>)rows.Select(r => Stamp(r, PgBloatMethod.Estimate, now)).ToList();
         }, cancellationToken);
 
+    public IReadOnlyList<PgTableBloat> GetLatestStored(PgMonitoredServer server, CancellationToken cancellationToken) =>
+        _context.Run(async connection =>
+        {
+            var rows = await connection.QueryAsync<PgTableBloat>(new CommandDefinition(
+                SqlResources.Get("queries/bloat_latest_server.sql"), new { server_id = server.ServerId }, cancellationToken: cancellationToken));
+            return (IReadOnlyList<PgTableBloat>)rows.Select(row =>
+            {
+                Stamp(row, row.Method, row.MeasuredAt).From(server);
+                return row;
+            }).ToList();
+        }, cancellationToken);
+
     public IReadOnlyList<PgTableBloatPoint> GetHistory(DateTimeOffset since, CancellationToken cancellationToken) =>
         GetHistory(since, null, cancellationToken);
 

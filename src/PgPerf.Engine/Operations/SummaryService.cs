@@ -3,7 +3,9 @@ namespace PgPerf.Engine.Operations;
 /// <summary>
 /// Builds the dashboard from the area services, so the summary always agrees with Get-PgQueryStat,
 /// Get-PgTableBloat and Get-PgUnusedIndex. Bloat is the live catalog estimate, so the summary works
-/// before the first snapshot has been taken.
+/// before the first snapshot has been taken. For a server registered in a repository (options.Server) every part is
+/// what the repository stored for that server, as those cmdlets give it with -Repository -Server: bloat from its latest
+/// snapshot, its unused indexes and statements.
 /// </summary>
 internal sealed class SummaryService : ISummaryService
 {
@@ -19,7 +21,9 @@ internal sealed class SummaryService : ISummaryService
         var bloat = Array.Empty<PgTableBloat>();
         var unused = Array.Empty<PgUnusedIndex>();
 
-        if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.SlowQueries)
+        var server = options.Server;
+        // MERGE(querylog17): a registered server's query log (server_id, migration 036) is to be read here; until then its QueryPerformance and SlowQueries stay empty.
+        if (server is null && options.Metric is (PgSummaryMetric.Summary or PgSummaryMetric.SlowQueries))
         {
             var service = Service<IQueryLogService>();
             queries = service.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now }, cancellationToken).FirstOrDefault();
@@ -30,7 +34,8 @@ internal sealed class SummaryService : ISummaryService
         if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.Bloat)
         {
             // Partitioned parents are the sum of their partitions: listing both would count the waste twice.
-            bloat = Service<IBloatService>().Estimate(cancellationToken)
+            var tables = server is null ? Service<IBloatService>().Estimate(cancellationToken) : Service<IBloatService>().GetLatestStored(server, cancellationToken);
+            bloat = tables
                 .Where(t => t.Kind != "PartitionedTable" && t.BloatPercent >= options.ThresholdPercent && t.BloatBytes >= Math.Max(options.MinWastedBytes, 1)
                             && (options.IncludePgPerf || !PgPerfOwnObjects.IsOwnSchema(t.Schema)))
                 .OrderByDescending(t => t.BloatBytes).ThenBy(t => t.QualifiedName, StringComparer.Ordinal)
@@ -39,11 +44,11 @@ internal sealed class SummaryService : ISummaryService
 
         if (options.Metric == PgSummaryMetric.Summary)
         {
-            unused = WorthDropping(Service<IIndexService>().GetUnusedIndexes(new PgUnusedIndexOptions(), cancellationToken), options.Top);
+            unused = WorthDropping(Service<IIndexService>().GetUnusedIndexes(new PgUnusedIndexOptions { Server = server }, cancellationToken), options.Top);
         }
 
         var (topStatements, regressions) = options.Metric == PgSummaryMetric.Summary
-            ? PgPerf.Engine.Statements.StatementSummary.For(Service<IStatementService>(), options, now, cancellationToken)
+            ? PgPerf.Engine.Statements.StatementSummary.For(Service<IStatementService>(), options, server is null ? null : StatementServer.Of(server), now, cancellationToken)
             : (Array.Empty<PgStatementStat>(), Array.Empty<PgStatementRegression>());
 
         var summary = new PgPerformanceSummary
@@ -59,7 +64,8 @@ internal sealed class SummaryService : ISummaryService
             TableBloat = bloat,
             UnusedIndexes = unused,
         };
-        summary.From(_context.Info);
+        if (server is null) summary.From(_context.Info);
+        else summary.From(server);
         return summary;
     }
 

@@ -27,7 +27,7 @@ internal sealed partial class ReportService
         var section = new PgReportServerSection { Name = server.Name, ServerId = server.ServerId };
         Section(data, $"{server.Name}: top statements", () => section.TopStatements = Service<IStatementService>().GetTop(new StatementTopOptions
         {
-            Server = new StatementServer(server.ServerId, server.Name) { Connection = server.Connection },
+            Server = StatementServer.Of(server),
             Since = data.Start, Until = data.End, Top = options.TopRows,
         }, cancellationToken).ToArray());
         Section(data, $"{server.Name}: unused indexes", () => section.UnusedIndexes = SummaryService.WorthDropping(

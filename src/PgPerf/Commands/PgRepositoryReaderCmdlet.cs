@@ -24,10 +24,7 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (Server is not null && Repository is null)
-            ThrowTerminating(new PgPerfException(PgPerfErrorIds.Repository.ServerWithoutRepository, PgPerfErrorKind.InvalidArgument,
-                "-Server names servers registered in a central repository; give that repository with -Repository, or leave -Server out to read -Connection's own statistics.")
-            { ParameterName = nameof(Server) });
+        RequireRepositoryForServer(Server, Repository);
     }
 
     protected override void ProcessRecord() => RunOnTargetsOrRegistered(Repository, Server, base.ProcessRecord);
@@ -49,6 +46,6 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
     private protected (PgConnectionInfo Source, StatementServer? Server) ReadFrom(PgConnectionInfo target)
     {
         var (source, server) = HistorySource(target);
-        return (source, server is null ? null : new StatementServer(server.ServerId, server.Name) { Connection = server.Connection });
+        return (source, server is null ? null : StatementServer.Of(server));
     }
 }

@@ -63,6 +63,9 @@ public sealed class GetPgIndexBloatCommand : PgLiveServerCmdlet
     [Parameter]
     public DateTimeOffset? Since { get; set; }
 
+    // -Since reads the repository only: a registered server that is down still has its history there.
+    private protected override bool ReadsHistory => Since is not null;
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();

@@ -32,6 +32,9 @@ public sealed class InvokePgHealthCheckCommand : PgLiveServerCmdlet, IDynamicPar
     [Parameter]
     public DateTimeOffset? Since { get; set; }
 
+    // -Since reads the repository only: a registered server that is down still has its history there.
+    private protected override bool ReadsHistory => Since is not null;
+
     /// <summary>One double parameter per threshold of every check, with the check list's range.</summary>
     public object GetDynamicParameters()
     {

@@ -16,23 +16,8 @@ public abstract class PgLiveServerCmdlet : PgRepositoryReaderCmdlet
     /// <summary>The cmdlet's work on one server, read live through <paramref name="target"/>.</summary>
     protected abstract void ProcessServer(PgConnectionInfo target);
 
-    protected sealed override void ProcessTarget(PgConnectionInfo target)
-    {
-        if (RepositoryRegistry is null)
-        {
-            ProcessServer(target);
-            return;
-        }
-        try
-        {
-            ProcessServer(target);
-        }
-        catch (PgPerfException ex) when (!ex.Message.StartsWith(Label(target), StringComparison.Ordinal))
-        {
-            // Name the server as registered (the fan-out names only its address).
-            throw new PgPerfException(ex.ErrorId, ex.Kind, $"{Label(target)}: {ex.Message}", ex.Target, ex) { ParameterName = ex.ParameterName };
-        }
-    }
+    // A failure is named as the registered server where the fan-out writes it (TargetError), once.
+    protected sealed override void ProcessTarget(PgConnectionInfo target) => ProcessServer(target);
 
     /// <summary>What rows of <paramref name="target"/> call it: its registered name with -Repository, else its address.</summary>
     private protected string NameOf(PgConnectionInfo target) =>
@@ -70,6 +55,4 @@ public abstract class PgLiveServerCmdlet : PgRepositoryReaderCmdlet
         var server = RegisteredServer(target);
         return (Engine.Get<IServerHealthHistory>(server.Repository!), server);
     }
-
-    private string Label(PgConnectionInfo target) => $"registered server '{RegisteredServer(target).Name}' ({target.Server})";
 }

@@ -2,10 +2,13 @@ using System.Management.Automation;
 
 namespace PgPerf.Commands;
 
-/// <summary>The performance dashboard: query figures, bloated tables and unused indexes, or the spec's JSON.</summary>
+/// <summary>
+/// The performance dashboard: query figures, bloated tables and unused indexes, or the spec's JSON. With -Repository,
+/// one summary per registered server, from what the repository stored for it.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "PgPerformanceSummary")]
 [OutputType(typeof(PgPerformanceSummary), typeof(string))]
-public sealed class GetPgPerformanceSummaryCommand : PgPerfCmdlet
+public sealed class GetPgPerformanceSummaryCommand : PgRepositoryReaderCmdlet
 {
     [Parameter(Position = 0)]
     public PgSummaryMetric Metric { get; set; } = PgSummaryMetric.Summary;
@@ -35,11 +38,19 @@ public sealed class GetPgPerformanceSummaryCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter IncludePgPerf { get; set; }
 
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
-        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
-        var summary = InstalledService<ISummaryService>(target).Get(
-            new PgSummaryOptions { Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top, IncludePgPerf = IncludePgPerf }, CancellationToken);
+        var (source, server) = HistorySource(target);
+        if (server is null)
+            ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var summary = InstalledService<ISummaryService>(source).Get(
+            new PgSummaryOptions
+            {
+                Metric = Metric, Hours = Hours, ThresholdPercent = Threshold, MinWastedBytes = (long)(MinWastedMB * 1024 * 1024), Top = Top,
+                IncludePgPerf = IncludePgPerf, Server = server,
+            }, CancellationToken);
         WriteObject(AsJson ? summary.ToJson() : summary);
     }
 }
