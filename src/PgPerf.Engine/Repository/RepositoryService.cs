@@ -171,6 +171,8 @@ internal sealed partial class RepositoryService : IRepositoryService
             // Health checks and index bloat estimates of the server, stored as it (migration 030, RepositoryService.Health.cs).
             RunStep(HealthCheckStepName, () => CaptureHealthChecks(server, monitored, cancellationToken)),
             RunStep(IndexBloatStepName, () => CaptureIndexBloat(server, monitored, cancellationToken)),
+            // The server's application query log, if it logs into the repository (RepositoryService.QueryLog.cs).
+            RunStep(QueryRollupsStepName, () => RefreshQueryRollups(server, cancellationToken)),
         };
         return new PgJobResult
         {
