@@ -232,7 +232,7 @@ SELECT h.calls, h.counters_reset FROM pgperf.statement_history h
             @($results).Count | Should -Be 1
             $results.Server | Should -Be 'shop'
             $results.Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'statement snapshot', 'health check', 'index bloat snapshot', 'query rollups')
-            $results.Steps.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Succeeded')
+            $results.Steps.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Succeeded', 'Succeeded')
             $errs.Count | Should -Be 1
             $errs[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
         } finally {

@@ -155,7 +155,10 @@ Describe 'The query log per registered server' -Tag 'Integration', 'Repository',
     It '-PassThru rows name the registered server and pipe into its report' {
         $rows = @(Send-PgQueryLog -Repository $r -Server $billing -QueryText 'SELECT 2 -- billing' -DurationMs 1 -AlertThresholdMs 0 -PassThru)
         $rows.Server | Should -Be $billing
-        ($rows[0] | Get-PgQueryStat -Hours 1 -GroupBy Query).Server | Should -Be $billing
+        # the row's Connection is the registered server's: read in the repository, as billing
+        $stat = @($rows[0] | Select-Object Connection, QueryHash | Get-PgQueryStat -Hours 1 -GroupBy Query)
+        $stat.Server | Should -Be $billing
+        $stat.TotalQueries | Should -Be 1
     }
 
     It 'removing a server removes its query log and rollups, and leaves the other''s' {
