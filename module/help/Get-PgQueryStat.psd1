@@ -8,8 +8,12 @@ Speed and accuracy: whole hours and whole UTC days of the window are read from h
 Status follows the monitoring spec's thresholds on the average: Good below 100 ms, Warning from 100 to 500 ms, Critical above 500 ms; NoData when the window is empty.
 
 -GroupBy Query returns one row per query hash (with a sample QueryText), -GroupBy Endpoint one per endpoint; grouped rows come most expensive first (by total time). -Start after -End fails with PgPerf.Query.InvalidTimeRange; -Hours must be 1 or more.
+
+With -Repository it reads the query log a central repository holds for its registered servers (written there by Send-PgQueryLog -Repository -Server): each registered server (or those -Server names, wildcards) on its own, in parallel (-ThrottleLimit), with Server set to the registered name; nothing of one server is in another's rows. An exact -Server name that is not registered writes the error PgPerf.Repository.ServerNotFound and the other servers are still read; -Server without -Repository is the error PgPerf.Repository.ServerWithoutRepository. Without -Repository it reads the -Connection database's own log (server 0), as always.
 '@
     Parameters  = @{
+        Repository    = 'A central repository prepared with Install-PgPerfSchema -Repository: reads the query log it holds for its registered servers (all, or those -Server names).'
+        Server        = 'With -Repository: the registered names to read; wildcards allowed. All registered servers when omitted.'
         Hours           = 'The window: the last N hours up to now. 1 or more; default 24.'
         Start           = 'The start of the window (inclusive). Use with -End.'
         End             = 'The end of the window (exclusive). Defaults to now.'
@@ -19,6 +23,14 @@ Status follows the monitoring spec's thresholds on the average: Good below 100 m
         Endpoint        = 'Only these endpoints. Binds by property name.'
     }
     Examples    = @(
+        @{
+            Title   = 'P95 per registered server, from a central repository'
+            Code    = @'
+Get-PgQueryStat -Repository 'Host=perfrepo;Database=pgperf' -Hours 24 |
+    Format-Table Server, TotalQueries, P95DurationMs, Status
+'@
+            Remarks = 'One row per registered server, with exact percentiles of that server''s own executions; -Server shop reads one.'
+        }
         @{
             Title   = 'The monitoring spec''s getQueryStats(startDate, endDate)'
             Code    = @'

@@ -25,9 +25,19 @@ An execution at or over -AlertThresholdMs (500 ms) opens or updates the slow_que
         BatchSize        = 'Records per COPY round trip (1 to 100,000; default 1,000). The last partial batch is written at the end of the pipeline.'
         AlertThresholdMs = 'Executions at or over this many milliseconds open or update the hourly slow_query alert of their query hash. Default 500; 0 turns alerts off.'
         SpoolPath        = 'Folder for the spool used while the database cannot be reached. Default: $env:PGPERF_SPOOL_DIR, else the PgPerf/spool folder under the user''s local application data folder.'
+        Repository       = 'A central repository prepared with Install-PgPerfSchema -Repository: the records are logged there as -Server''s (migration 036), not into -Connection (which is then not allowed). Alerts are not raised for a registered server.'
+        Server           = 'With -Repository: the registered name (Add-PgPerfServer -Name) of the server the application runs against; one name, no wildcards. A name that is not registered is the error PgPerf.Repository.ServerNotFound, and nothing is written.'
         PassThru         = 'Writes a PgQueryLogEntry per record (with QueryHash, RecordId and Delivery: Written or Spooled) once its batch has been sent.'
     }
     Examples    = @(
+        @{
+            Title   = 'Log an application''s executions into a central repository, as its registered server'
+            Code    = @'
+Import-Csv ./shop-timings.csv | Send-PgQueryLog -Repository 'Host=perfrepo;Database=pgperf' -Server shop
+Get-PgQueryStat -Repository 'Host=perfrepo;Database=pgperf' -Server shop -Hours 24
+'@
+            Remarks = 'The rows carry shop''s server id in the repository (nothing is installed in shop''s database); Get-PgQueryStat and Get-PgSlowQuery -Repository read them back per server. A spooled batch is replayed as shop again.'
+        }
         @{
             Title   = 'Log one execution, as the monitoring spec''s logQuery does'
             Code    = @'

@@ -1,3 +1,3 @@
-COPY pgperf.query_performance_logs (record_id, logged_at, query_text, query_hash, duration_ms, endpoint, user_id, parameters, is_error, query_truncated) FROM STDIN (FORMAT BINARY)
+COPY pgperf.query_performance_logs (server_id, record_id, logged_at, query_text, query_hash, duration_ms, endpoint, user_id, parameters, is_error, query_truncated) FROM STDIN (FORMAT BINARY)
 -- The query log's binary COPY, in the column order QueryLogCopyFormat writes.
 -- (Comments follow the statement: Npgsql accepts only text that starts with COPY.)

@@ -10,7 +10,8 @@ SELECT {group_select}
        max(duration_ms)                                           AS max_ms,
        sum(duration_ms)                                           AS sum_ms
   FROM pgperf.query_performance_logs
- WHERE logged_at >= @start AND logged_at < @end
+ WHERE server_id = @server_id
+   AND logged_at >= @start AND logged_at < @end
    AND (@hashes::text[] IS NULL OR query_hash = ANY (@hashes::text[]))
    AND (@endpoints::text[] IS NULL OR endpoint = ANY (@endpoints::text[]))
  {group_by}

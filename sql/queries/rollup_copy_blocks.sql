@@ -1,3 +1,3 @@
-COPY pgperf.query_log_blocks (start, hours, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest) FROM STDIN (FORMAT BINARY)
+COPY pgperf.query_log_blocks (server_id, start, hours, query_hash, total, errors, slow, sum_ms, min_ms, max_ms, digest) FROM STDIN (FORMAT BINARY)
 -- Per-query rollup blocks, written by binary COPY in this column order.
 -- (Comments follow the statement: Npgsql accepts only text that starts with COPY.)

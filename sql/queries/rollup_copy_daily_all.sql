@@ -1,3 +1,3 @@
-COPY pgperf.query_log_daily_all (day, total, errors, slow, sum_ms, min_ms, max_ms, digest) FROM STDIN (FORMAT BINARY)
+COPY pgperf.query_log_daily_all (server_id, day, total, errors, slow, sum_ms, min_ms, max_ms, digest) FROM STDIN (FORMAT BINARY)
 -- All-queries daily rollups, written by binary COPY in this column order.
 -- (Comments follow the statement: Npgsql accepts only text that starts with COPY.)

@@ -44,15 +44,15 @@ WITH w AS MATERIALIZED (
 ), app_pieces AS (
     SELECT d.query_hash, d.total, d.sum_ms, d.min_ms, d.max_ms, d.digest
       FROM pgperf.query_log_daily d
-     WHERE d.day = ANY (@days::timestamptz[]) AND d.query_hash IN (SELECT query_hash FROM linked)
+     WHERE d.server_id = 0 AND d.day = ANY (@days::timestamptz[]) AND d.query_hash IN (SELECT query_hash FROM linked)
     UNION ALL
     SELECT h.query_hash, h.total, h.sum_ms, h.min_ms, h.max_ms, h.digest
       FROM pgperf.query_log_hourly h
-     WHERE h.hour = ANY (@hours::timestamptz[]) AND h.query_hash IN (SELECT query_hash FROM linked)
+     WHERE h.server_id = 0 AND h.hour = ANY (@hours::timestamptz[]) AND h.query_hash IN (SELECT query_hash FROM linked)
     UNION ALL
     SELECT b.query_hash, b.total, b.sum_ms, b.min_ms, b.max_ms, b.digest
       FROM unnest(@block_starts::timestamptz[], @block_hours::integer[]) AS u (start, hours)
-      JOIN pgperf.query_log_blocks b ON b.start = u.start AND b.hours = u.hours
+      JOIN pgperf.query_log_blocks b ON b.server_id = 0 AND b.start = u.start AND b.hours = u.hours
      WHERE b.query_hash IN (SELECT query_hash FROM linked)
 ), app_rollups AS (
     SELECT a.query_hash, array_agg(a.total) AS totals, array_agg(a.sum_ms) AS sums, array_agg(a.min_ms) AS mins,
@@ -64,7 +64,7 @@ WITH w AS MATERIALIZED (
       FROM unnest(@raw_from::timestamptz[], @raw_to::timestamptz[]) AS r (a, b)
       JOIN LATERAL (SELECT x.query_hash, x.duration_ms
                       FROM pgperf.query_performance_logs x
-                     WHERE x.logged_at >= r.a AND x.logged_at < r.b) l ON true
+                     WHERE x.server_id = 0 AND x.logged_at >= r.a AND x.logged_at < r.b) l ON true
      WHERE l.query_hash IN (SELECT query_hash FROM linked)
      GROUP BY l.query_hash
 )
@@ -73,10 +73,10 @@ SELECT k.queryid, k.query_hash, k.query, k.database, k.username, k.toplevel, k.c
        total.ms AS server_ms, k.in_this_database,
        ar.totals, ar.sums, ar.mins, ar.maxes, ar.digests, aw.durations,
        @link_log::boolean
-       AND NOT EXISTS (SELECT 1 FROM pgperf.query_log_dirty_hours x WHERE x.hour >= @first_hour AND x.hour < @end_hour)
-       AND NOT EXISTS (SELECT 1 FROM pgperf.query_log_rollup_pending x WHERE x.hour >= @first_hour AND x.hour < @end_hour)
+       AND NOT EXISTS (SELECT 1 FROM pgperf.query_log_dirty_hours x WHERE x.server_id = 0 AND x.hour >= @first_hour AND x.hour < @end_hour)
+       AND NOT EXISTS (SELECT 1 FROM pgperf.query_log_rollup_pending x WHERE x.server_id = 0 AND x.hour >= @first_hour AND x.hour < @end_hour)
        AND NOT EXISTS (SELECT 1 FROM unnest(@block_starts::timestamptz[]) s (start)
-                        WHERE s.start < (SELECT min(y.day) FROM pgperf.query_log_daily y)) AS app_plan_held
+                        WHERE s.start < (SELECT min(y.day) FROM pgperf.query_log_daily y WHERE y.server_id = 0)) AS app_plan_held
   FROM top k
  CROSS JOIN total
   LEFT JOIN app_rollups ar ON ar.query_hash = k.query_hash AND k.in_this_database

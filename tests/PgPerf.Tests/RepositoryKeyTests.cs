@@ -18,18 +18,6 @@ public class RepositoryKeyTests
         ["monitored_servers"] = "the registry itself: one row per server (its primary key is server_id; its name is unique across servers on purpose); a Citus reference table",
         ["query_hash_version"] = "which QueryHash version this database's texts carry: one row per database",
         ["index_drop_log"] = "Remove-PgIndex's audit log, written in the database whose index it drops; a repository drops nothing",
-        // The application's query log (Send-PgQueryLog, Measure-PgQuery) and its rollups: written only into the
-        // database the application logs to, never ingested into a repository (not part of issue 17's snapshots).
-        ["query_performance_logs"] = "the application's own query log, written only where the application logs (server 0)",
-        ["query_log_slow"] = "the application's own query log, written only where the application logs (server 0)",
-        ["query_log_hourly"] = "rollup of the application's own query log (server 0)",
-        ["query_log_daily"] = "rollup of the application's own query log (server 0)",
-        ["query_log_hourly_all"] = "rollup of the application's own query log (server 0)",
-        ["query_log_daily_all"] = "rollup of the application's own query log (server 0)",
-        ["query_log_blocks"] = "rollup of the application's own query log (server 0)",
-        ["query_log_texts"] = "texts of the application's own query log (server 0)",
-        ["query_log_dirty_hours"] = "bookkeeping of the query log rollups (server 0)",
-        ["query_log_rollup_pending"] = "bookkeeping of the query log rollups (server 0)",
     };
 
     // Every table and partition of schema pgperf with its root, and each of its primary and unique keys (constraint or

@@ -40,6 +40,12 @@ public sealed record QuerySendOptions
 
     /// <summary>Executions at or over this open or update a slow_query alert; 0 turns alerts off.</summary>
     public double AlertThresholdMs { get; init; } = QueryThresholds.SlowQueryMs;
+
+    /// <summary>
+    /// The registered server the records are logged for, in a central repository (migration 036); null for the
+    /// database written to itself (server 0). Alerts are raised for server 0 only.
+    /// </summary>
+    public StatementServer? Server { get; init; }
 }
 
 public sealed class PgQuerySendResult
@@ -72,6 +78,9 @@ public sealed record SlowQueryOptions
 
     public string[]? QueryHashes { get; init; }
     public string[]? Endpoints { get; init; }
+
+    /// <summary>The registered server to read in a central repository; null for the database read itself (server 0).</summary>
+    public StatementServer? Server { get; init; }
 }
 
 public sealed record QueryStatOptions
@@ -82,4 +91,7 @@ public sealed record QueryStatOptions
     public double SlowThresholdMs { get; init; } = QueryThresholds.SlowQueryMs;
     public string[]? QueryHashes { get; init; }
     public string[]? Endpoints { get; init; }
+
+    /// <summary>The registered server to read in a central repository; null for the database read itself (server 0).</summary>
+    public StatementServer? Server { get; init; }
 }

@@ -13,7 +13,7 @@ internal static class QueryLogCopyFormat
 {
     // Signature "PGCOPY\n\xff\r\n\0", then 32-bit flags and header-extension length, both 0.
     private static readonly byte[] Header = { (byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-    private const short FieldCount = 10;
+    private const short FieldCount = 11;
     private const byte JsonbVersion = 1;
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
@@ -24,9 +24,11 @@ internal static class QueryLogCopyFormat
 
     public static void WriteTrailer(IBufferWriter<byte> w) => Int16(w, -1);
 
-    public static void WriteRow(IBufferWriter<byte> w, PgQueryLogEntry r)
+    public static void WriteRow(IBufferWriter<byte> w, PgQueryLogEntry r, int serverId)
     {
         Int16(w, FieldCount);
+        Int32(w, 4);
+        Int32(w, serverId);
         var uuid = w.GetSpan(20);
         BinaryPrimitives.WriteInt32BigEndian(uuid, 16);
         r.RecordId.TryWriteBytes(uuid.Slice(4), bigEndian: true, out _);

@@ -23,7 +23,8 @@ internal sealed class QueryLogService : IQueryLogService
 
     public PgQuerySendResult Send(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options, CancellationToken cancellationToken)
     {
-        var spool = SpoolFor(options.SpoolDirectory);
+        var spool = SpoolFor(options);
+        var serverId = StatementServer.IdOf(options.Server);
         var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
         try
         {
@@ -38,7 +39,7 @@ internal sealed class QueryLogService : IQueryLogService
 
         try
         {
-            (result.Written, result.Alerts) = _writer.Write(entries, idempotent: false, options.AlertThresholdMs, cancellationToken);
+            (result.Written, result.Alerts) = _writer.Write(entries, idempotent: false, options.AlertThresholdMs, serverId, cancellationToken);
         }
         catch (PgPerfException first) when (IsTransient(first))
         {
@@ -46,7 +47,7 @@ internal sealed class QueryLogService : IQueryLogService
             // after a server restart: try once more on a new connection, skipping rows that did land.
             try
             {
-                (_, result.Alerts) = _writer.Write(entries, idempotent: true, options.AlertThresholdMs, cancellationToken);
+                (_, result.Alerts) = _writer.Write(entries, idempotent: true, options.AlertThresholdMs, serverId, cancellationToken);
                 // The retry writes only what the first try did not land (each record id is new), so now the whole
                 // batch is stored; its alerts were raised once, by whichever try wrote each row.
                 result.Written = entries.Count;
@@ -61,9 +62,10 @@ internal sealed class QueryLogService : IQueryLogService
             return SpoolBatch(spool, entries, ex, result, cancellationToken);
         }
 
-        // What From(target) does, with the Server text built once per batch instead of once per row.
-        var info = _context.Info;
-        var server = info.Server;
+        // What From(target) does, with the Server text built once per batch instead of once per row; a registered
+        // server's records name it and carry its connection (piped into a report, they are read in the repository).
+        var info = options.Server is { } registered ? registered.Connection ?? _context.Info : _context.Info;
+        var server = options.Server?.Name ?? info.Server;
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
@@ -74,17 +76,19 @@ internal sealed class QueryLogService : IQueryLogService
         return result;
     }
 
-    // The spool's file name is a hash of the target: work it out once per folder, not once per batch. The folder
-    // itself is resolved on every call ($env:PGPERF_SPOOL_DIR may change between calls).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueryLogSpool> _spools = new();
+    // The spool's file name is a hash of the target (and the registered server): work it out once per folder, not once
+    // per batch. The folder itself is resolved on every call ($env:PGPERF_SPOOL_DIR may change between calls). A
+    // registered server's records have their own spool, so a replay writes them as that server again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), QueryLogSpool> _spools = new();
 
-    private QueryLogSpool SpoolFor(string? directory) =>
-        _spools.GetOrAdd(QueryLogSpool.ResolveDirectory(directory), d => new QueryLogSpool(d, _context.Info));
+    private QueryLogSpool SpoolFor(QuerySendOptions options) =>
+        _spools.GetOrAdd((QueryLogSpool.ResolveDirectory(options.SpoolDirectory), StatementServer.IdOf(options.Server)),
+            k => new QueryLogSpool(k.Item1, _context.Info, k.Item2));
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, double), QueryLogQueue> _queues = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string?, double, int), QueryLogQueue> _queues = new();
 
     public void Enqueue(PgQueryLogEntry entry, QuerySendOptions options) =>
-        _queues.GetOrAdd((options.SpoolDirectory, options.AlertThresholdMs), _ => new QueryLogQueue(this, options)).Enqueue(entry);
+        _queues.GetOrAdd((options.SpoolDirectory, options.AlertThresholdMs, StatementServer.IdOf(options.Server)), _ => new QueryLogQueue(this, options)).Enqueue(entry);
 
     public bool Flush(TimeSpan timeout)
     {
@@ -110,7 +114,7 @@ internal sealed class QueryLogService : IQueryLogService
     /// <summary>Puts records straight into the spool (the background writer's full-buffer policy).</summary>
     internal PgQuerySendResult SpoolOnly(IReadOnlyList<PgQueryLogEntry> entries, QuerySendOptions options)
     {
-        var spool = SpoolFor(options.SpoolDirectory);
+        var spool = SpoolFor(options);
         var result = new PgQuerySendResult { SpoolFile = spool.FilePath };
         return SpoolBatch(spool, entries, new PgPerfException(PgPerfErrorIds.Query.BufferFull, PgPerfErrorKind.ResourceBusy,
             $"The in-process query-log buffer ({QueryLogQueue.Capacity:N0} records) was full."), result, CancellationToken.None);
@@ -126,7 +130,7 @@ internal sealed class QueryLogService : IQueryLogService
             for (var i = 0; i < records.Count; i += ReplayChunk)
             {
                 var chunk = records.GetRange(i, Math.Min(ReplayChunk, records.Count - i));
-                var (written, alerts) = _writer.Write(chunk, idempotent: true, options.AlertThresholdMs, cancellationToken);
+                var (written, alerts) = _writer.Write(chunk, idempotent: true, options.AlertThresholdMs, StatementServer.IdOf(options.Server), cancellationToken);
                 replayed += written;
                 result.Alerts += alerts;
             }
@@ -185,11 +189,12 @@ internal sealed class QueryLogService : IQueryLogService
         new SchemaService(_context).EnsureInstalled(cancellationToken);
         var top = options.Top is > 0;
         var sql = SqlResources.Compose("queries/query_slow.sql",
-            ("source", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "slow_source_table" : "slow_source_function"),
+            ("source", options.MinDurationMs >= QueryThresholds.SlowQueryMs ? "slow_source_table" : "slow_source_log"),
             ("order", top ? "slow_top" : null));
         return _context.Run(async connection =>
         {
             await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(options.Server));
             command.Parameters.AddWithValue("hours", NpgsqlDbType.Integer, options.Hours);
             command.Parameters.AddWithValue("min_duration_ms", NpgsqlDbType.Double, options.MinDurationMs);
             AddArray(command, "hashes", options.QueryHashes);
@@ -214,7 +219,7 @@ internal sealed class QueryLogService : IQueryLogService
                     IsError = reader.GetBoolean(8),
                     QueryTruncated = reader.GetBoolean(9),
                 };
-                row.From(_context.Info);
+                Stamp(row, options.Server);
                 rows.Add(row);
             }
             // Slowest first, as get_slow_queries orders them; sorting here is cheaper than on the server.
@@ -229,7 +234,8 @@ internal sealed class QueryLogService : IQueryLogService
     {
         var rows = GetLogStats(options, cancellationToken);
         // Grouped by query, each row also carries the server's pg_stat_statements figures for its QueryHash.
-        if (options.GroupBy == QueryStatGroupBy.Query && rows.Count > 0)
+        // (A registered server's statements are not matched: statements_by_hash reads this database's own.)
+        if (options.GroupBy == QueryStatGroupBy.Query && rows.Count > 0 && options.Server is null)
             _context.Run(async c => { await new Statements.StatementLink(_context).AttachServerFiguresAsync(c, rows, options.Start, options.End, cancellationToken); return true; }, cancellationToken);
         return rows;
     }
@@ -258,6 +264,7 @@ internal sealed class QueryLogService : IQueryLogService
                 parts.Add(("sample", SamplePart()));
             var sql = SqlResources.Compose("queries/query_stats.sql", parts.ToArray());
             await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(options.Server));
             command.Parameters.AddWithValue("start", NpgsqlDbType.TimestampTz, options.Start.UtcDateTime);
             command.Parameters.AddWithValue("end", NpgsqlDbType.TimestampTz, options.End.UtcDateTime);
             command.Parameters.AddWithValue("slow_ms", NpgsqlDbType.Double, options.SlowThresholdMs);
@@ -293,7 +300,7 @@ internal sealed class QueryLogService : IQueryLogService
                 row.MaxDurationMs = NullableDouble(reader, c + 6);
                 row.TotalDurationMs = reader.IsDBNull(c + 7) ? 0 : reader.GetDouble(c + 7);
                 row.Status = QueryThresholds.Classify(row.AvgDurationMs);
-                row.From(_context.Info);
+                Stamp(row, options.Server);
                 rows.Add(row);
             }
             return (IReadOnlyList<PgQueryStat>)rows;
@@ -310,6 +317,7 @@ internal sealed class QueryLogService : IQueryLogService
             DateTime? firstRolledUpDay = null;
             await using (var marks = new NpgsqlCommand(SqlResources.Get("queries/query_dirty_hours.sql") + ";\n" + SqlResources.Get("queries/query_first_daily_rollup.sql"), connection))
             {
+                marks.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(options.Server));
                 marks.Parameters.AddWithValue("a", NpgsqlDbType.TimestampTz, plan.FirstHour);
                 marks.Parameters.AddWithValue("b", NpgsqlDbType.TimestampTz, plan.EndHour);
                 await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
@@ -328,6 +336,7 @@ internal sealed class QueryLogService : IQueryLogService
             var sql = overall ? SqlResources.Get("queries/query_stats_rollup_all.sql") : SqlResources.Compose("queries/query_stats_rollup.sql", ("sample", sample));
             await using (var command = new NpgsqlCommand(sql, connection))
             {
+                command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(options.Server));
                 command.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Days);
                 command.Parameters.AddWithValue("slow_query_ms", NpgsqlDbType.Double, QueryThresholds.SlowQueryMs);
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, parts.Hours);
@@ -350,7 +359,7 @@ internal sealed class QueryLogService : IQueryLogService
 
             if (byQuery && groups.Count > 0)
             {
-                var texts = await ReadSampleTexts(connection, groups.Keys, cancellationToken);
+                var texts = await ReadSampleTexts(connection, options.Server, groups.Keys, cancellationToken);
                 foreach (var (hash, text) in texts)
                     groups[hash].Sample = text;
             }
@@ -359,7 +368,7 @@ internal sealed class QueryLogService : IQueryLogService
 
             var rows = new List<PgQueryStat>(groups.Count);
             foreach (var (hash, g) in groups)
-                rows.Add(g.ToStat(options, options.Start, options.End, byQuery ? hash : null, _context.Info));
+                rows.Add(Stamp(g.ToStat(options, options.Start, options.End, byQuery ? hash : null, _context.Info), options.Server));
             rows.Sort((a, b) => b.TotalDurationMs != a.TotalDurationMs ? b.TotalDurationMs.CompareTo(a.TotalDurationMs) : string.CompareOrdinal(a.QueryHash, b.QueryHash));
             return (IReadOnlyList<PgQueryStat>)rows;
         }, cancellationToken);
@@ -384,6 +393,7 @@ internal sealed class QueryLogService : IQueryLogService
             var dirty = new HashSet<DateTime>();
             await using (var marks = new NpgsqlCommand(SqlResources.Get("queries/query_dirty_hours.sql"), connection))
             {
+                marks.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(options.Server));
                 marks.Parameters.AddWithValue("a", NpgsqlDbType.TimestampTz, start);
                 marks.Parameters.AddWithValue("b", NpgsqlDbType.TimestampTz, end);
                 await using var reader = await marks.ExecuteReaderAsync(cancellationToken);
@@ -397,6 +407,7 @@ internal sealed class QueryLogService : IQueryLogService
             var groups = new SortedDictionary<(DateTime Hour, string Hash), QueryStatGroup>();
             await using (var command = new NpgsqlCommand(SqlResources.Get(overall ? "queries/query_stats_by_hour_all.sql" : "queries/query_stats_by_hour.sql"), connection))
             {
+                command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(options.Server));
                 command.Parameters.AddWithValue("hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
                 command.Parameters.AddWithValue("raw_hours", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, rawHours.ToArray());
                 command.Parameters.AddWithValue("slow_query_ms", NpgsqlDbType.Double, QueryThresholds.SlowQueryMs);
@@ -411,7 +422,7 @@ internal sealed class QueryLogService : IQueryLogService
                 }
             }
             var texts = byQuery && groups.Count > 0
-                ? await ReadSampleTexts(connection, groups.Keys.Select(k => k.Hash).Distinct(), cancellationToken)
+                ? await ReadSampleTexts(connection, options.Server, groups.Keys.Select(k => k.Hash).Distinct(), cancellationToken)
                 : new Dictionary<string, string>();
             var rows = new List<PgQueryStat>(groups.Count);
             foreach (var ((hour, hash), g) in groups)
@@ -420,7 +431,7 @@ internal sealed class QueryLogService : IQueryLogService
                     continue;
                 if (texts.TryGetValue(hash, out var text)) g.Sample = text;
                 var from = new DateTimeOffset(hour, TimeSpan.Zero);
-                rows.Add(g.ToStat(options, from, from.AddHours(1), byQuery ? hash : null, _context.Info));
+                rows.Add(Stamp(g.ToStat(options, from, from.AddHours(1), byQuery ? hash : null, _context.Info), options.Server));
             }
             // Within an hour, as GetQueryStats orders its rows.
             rows.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start)
@@ -429,10 +440,21 @@ internal sealed class QueryLogService : IQueryLogService
         }, cancellationToken);
     }
 
-    private static async Task<Dictionary<string, string>> ReadSampleTexts(NpgsqlConnection connection, IEnumerable<string> hashes, CancellationToken cancellationToken)
+    /// <summary>Stamps a row with where it came from: this database, or the registered server it was read for.</summary>
+    private T Stamp<T>(T row, StatementServer? server) where T : PgServerRecord
+    {
+        if (server is null)
+            row.From(_context.Info);
+        else
+            (row.Server, row.Connection) = (server.Name, server.Connection ?? _context.Info);
+        return row;
+    }
+
+    private static async Task<Dictionary<string, string>> ReadSampleTexts(NpgsqlConnection connection, StatementServer? server, IEnumerable<string> hashes, CancellationToken cancellationToken)
     {
         var texts = new Dictionary<string, string>();
         await using var command = new NpgsqlCommand(SqlResources.Get("queries/query_sample_texts.sql"), connection);
+        command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, StatementServer.IdOf(server));
         command.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Text, hashes.ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -14,11 +14,13 @@ internal sealed class QueryLogSpool
     public const string EnvironmentVariable = "PGPERF_SPOOL_DIR";
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public QueryLogSpool(string? directory, PgConnectionInfo target)
+    public QueryLogSpool(string? directory, PgConnectionInfo target, int serverId = StatementServer.Local)
     {
         Directory = ResolveDirectory(directory);
-        // One file per target (and user): records go back to the database they were meant for.
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{target.Endpoint}/{target.Database}/{target.Username}")))[..16].ToLowerInvariant();
+        // One file per target (and user): records go back to the database they were meant for. In a repository one per
+        // registered server too (migration 036), so they go back as that server; server 0 keeps the name it always had.
+        var serverPart = serverId == StatementServer.Local ? "" : $"#server{serverId}";
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{target.Endpoint}/{target.Database}/{target.Username}{serverPart}")))[..16].ToLowerInvariant();
         FilePath = Path.Combine(Directory, $"querylog-{key}.jsonl");
         Target = target.Server;
     }

@@ -39,10 +39,12 @@ internal sealed class QueryLogWriter
     }
 
     /// <summary>
-    /// Writes the rows. With <paramref name="idempotent"/> rows whose (logged_at, record_id) is already stored are
-    /// skipped (spool replay, retry after an unknown outcome). Returns the number of rows written and alerts raised.
+    /// Writes the rows as server <paramref name="serverId"/>'s (0 = this database; migration 036). With
+    /// <paramref name="idempotent"/> rows whose (server_id, logged_at, record_id) is already stored are skipped (spool
+    /// replay, retry after an unknown outcome). Returns the number of rows written and alerts raised (server 0 only:
+    /// performance_alerts are this database's).
     /// </summary>
-    public (int Written, int Alerts) Write(IReadOnlyList<PgQueryLogEntry> rows, bool idempotent, double alertThresholdMs, CancellationToken cancellationToken)
+    public (int Written, int Alerts) Write(IReadOnlyList<PgQueryLogEntry> rows, bool idempotent, double alertThresholdMs, int serverId, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
             return (0, 0);
@@ -54,14 +56,14 @@ internal sealed class QueryLogWriter
             IReadOnlyList<PgQueryLogEntry> written;
             if (!idempotent)
             {
-                await CopyAsync(connection, "queries/query_log_copy.sql", rows, cancellationToken).ConfigureAwait(false);
+                await CopyAsync(connection, "queries/query_log_copy.sql", rows, serverId, cancellationToken).ConfigureAwait(false);
                 written = rows;
             }
             else
             {
                 await using (var create = new NpgsqlCommand(SqlResources.Get("queries/query_log_replay_table.sql"), connection, transaction))
                     await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await CopyAsync(connection, "queries/query_log_replay_copy.sql", rows, cancellationToken).ConfigureAwait(false);
+                await CopyAsync(connection, "queries/query_log_replay_copy.sql", rows, serverId, cancellationToken).ConfigureAwait(false);
                 var inserted = new HashSet<Guid>();
                 await using (var insert = new NpgsqlCommand(SqlResources.Get("queries/query_log_replay_insert.sql"), connection, transaction))
                 await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -70,7 +72,7 @@ internal sealed class QueryLogWriter
                 written = rows.Where(r => inserted.Contains(r.RecordId)).ToList();
             }
 
-            var alerts = alertThresholdMs > 0 ? await RaiseAlertsAsync(connection, transaction, written, alertThresholdMs, cancellationToken).ConfigureAwait(false) : 0;
+            var alerts = alertThresholdMs > 0 && serverId == StatementServer.Local ? await RaiseAlertsAsync(connection, transaction, written, alertThresholdMs, cancellationToken).ConfigureAwait(false) : 0;
             FaultForTests?.Invoke(WriteStage.BeforeCommit);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             FaultForTests?.Invoke(WriteStage.AfterCommit);
@@ -84,7 +86,7 @@ internal sealed class QueryLogWriter
     private ArrayBufferWriter<byte>? _spareBuffer;
 
     // Rows are encoded into one buffer (QueryLogCopyFormat) and sent in chunks of about 64 KB.
-    private async Task CopyAsync(NpgsqlConnection connection, string copyQuery, IReadOnlyList<PgQueryLogEntry> rows, CancellationToken cancellationToken)
+    private async Task CopyAsync(NpgsqlConnection connection, string copyQuery, IReadOnlyList<PgQueryLogEntry> rows, int serverId, CancellationToken cancellationToken)
     {
         var stream = await connection.BeginRawBinaryCopyAsync(SqlResources.Get(copyQuery), cancellationToken).ConfigureAwait(false);
         var buffer = Interlocked.Exchange(ref _spareBuffer, null) ?? new ArrayBufferWriter<byte>(CopyChunkBytes * 2);
@@ -94,7 +96,7 @@ internal sealed class QueryLogWriter
             QueryLogCopyFormat.WriteHeader(buffer);
             for (var i = 0; i < rows.Count; i++)
             {
-                QueryLogCopyFormat.WriteRow(buffer, rows[i]);
+                QueryLogCopyFormat.WriteRow(buffer, rows[i], serverId);
                 if (buffer.WrittenCount >= CopyChunkBytes)
                 {
                     await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);

@@ -23,44 +23,63 @@ internal sealed class QueryRollups
     public QueryRollups(PgServerContext context) => _context = context;
 
     /// <summary>
-    /// Rebuilds the marked hours, their days and the blocks that hold them. Readers treat the hours as dirty until the
-    /// last step (the pending marks stay until then), so a block is never read half rebuilt.
+    /// Rebuilds the marked hours, their days and the blocks that hold them, of every server whose rows changed (a
+    /// repository holds the query logs of its registered servers, migration 036; each is rebuilt on its own). Readers
+    /// treat the hours as dirty until the last step (the pending marks stay until then), so a block is never read half
+    /// rebuilt. With <paramref name="serverId"/> only that server's hours (a repository's hourly job, per server).
+    /// Returns how many hours were rebuilt.
     /// </summary>
-    public int Refresh(CancellationToken cancellationToken) => _context.Run(async connection =>
+    public int Refresh(CancellationToken cancellationToken, int? serverId = null) => _context.Run(async connection =>
     {
         // 1. Take the marks into the pending table (with what a run that died left there). Only committed marks
         // move; a writer still running keeps its own mark for the next run.
         await using (var take = new NpgsqlCommand(SqlResources.Get("queries/rollup_take_marks.sql"), connection))
+        {
+            take.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, (object?)serverId ?? DBNull.Value);
             await take.ExecuteNonQueryAsync(cancellationToken);
-        var hours = new List<DateTime>();
+        }
+        var pendingByServer = new SortedDictionary<int, List<DateTime>>();
         await using (var pending = new NpgsqlCommand(SqlResources.Get("queries/rollup_pending_hours.sql"), connection))
-        await using (var reader = await pending.ExecuteReaderAsync(cancellationToken))
+        {
+            pending.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, (object?)serverId ?? DBNull.Value);
+            await using var reader = await pending.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                hours.Add(reader.GetDateTime(0));
-        if (hours.Count == 0) return 0;
-        hours.Sort();
+            {
+                if (!pendingByServer.TryGetValue(reader.GetInt32(0), out var list))
+                    pendingByServer[reader.GetInt32(0)] = list = new List<DateTime>();
+                list.Add(reader.GetDateTime(1));
+            }
+        }
+        if (pendingByServer.Count == 0) return 0;
 
         // 2. A writer whose mark already existed (ON CONFLICT DO NOTHING) relies on the mark just taken; it was
         // running when the marks went, so wait for every transaction running now to end before reading rows.
         // If one does not end in time, the hours stay pending after the rebuild (read raw, redone next run).
         var settled = await WaitForRunningTransactionsAsync(connection, cancellationToken);
 
-        // 3. Rebuild hourly rows from raw rows, a chunk of contiguous hours at a time.
-        foreach (var chunk in Chunks(hours))
-            await RebuildHoursAsync(connection, chunk, cancellationToken);
-
-        // 4. Rebuild the days those hours belong to from their hourly rows.
-        var days = hours.Select(h => h.Date).Distinct().ToList();
-        await RebuildDaysAsync(connection, days, cancellationToken);
-        await RebuildDayBlocksAsync(connection, days, cancellationToken);
-
-        if (settled)
+        var rebuilt = 0;
+        foreach (var (serverId, hours) in pendingByServer)
         {
-            await using var done = new NpgsqlCommand(SqlResources.Get("queries/rollup_pending_done.sql"), connection);
-            done.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
-            await done.ExecuteNonQueryAsync(cancellationToken);
+            hours.Sort();
+            // 3. Rebuild hourly rows from raw rows, a chunk of contiguous hours at a time.
+            foreach (var chunk in Chunks(hours))
+                await RebuildHoursAsync(connection, serverId, chunk, cancellationToken);
+
+            // 4. Rebuild the days those hours belong to from their hourly rows.
+            var days = hours.Select(h => h.Date).Distinct().ToList();
+            await RebuildDaysAsync(connection, serverId, days, cancellationToken);
+            await RebuildDayBlocksAsync(connection, serverId, days, cancellationToken);
+
+            if (settled)
+            {
+                await using var done = new NpgsqlCommand(SqlResources.Get("queries/rollup_pending_done.sql"), connection);
+                done.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
+                done.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
+                await done.ExecuteNonQueryAsync(cancellationToken);
+            }
+            rebuilt += hours.Count;
         }
-        return hours.Count;
+        return rebuilt;
     }, cancellationToken);
 
     private static async Task<bool> WaitForRunningTransactionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -97,7 +116,7 @@ internal sealed class QueryRollups
         if (chunk.Count > 0) yield return chunk;
     }
 
-    private static async Task RebuildHoursAsync(NpgsqlConnection connection, List<DateTime> hours, CancellationToken cancellationToken)
+    private static async Task RebuildHoursAsync(NpgsqlConnection connection, int serverId, List<DateTime> hours, CancellationToken cancellationToken)
     {
         var wanted = hours.ToHashSet();
         var from = hours[0];
@@ -106,6 +125,7 @@ internal sealed class QueryRollups
         var hashes = new HashSet<string>();
         await using (var read = new NpgsqlCommand(SqlResources.Get("queries/rollup_raw_rows.sql"), connection))
         {
+            read.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             read.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, from);
             read.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, to);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
@@ -131,18 +151,20 @@ internal sealed class QueryRollups
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_hourly.sql"), connection, transaction))
         {
+            clear.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             clear.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, hours.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, "rollup_copy_hourly",
+        await CopyAsync(connection, serverId, "rollup_copy_hourly",
             digests.Select(kv => (kv.Key.Hour, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
-        await ReplaceAllQueriesAsync(connection, transaction, "rollup_clear_hourly_all", "rollup_copy_hourly_all", hours, digests, cancellationToken);
+        await ReplaceAllQueriesAsync(connection, transaction, serverId, "rollup_clear_hourly_all", "rollup_copy_hourly_all", hours, digests, cancellationToken);
 
         // A sample text for each hash not seen before (one indexed lookup per new hash).
         var newHashes = hashes.Where(h => h.Length > 0).ToArray();
         if (newHashes.Length > 0)
         {
             await using var texts = new NpgsqlCommand(SqlResources.Get("queries/rollup_sample_texts.sql"), connection, transaction);
+            texts.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             texts.Parameters.AddWithValue("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text, newHashes);
             texts.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, from);
             texts.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, to);
@@ -152,12 +174,13 @@ internal sealed class QueryRollups
     }
 
     /// <summary>Rebuilds the daily rows of these days and their hour blocks (2, 4 and 8 hours) from the hourly rows.</summary>
-    private static async Task RebuildDaysAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
+    private static async Task RebuildDaysAsync(NpgsqlConnection connection, int serverId, List<DateTime> days, CancellationToken cancellationToken)
     {
         var digests = new Dictionary<(DateTime Day, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
         var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
         await using (var read = new NpgsqlCommand(SqlResources.Get("queries/rollup_hourly_of_days.sql"), connection))
         {
+            read.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             read.Parameters.AddWithValue("days", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -174,28 +197,31 @@ internal sealed class QueryRollups
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_daily.sql"), connection, transaction))
         {
+            clear.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             clear.Parameters.AddWithValue("d", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, "rollup_copy_daily",
+        await CopyAsync(connection, serverId, "rollup_copy_daily",
             digests.Select(kv => (kv.Key.Day, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
-        await ReplaceAllQueriesAsync(connection, transaction, "rollup_clear_daily_all", "rollup_copy_daily_all", days, digests, cancellationToken);
+        await ReplaceAllQueriesAsync(connection, transaction, serverId, "rollup_clear_daily_all", "rollup_copy_daily_all", days, digests, cancellationToken);
         await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_hour_blocks.sql"), connection, transaction))
         {
+            clear.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             clear.Parameters.AddWithValue("d", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, days.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyBlocksAsync(connection, blocks, cancellationToken);
+        await CopyBlocksAsync(connection, serverId, blocks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Rebuilds the day blocks (2, 4, 8 and 16 days from 2000-01-01) that hold any of these days, from the daily rows.</summary>
-    private static async Task RebuildDayBlocksAsync(NpgsqlConnection connection, List<DateTime> days, CancellationToken cancellationToken)
+    private static async Task RebuildDayBlocksAsync(NpgsqlConnection connection, int serverId, List<DateTime> days, CancellationToken cancellationToken)
     {
         var wanted = days.SelectMany(d => QueryStatPlan.DayBlockSpans.Select(span => (Start: QueryStatPlan.Floor(d, TimeSpan.FromDays(span)), Span: span))).ToHashSet();
         var blocks = new Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)>();
         await using (var read = new NpgsqlCommand(SqlResources.Get("queries/rollup_daily_range.sql"), connection))
         {
+            read.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             read.Parameters.AddWithValue("from", NpgsqlDbType.TimestampTz, wanted.Min(w => w.Start));
             read.Parameters.AddWithValue("to", NpgsqlDbType.TimestampTz, wanted.Max(w => w.Start.AddDays(w.Span)));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
@@ -214,11 +240,12 @@ internal sealed class QueryRollups
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var clear = new NpgsqlCommand(SqlResources.Get("queries/rollup_clear_blocks.sql"), connection, transaction))
         {
+            clear.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             clear.Parameters.AddWithValue("s", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, wanted.Select(w => w.Start).ToArray());
             clear.Parameters.AddWithValue("h", NpgsqlDbType.Array | NpgsqlDbType.Integer, wanted.Select(w => w.Span * 24).ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyBlocksAsync(connection, blocks, cancellationToken);
+        await CopyBlocksAsync(connection, serverId, blocks, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -230,13 +257,13 @@ internal sealed class QueryRollups
         digests[key] = (d.Digest, d.Errors + errors, d.Slow + slow);
     }
 
-    private static Task CopyBlocksAsync(NpgsqlConnection connection, Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)> blocks,
+    private static Task CopyBlocksAsync(NpgsqlConnection connection, int serverId, Dictionary<(DateTime Start, int Hours, string Hash), (QueryDigest Digest, long Errors, long Slow)> blocks,
         CancellationToken cancellationToken) =>
-        CopyAsync(connection, "rollup_copy_blocks",
+        CopyAsync(connection, serverId, "rollup_copy_blocks",
             blocks.Select(kv => (kv.Key.Start, (int?)kv.Key.Hours, (string?)kv.Key.Hash, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
 
     /// <summary>Replaces the all-queries rows (migration 011) of these hours or days with the merge of their per-query digests.</summary>
-    private static async Task ReplaceAllQueriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string clearQuery, string copyQuery, List<DateTime> periods,
+    private static async Task ReplaceAllQueriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int serverId, string clearQuery, string copyQuery, List<DateTime> periods,
         Dictionary<(DateTime At, string Hash), (QueryDigest Digest, long Errors, long Slow)> perQuery, CancellationToken cancellationToken)
     {
         var merged = new Dictionary<DateTime, (QueryDigest Digest, long Errors, long Slow)>();
@@ -248,25 +275,27 @@ internal sealed class QueryRollups
         }
         await using (var clear = new NpgsqlCommand(SqlResources.Get($"queries/{clearQuery}.sql"), connection, transaction))
         {
+            clear.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             clear.Parameters.AddWithValue("p", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, periods.ToArray());
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
-        await CopyAsync(connection, copyQuery,
+        await CopyAsync(connection, serverId, copyQuery,
             merged.Select(kv => (kv.Key, (string?)null, kv.Value.Digest, kv.Value.Errors, kv.Value.Slow)), cancellationToken);
     }
 
-    private static Task CopyAsync(NpgsqlConnection connection, string copyQuery,
+    private static Task CopyAsync(NpgsqlConnection connection, int serverId, string copyQuery,
         IEnumerable<(DateTime At, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken) =>
-        CopyAsync(connection, copyQuery, rows.Select(r => (r.At, (int?)null, r.Hash, r.Digest, r.Errors, r.Slow)), cancellationToken);
+        CopyAsync(connection, serverId, copyQuery, rows.Select(r => (r.At, (int?)null, r.Hash, r.Digest, r.Errors, r.Slow)), cancellationToken);
 
-    /// <summary>COPYs rollup rows with sql/queries/&lt;copyQuery&gt;.sql; null hours or hash leave that column out (only blocks have hours).</summary>
-    private static async Task CopyAsync(NpgsqlConnection connection, string copyQuery,
+    /// <summary>COPYs server <paramref name="serverId"/>'s rollup rows with sql/queries/&lt;copyQuery&gt;.sql; null hours or hash leave that column out (only blocks have hours).</summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, int serverId, string copyQuery,
         IEnumerable<(DateTime At, int? Hours, string? Hash, QueryDigest Digest, long Errors, long Slow)> rows, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(SqlResources.Get($"queries/{copyQuery}.sql"), cancellationToken);
         foreach (var (at, hours, hash, digest, errors, slow) in rows)
         {
             await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(serverId, NpgsqlDbType.Integer, cancellationToken);
             await importer.WriteAsync(DateTime.SpecifyKind(at, DateTimeKind.Utc), NpgsqlDbType.TimestampTz, cancellationToken);
             if (hours is not null)
                 await importer.WriteAsync(hours.Value, NpgsqlDbType.Integer, cancellationToken);

@@ -178,8 +178,11 @@ internal sealed partial class RepositoryService : IRepositoryService
         };
         var snapshots = snapshotSteps.Select(step => unreachable is null ? RunStep(step.Name, step.Capture)
             : new PgJobStep { Name = step.Name, Status = PgJobStepStatus.Failed, Error = unreachable.Message, ErrorId = unreachable.ErrorId }).ToArray();
+        // The server's application query log, if it logs into the repository (RepositoryService.QueryLog.cs): read in
+        // the repository alone, so it runs whether or not the server can be reached.
+        var rollups = RunStep(QueryRollupsStepName, () => RefreshQueryRollups(server, cancellationToken));
         // The server's alerts, raised in the repository from what the steps above stored (RepositoryService.Alerts.cs).
-        var steps = RaiseHourlyAlerts(server, snapshots, healthResults, cancellationToken);
+        var steps = RaiseHourlyAlerts(server, snapshots.Append(rollups).ToArray(), healthResults, cancellationToken);
         return new PgJobResult
         {
             Job = PgJobKind.Hourly, StartedAt = startedAt, FinishedAt = DateTimeOffset.UtcNow, Steps = steps,

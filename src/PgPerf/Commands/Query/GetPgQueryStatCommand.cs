@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>Count, slow count, average, P50/P95/P99 (from rollups within 1 % of exact) and max over a window, overall or per query or endpoint, with a Status.</summary>
 [Cmdlet(VerbsCommon.Get, "PgQueryStat", DefaultParameterSetName = HoursSet)]
 [OutputType(typeof(PgQueryStat))]
-public sealed class GetPgQueryStatCommand : PgPerfCmdlet
+public sealed class GetPgQueryStatCommand : PgRepositoryReaderCmdlet
 {
     private const string HoursSet = "Hours";
     private const string RangeSet = "Range";
@@ -54,11 +54,15 @@ public sealed class GetPgQueryStatCommand : PgPerfCmdlet
         return (start, end);
     }
 
+    // With -Repository, the query log the repository holds for each registered server (Send-PgQueryLog -Repository).
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
         var (start, end) = Window();
-        var service = InstalledService<IQueryLogService>(target);
-        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var (source, server) = ReadFrom(target);
+        var service = InstalledService<IQueryLogService>(source);
+        ReadYourWrites.FlushPendingQueryLog(this, Engine, source);
         var rows = service.GetQueryStats(new QueryStatOptions
         {
             Start = start,
@@ -67,6 +71,7 @@ public sealed class GetPgQueryStatCommand : PgPerfCmdlet
             SlowThresholdMs = SlowThresholdMs,
             QueryHashes = QueryHash,
             Endpoints = Endpoint,
+            Server = server,
         }, CancellationToken);
         foreach (var row in rows)
             WriteObject(row);

@@ -5,7 +5,7 @@ namespace PgPerf.Commands;
 /// <summary>Logged executions at or over a duration in the last hours, slowest first (spec: getSlowQueries(24, 500)).</summary>
 [Cmdlet(VerbsCommon.Get, "PgSlowQuery", DefaultParameterSetName = TopSet)]
 [OutputType(typeof(PgSlowQuery))]
-public sealed class GetPgSlowQueryCommand : PgPerfCmdlet
+public sealed class GetPgSlowQueryCommand : PgRepositoryReaderCmdlet
 {
     private const string TopSet = "Top";
     private const string AllSet = "All";
@@ -38,10 +38,14 @@ public sealed class GetPgSlowQueryCommand : PgPerfCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Endpoint { get; set; }
 
+    // With -Repository, the query log the repository holds for each registered server (Send-PgQueryLog -Repository).
+    private protected override bool ReadsHistory => true;
+
     protected override void ProcessTarget(PgConnectionInfo target)
     {
-        var service = InstalledService<IQueryLogService>(target);
-        ReadYourWrites.FlushPendingQueryLog(this, Engine, target);
+        var (source, server) = ReadFrom(target);
+        var service = InstalledService<IQueryLogService>(source);
+        ReadYourWrites.FlushPendingQueryLog(this, Engine, source);
         var top = All || Top == 0 ? (int?)null : Top;
         // Without an explicit -Top, one row more than the default shows whether rows were left out.
         var defaulted = top is not null && !MyInvocation.BoundParameters.ContainsKey(nameof(Top));
@@ -52,6 +56,7 @@ public sealed class GetPgSlowQueryCommand : PgPerfCmdlet
             Top = defaulted ? top + 1 : top,
             QueryHashes = QueryHash,
             Endpoints = Endpoint,
+            Server = server,
         }, CancellationToken);
         var written = 0;
         foreach (var row in rows)

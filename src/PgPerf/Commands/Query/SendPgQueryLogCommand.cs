@@ -96,12 +96,44 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>A central repository (Install-PgPerfSchema -Repository): the records are logged there, as -Server's.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public PgTarget? Repository { get; set; }
+
+    /// <summary>With -Repository: the registered name of the server the application runs against (one name, no wildcards).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Server { get; set; }
+
+    // With -Repository: where every record goes, and the registered server it is logged for (migration 036).
+    private (PgConnectionInfo Repository, StatementServer Server)? _registered;
+
     protected override void BeginProcessing()
     {
+        if (Repository is not null || Server is not null)
+        {
+            try
+            {
+                if (Repository is null)
+                    throw new PgPerfException(PgPerfErrorIds.Repository.ServerWithoutRepository, PgPerfErrorKind.InvalidArgument,
+                        "-Server names a server registered in a central repository; give that repository with -Repository, or leave -Server out to log into -Connection.")
+                    { ParameterName = nameof(Server) };
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(Connection)))
+                    throw new PgPerfException(PgPerfErrorIds.Repository.NotWithRepository, PgPerfErrorKind.InvalidArgument,
+                        "With -Repository the records are logged in the repository as -Server's; leave -Connection out (or -Repository and -Server, to log into -Connection).")
+                    { ParameterName = nameof(Connection) };
+                _registered = OneRegisteredServer(Repository, Server);
+            }
+            catch (PgPerfException ex)
+            {
+                ThrowTerminating(ex);
+            }
+        }
         _reporter = new SendReporter(this);
         _batches = Engine.QueryLog.OpenBatches(new QueryLogBatchOptions
         {
-            Send = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs },
+            Send = new QuerySendOptions { SpoolDirectory = SpoolPath, AlertThresholdMs = AlertThresholdMs, Server = _registered?.Server },
             BatchSize = BatchSize,
             Sent = Report,
         }, CancellationToken);
@@ -114,8 +146,10 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         PgConnectionInfo target;
         try
         {
+            if (_registered is { } registered)
+                target = registered.Repository;
             // -Connection given once on the command line is the same object for every record: parse it once.
-            if (_lastTarget is not null && ReferenceEquals(Connection, _lastConnection))
+            else if (_lastTarget is not null && ReferenceEquals(Connection, _lastConnection))
                 target = _lastTarget;
             else
                 (_lastConnection, _lastTarget) = (Connection, target = ResolveConnection());
@@ -165,12 +199,13 @@ public sealed class SendPgQueryLogCommand : PgPerfCmdlet
         _reporter!.Report(result);
         if (PassThru)
         {
-            var server = target.Server;
+            // What From(target) does, with the Server text built once per batch; a registered server's records name it.
+            var server = _registered?.Server.Name ?? target.Server;
+            var connection = _registered?.Server.Connection ?? target;
             foreach (var row in rows)
             {
-                // What From(target) does, with the Server text built once per batch.
                 row.Server = server;
-                row.Connection = target;
+                row.Connection = connection;
                 WriteObject(row);
             }
         }
