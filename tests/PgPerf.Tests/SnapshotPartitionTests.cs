@@ -26,6 +26,16 @@ public sealed class SnapshotPartitionTests : IDisposable
     private static string Day(int daysAgo) => DateTime.UtcNow.Date.AddDays(-daysAgo).ToString("yyyy-MM-dd");
 
     [Fact]
+    public void The_engine_names_the_day_partitioned_tables_as_the_schema_lists_them()
+    {
+        _engine.Get<ISchemaService>(_db.Info).Install(null, default);
+        var listed = _db.Scalar<string[]>("SELECT pgperf.snapshot_day_tables()")!;
+        Assert.Equal(listed.Order(), PgPerf.Engine.SnapshotDayTables.All.Order());
+        foreach (var table in PgPerf.Engine.SnapshotDayTables.All)
+            Assert.Equal("p", _db.Scalar<string>($"SELECT relkind::text FROM pg_class WHERE oid = '{PgPerf.Engine.SnapshotDayTables.Qualified(table)}'::regclass"));
+    }
+
+    [Fact]
     public void Applying_033_moves_every_row_into_its_day_unchanged_and_writers_go_on()
     {
         var schema = _engine.Get<ISchemaService>(_db.Info);

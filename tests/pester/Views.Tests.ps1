@@ -5,12 +5,22 @@
 # whose type gets no rows below fails and says so.
 
 BeforeDiscovery {
+    Import-Module $env:PGPERF_MODULE_PATH -Force
     $formats = Join-Path (Split-Path $env:PGPERF_MODULE_PATH) '*.Format.ps1xml'
+    $viewed = [System.Collections.Generic.HashSet[string]]::new()
     $script:tableViews = foreach ($file in Get-ChildItem $formats | Sort-Object Name) {
         foreach ($view in ([xml](Get-Content $file -Raw)).Configuration.ViewDefinitions.View) {
-            if ($view.TableControl) { @{ File = $file.Name; Name = $view.Name; TypeName = [string]$view.ViewSelectedBy.TypeName } }
+            $typeName = [string]$view.ViewSelectedBy.TypeName
+            # The first view of a type is its default (each type has its views in one file); later ones are named views.
+            $isDefault = $viewed.Add($typeName)
+            if ($view.TableControl) {
+                @{ File = $file.Name; Name = $view.Name; TypeName = $typeName; IsDefault = $isDefault; HasServer = [bool](($typeName -as [type]).GetProperty('Server')) }
+            }
         }
     }
+    # Rows of many servers (-Connection a,b or -Repository) carry their Server, and a default view must show it. Not
+    # PgConnectionInfo: a connection's Server is its Host:Port/Database, which its view shows as columns.
+    $script:serverViews = @($tableViews | Where-Object { $_.IsDefault -and $_.HasServer -and $_.TypeName -ne 'PgPerf.PgConnectionInfo' })
 }
 
 BeforeAll {
@@ -140,6 +150,18 @@ SELECT setval(pg_get_serial_sequence('${long}_invoices', 'invoice_number'), 2000
         }
     }
 
+    # The rows in the runs a view's GroupBy prints as tables of their own (all of them in one run without GroupBy).
+    function Split-ByGroup($rows, $view) {
+        $runs = [System.Collections.Generic.List[object]]::new()
+        $by = if ($view['GroupBy']) { $view['GroupBy']['PropertyName'].InnerText }
+        $run = $null
+        foreach ($row in $rows) {
+            if ($null -eq $run -or ($by -and $run[0].$by -ne $row.$by)) { $run = [System.Collections.Generic.List[object]]::new(); $runs.Add($run) }
+            $run.Add($row)
+        }
+        $runs
+    }
+
     function Get-HeaderLabel($header, $item) {
         if ($header['Label']) { $header['Label'].InnerText } else { $item['PropertyName'].InnerText }
     }
@@ -185,17 +207,27 @@ Describe 'Default table views' -Tag 'Integration', 'Views' {
         $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
         $labels = for ($i = 0; $i -lt $items.Count; $i++) { Get-HeaderLabel $headers[$i] $items[$i] }
 
-        $lines = @(($rows | Format-Table -View $Name | Out-String -Width 80) -split "\r?\n" | Where-Object { $_.Trim() })
-        $table = $lines -join "`n"
-        @($lines | Where-Object { $_.Length -gt 80 }) | Should -BeNullOrEmpty -Because "every line of $Name must fit 80 columns:`n$table"
-        $lines.Count | Should -Be ($rows.Count + 2) -Because "each row of $Name is one line (nothing wraps):`n$table"
-        Find-InOrder $lines[0] $labels | Should -BeNullOrEmpty -Because "$Name must show all its columns ($($labels -join ', ')) in 80 columns:`n$table"
-        for ($r = 0; $r -lt $rows.Count; $r++) {
-            $cells = @(for ($c = 0; $c -lt $items.Count; $c++) { try { (Get-CellText $rows[$r] $items[$c]).Trim() } catch { "column $($labels[$c]) $_" } })
-            # Every cell in full and in order; the formatter marks a cell it had to cut with "…", so no "…" but the view's own.
-            Find-InOrder $lines[$r + 2] $cells | Should -BeNullOrEmpty -Because "every column of $Name must show its whole value (row $r):`n$table"
-            $ownEllipses = ($cells -join '').Split([char]0x2026).Count - 1
-            ($lines[$r + 2].Split([char]0x2026).Count - 1) | Should -Be $ownEllipses -Because "the table cut a cell of $Name (row $r):`n$table"
+        # A view grouped by Server prints "Server: <name>" and the headers again before each server's rows: each run of
+        # rows of one server is checked as the table it prints.
+        foreach ($run in Split-ByGroup $rows $view) {
+            $lines = @(($run | Format-Table -View $Name | Out-String -Width 80) -split "\r?\n" | Where-Object { $_.Trim() })
+            $table = $lines -join "`n"
+            @($lines | Where-Object { $_.Length -gt 80 }) | Should -BeNullOrEmpty -Because "every line of $Name must fit 80 columns:`n$table"
+            $top = 0
+            if ($view['GroupBy']) {
+                $lines[0].Trim() | Should -BeExactly "$($view.GroupBy.Label): $($run[0].($view.GroupBy.PropertyName))" -Because "$Name names the group first:`n$table"
+                $top = 1
+            }
+            $lines.Count | Should -Be ($run.Count + $top + 2) -Because "each row of $Name is one line (nothing wraps):`n$table"
+            Find-InOrder $lines[$top] $labels | Should -BeNullOrEmpty -Because "$Name must show all its columns ($($labels -join ', ')) in 80 columns:`n$table"
+            for ($r = 0; $r -lt $run.Count; $r++) {
+                $cells = @(for ($c = 0; $c -lt $items.Count; $c++) { try { (Get-CellText $run[$r] $items[$c]).Trim() } catch { "column $($labels[$c]) $_" } })
+                # Every cell in full and in order; the formatter marks a cell it had to cut with "…", so no "…" but the view's own.
+                $line = $lines[$top + 2 + $r]
+                Find-InOrder $line $cells | Should -BeNullOrEmpty -Because "every column of $Name must show its whole value (row $r):`n$table"
+                $ownEllipses = ($cells -join '').Split([char]0x2026).Count - 1
+                ($line.Split([char]0x2026).Count - 1) | Should -Be $ownEllipses -Because "the table cut a cell of $Name (row $r):`n$table"
+            }
         }
     }
 
@@ -206,6 +238,10 @@ Describe 'Default table views' -Tag 'Integration', 'Views' {
         $view = $script:viewXml[$Name]
         $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
         $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+        if ($view['GroupBy']) {
+            $view.GroupBy.Label | Should -BeExactly $view.GroupBy.PropertyName -Because "the group line of $Name names the property it groups by"
+            $row.PSObject.Properties[$view.GroupBy.PropertyName] | Should -Not -BeNullOrEmpty -Because "$Name groups by a property of $TypeName"
+        }
         for ($i = 0; $i -lt $items.Count; $i++) {
             $label = Get-HeaderLabel $headers[$i] $items[$i]
             $property = $row.PSObject.Properties[$label]
@@ -248,6 +284,65 @@ Describe 'Default table views' -Tag 'Integration', 'Views' {
         }
         $t = [DateTimeOffset]::new(2026, 1, 2, 3, 4, 5, [TimeSpan]::FromHours(2))
         [PgPerf.PgDisplay]::Time($t) | Should -BeExactly '2026-01-02 01:04Z'
+    }
+}
+
+Describe 'Default table views of many servers' -Tag 'Integration', 'Views' {
+    BeforeAll {
+        # Two servers as -Connection a,b names them (host:port/database): they differ only in the host.
+        $script:twoServers = 'db1.example.com:5432/app', 'db2.example.com:5432/app'
+        $instance = [System.Reflection.BindingFlags]'Instance, NonPublic'
+        function Copy-Row($row, [string] $server) {
+            $copy = $row.GetType().GetMethod('MemberwiseClone', $instance).Invoke($row, $null)
+            $copy.GetType().GetProperty('Server').SetValue($copy, $server)
+            $copy
+        }
+    }
+
+    It 'finds views of rows with a Server to check' {
+        $serverViews.Count | Should -BeGreaterThan 20
+    }
+
+    It '<Name> (<File>) shows Server, as its group line or a column' -ForEach $serverViews {
+        $view = $script:viewXml[$Name]
+        $grouped = $view['GroupBy'] -and $view.GroupBy.PropertyName -eq 'Server'
+        $column = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem | Where-Object { $_.OuterXml -match '\$_\.Server\b|>Server<' })
+        ($grouped -or $column) | Should -BeTrue -Because "rows of $TypeName from several servers must be told apart on screen (GroupBy Server, or a Server column)"
+    }
+
+    It '<Name> (<File>): rows of two servers show each server''s name, in 80 columns' -ForEach $serverViews {
+        if ($script:unavailable[$TypeName]) { Set-ItResult -Skipped -Because $script:unavailable[$TypeName]; return }
+        $real = @($script:rows[$TypeName] | Select-Object -First 2)
+        if (-not $real) { throw "No rows of type $TypeName (see BeforeAll)." }
+        # Each server's rows together, as the fan-out writes them.
+        $rows = foreach ($server in $twoServers) { foreach ($row in $real) { Copy-Row $row $server } }
+        $lines = @(($rows | Out-String -Width 80) -split "\r?\n")
+        $screen = $lines -join "`n"
+        @($lines | Where-Object { $_.Length -gt 80 }) | Should -BeNullOrEmpty -Because "every line of $Name must fit 80 columns:`n$screen"
+        foreach ($server in $twoServers) {
+            $screen | Should -Match ([regex]::Escape($server)) -Because "the rows of $server must say so on screen:`n$screen"
+        }
+    }
+
+    It 'rows of two servers from one call come out grouped, each server named once above its rows' {
+        $second = New-TestDatabase 'pgperf_views_two'
+        try {
+            $rows = @(Get-PgWraparoundRisk -Connection $script:cs, $second.ConnectionString -ThrottleLimit 2)
+            $servers = @($rows.Server | Select-Object -Unique)
+            $servers.Count | Should -Be 2
+            $lines = @(($rows | Out-String -Width 80) -split "\r?\n" | Where-Object { $_.Trim() })
+            $screen = $lines -join "`n"
+            $groupLines = @(for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i] -match '^\s+Server: (.+)$') { $i } })
+            $groupLines.Count | Should -Be 2 -Because "each server is named once:`n$screen"
+            foreach ($g in 0, 1) {
+                $name = ($lines[$groupLines[$g]] -replace '^\s+Server: ').Trim()
+                $end = if ($g -eq 0) { $groupLines[1] } else { $lines.Count }
+                # The group line, the headers, then that server's rows and no others.
+                ($end - $groupLines[$g] - 3) | Should -Be @($rows | Where-Object Server -eq $name).Count -Because "$name's rows stand under its name:`n$screen"
+            }
+            ($servers | Sort-Object) | Should -Be (@($lines[$groupLines[0]], $lines[$groupLines[1]]) -replace '^\s+Server: ' | Sort-Object)
+        }
+        finally { Remove-TestDatabase $second }
     }
 }
 

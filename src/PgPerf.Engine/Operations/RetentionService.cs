@@ -14,24 +14,21 @@ internal sealed class RetentionService : IRetentionService
 
     // Partitioned by UTC day with a default partition (migration 033; a repository's health history, 030):
     // whole days are dropped, then the default partition's old rows are deleted in batches.
-    internal const string HealthChecksTable = "pgperf.health_check_history";
-    internal const string IndexBloatTable = "pgperf.index_bloat_snapshots";
-    internal static readonly string[] SnapshotTables =
-        { "pgperf.index_usage_snapshots", "pgperf.table_bloat_snapshots", HealthChecksTable, IndexBloatTable };
+    internal static readonly string[] SnapshotTables = SnapshotDayTables.All.Select(SnapshotDayTables.Qualified).ToArray();
 
     // Table, its queries (sql/queries/<Queries>_count.sql counts the old rows, <Queries>_delete.sql deletes a batch of
     // them; the cutoff is a parameter), and which setting applies.
     private static readonly (string Table, string Queries, Func<PgRetentionOptions, int> Days)[] Rules =
     {
         (QueryLogTable, "retention_query_log", o => o.QueryLogDays),
-        ("pgperf.index_usage_snapshots", "retention_index_snapshots", o => o.SnapshotDays),
-        ("pgperf.table_bloat_snapshots", "retention_bloat_snapshots", o => o.SnapshotDays),
+        (SnapshotDayTables.Qualified(SnapshotDayTables.IndexUsage), "retention_index_snapshots", o => o.SnapshotDays),
+        (SnapshotDayTables.Qualified(SnapshotDayTables.TableBloat), "retention_bloat_snapshots", o => o.SnapshotDays),
         // Partitioned by UTC day like the query log: whole days are dropped.
         (PgPerf.Engine.Statements.StatementPartitions.Table, "retention_statements", o => o.SnapshotDays),
         ("pgperf.performance_alerts", "retention_alerts", o => o.AlertDays),
         // A repository's health history per server (migration 030), partitioned by UTC day like the snapshots.
-        (HealthChecksTable, "retention_health_checks", o => o.SnapshotDays),
-        (IndexBloatTable, "retention_index_bloat", o => o.SnapshotDays),
+        (SnapshotDayTables.Qualified(SnapshotDayTables.HealthChecks), "retention_health_checks", o => o.SnapshotDays),
+        (SnapshotDayTables.Qualified(SnapshotDayTables.IndexBloat), "retention_index_bloat", o => o.SnapshotDays),
     };
 
     // VACUUM is due when at least this many rows are dead and they are at least this share of the table.
@@ -63,7 +60,7 @@ internal sealed class RetentionService : IRetentionService
         else if (SnapshotTables.Contains(planned.Table))
         {
             var (droppedRows, dropped) = DayPartitions.DropBefore(_context, "queries/snapshot_old_partitions.sql",
-                "queries/snapshot_drop_partition.sql", planned.Table["pgperf.".Length..], planned.Cutoff, cancellationToken);
+                "queries/snapshot_drop_partition.sql", SnapshotDayTables.Unqualified(planned.Table), planned.Cutoff, cancellationToken);
             // The days left are all inside retention: only the default partition can hold older rows.
             (deleted, batches) = DeleteInBatches(rule.Table + "_default", rule.Queries, planned.Cutoff, batchSize, cancellationToken);
             leftDead = deleted;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,9 +13,6 @@ internal sealed partial class RepositoryService : IServerHealthHistory
     internal const string HealthCheckStepName = "health check";
     internal const string IndexBloatStepName = "index bloat snapshot";
 
-    private const string HealthChecksTable = "health_check_history";
-    private const string IndexBloatTable = "index_bloat_snapshots";
-
     private static readonly IReadOnlyDictionary<string, double> DefaultThresholds = new Dictionary<string, double>();
 
     public PgSnapshotResult StoreHealthChecks(PgMonitoredServer server, IReadOnlyList<PgHealthCheckResult> results, CancellationToken cancellationToken)
@@ -25,7 +23,7 @@ internal sealed partial class RepositoryService : IServerHealthHistory
             target = r.Target, finding_count = r.Count,
             findings = r.Findings.Select(f => new { target = f.Target, value = f.Value, status = f.Status, detail = f.Detail, key = f.Key }),
         });
-        return Store("HealthCheck", server, HealthChecksTable, "queries/health_checks_store.sql", "results", JsonSerializer.Serialize(rows),
+        return Store("HealthCheck", server, SnapshotDayTables.HealthChecks, "queries/health_checks_store.sql", "results", JsonSerializer.Serialize(rows),
             PgList<string>.None, cancellationToken);
     }
 
@@ -68,7 +66,7 @@ internal sealed partial class RepositoryService : IServerHealthHistory
             confidence = e.Confidence.ToString(), flags = e.Flags.ToArray(), entries = e.Entries, entry_bytes = e.EntryBytes,
             fill_factor = e.FillFactor, is_unique = e.IsUnique,
         });
-        return Store("IndexBloat", server, IndexBloatTable, "queries/index_bloat_store.sql", "estimates", JsonSerializer.Serialize(rows),
+        return Store("IndexBloat", server, SnapshotDayTables.IndexBloat, "queries/index_bloat_store.sql", "estimates", JsonSerializer.Serialize(rows),
             PgList<string>.None, cancellationToken);
     }
 
@@ -88,19 +86,15 @@ internal sealed partial class RepositoryService : IServerHealthHistory
         }, cancellationToken);
 
     public IReadOnlyList<PgIndexBloat> ReadIndexBloat(PgMonitoredServer server, DateTimeOffset since, CancellationToken cancellationToken) =>
-        ReadHistory(server, since, "queries/index_bloat_history.sql", reader =>
+        _context.Run(async connection =>
         {
-            var row = new PgIndexBloat
+            var rows = await connection.QueryAsync<PgIndexBloat>(new CommandDefinition(SqlResources.Get("queries/index_bloat_history.sql"),
+                new { server_id = server.ServerId, since = since.ToUniversalTime() }, cancellationToken: cancellationToken));
+            return (IReadOnlyList<PgIndexBloat>)rows.Select(row =>
             {
-                MeasuredAt = Utc(reader.GetFieldValue<DateTime>(0)), Schema = reader.GetString(1), Table = reader.GetString(2),
-                Index = reader.GetString(3), IndexBytes = reader.GetInt64(4), BloatBytes = reader.GetInt64(5), BloatPercent = reader.GetDouble(6),
-                ExpectedBytes = reader.GetInt64(7), Status = reader.GetString(8), Method = Enum.Parse<PgBloatMethod>(reader.GetString(9)),
-                Confidence = Enum.Parse<PgBloatConfidence>(reader.GetString(10)), Flags = reader.GetFieldValue<string[]>(11),
-                Entries = reader.IsDBNull(12) ? null : reader.GetInt64(12), EntryBytes = reader.GetDouble(13), FillFactor = reader.GetInt32(14),
-                IsUnique = reader.GetBoolean(15),
-            };
-            row.From(server);
-            return row;
+                row.From(server);
+                return row;
+            }).ToList();
         }, cancellationToken);
 
     /// <summary>The monitored server's own context: the hourly step reads it with the Engine's readers.</summary>
