@@ -5,7 +5,7 @@ namespace PgPerf.Engine.Operations;
 /// Get-PgTableBloat and Get-PgUnusedIndex. Bloat is the live catalog estimate, so the summary works
 /// before the first snapshot has been taken. For a server registered in a repository (options.Server) every part is
 /// what the repository stored for that server, as those cmdlets give it with -Repository -Server: bloat from its latest
-/// snapshot, its unused indexes and statements.
+/// snapshot, its unused indexes, statements and the query log the application sent there for it.
 /// </summary>
 internal sealed class SummaryService : ISummaryService
 {
@@ -22,13 +22,14 @@ internal sealed class SummaryService : ISummaryService
         var unused = Array.Empty<PgUnusedIndex>();
 
         var server = options.Server;
-        // MERGE(querylog17): a registered server's query log (server_id, migration 036) is to be read here; until then its QueryPerformance and SlowQueries stay empty.
-        if (server is null && options.Metric is (PgSummaryMetric.Summary or PgSummaryMetric.SlowQueries))
+        // A registered server's part of the repository's query log (Send-PgQueryLog -Repository -Server, migration 036).
+        var queryLogServer = server is null ? null : StatementServer.Of(server);
+        if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.SlowQueries)
         {
             var service = Service<IQueryLogService>();
-            queries = service.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now }, cancellationToken).FirstOrDefault();
+            queries = service.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now, Server = queryLogServer }, cancellationToken).FirstOrDefault();
             // The default view shows the slowest queries too (SlowestQueries), so Summary fills them as well.
-            slow = service.GetSlowQueries(new SlowQueryOptions { Hours = options.Hours, Top = options.Top }, cancellationToken).ToArray();
+            slow = service.GetSlowQueries(new SlowQueryOptions { Hours = options.Hours, Top = options.Top, Server = queryLogServer }, cancellationToken).ToArray();
         }
 
         if (options.Metric is PgSummaryMetric.Summary or PgSummaryMetric.Bloat)
