@@ -9,10 +9,8 @@ BeforeAll {
     $script:beta = New-TestDatabase 'pgperf_lrepo_b'
     Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
 
-    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:monitorRole = "pgperf_t_lmon_$suffix"
-    $rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
-    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
+    $script:login = New-TestMonitorLogin 'pgperf_t_lmon'
+    $script:monitorRole = $login.Role
     # alpha: a sequence 97.8 % used that the monitor login may read; beta: one barely used, and another table.
     Invoke-TestSql -Database $alpha.Name @"
 CREATE TABLE accounts (id serial PRIMARY KEY, balance int);
@@ -27,13 +25,9 @@ INSERT INTO invoices (total) SELECT g FROM generate_series(1, 10) g;
 GRANT SELECT ON SEQUENCE invoices_id_seq TO $monitorRole;
 "@ | Out-Null
 
-    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-lrepo-$suffix.pgpass"
-    $port = Get-TestConnectionPart 'Port'
-    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
-    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
     $script:r = $repo.ConnectionString
-    Add-PgPerfServer -Repository $r -Name alpha -Connection "Host=127.0.0.1;Port=$port;Database=$($alpha.Name);Username=$monitorRole;Passfile=$pgpass" | Out-Null
-    Add-PgPerfServer -Repository $r -Name beta -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass" | Out-Null
+    Add-PgPerfServer -Repository $r -Name alpha -Connection (Get-TestMonitoredConnection $login $alpha.Name) | Out-Null
+    Add-PgPerfServer -Repository $r -Name beta -Connection (Get-TestMonitoredConnection $login $beta.Name) | Out-Null
 
     $script:started = [System.Collections.Generic.List[System.Diagnostics.Process]]::new()
 }
@@ -42,8 +36,7 @@ AfterAll {
     Remove-TestDatabase $script:repo
     Remove-TestDatabase $script:alpha
     Remove-TestDatabase $script:beta
-    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
-    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+    Remove-TestMonitorLogin $script:login
 }
 
 Describe 'Live cmdlets with -Repository' -Tag 'Integration', 'Repository', 'RepositoryLive' {
@@ -238,8 +231,7 @@ VALUES ($($ids.beta), now() - interval '120 days', 'public', 'invoices', 'invoic
     }
 
     It 'forgets a removed server''s stored health and index bloat, and keeps the others''' {
-        $port = Get-TestConnectionPart 'Port'
-        $gamma = Add-PgPerfServer -Repository $r -Name gamma -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass"
+        $gamma = Add-PgPerfServer -Repository $r -Name gamma -Connection (Get-TestMonitoredConnection $login $beta.Name)
         Invoke-PgHourlyMonitoring -Repository $r -Server gamma | Out-Null
         Get-Stored "SELECT count(*) > 0 FROM pgperf.health_check_history WHERE server_id = $($gamma.ServerId)" | Should -Be 't'
         Get-Stored "SELECT count(*) > 0 FROM pgperf.index_bloat_snapshots WHERE server_id = $($gamma.ServerId)" | Should -Be 't'

@@ -11,10 +11,8 @@ BeforeAll {
     $script:beta = New-TestDatabase 'pgperf_rrepo_b'
     Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
 
-    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:monitorRole = "pgperf_t_rmon_$suffix"
-    $rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
-    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
+    $script:login = New-TestMonitorLogin 'pgperf_t_rmon'
+    $script:monitorRole = $login.Role
 
     # alpha: a left-prefix duplicate; beta: two exact equals. Each an invalid index left by a failed concurrent unique build.
     Invoke-TestSql -Database $alpha.Name @"
@@ -35,13 +33,9 @@ INSERT INTO badges VALUES (1), (1);
     Invoke-TestSql -Database $alpha.Name 'CREATE UNIQUE INDEX CONCURRENTLY coupons_code_uq ON coupons (code)' -AllowError | Out-Null
     Invoke-TestSql -Database $beta.Name 'CREATE UNIQUE INDEX CONCURRENTLY badges_holder_uq ON badges (holder)' -AllowError | Out-Null
 
-    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-rrepo-$suffix.pgpass"
-    $port = Get-TestConnectionPart 'Port'
-    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
-    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
     $script:r = $repo.ConnectionString
-    Add-PgPerfServer -Repository $r -Name alpha -Connection "Host=127.0.0.1;Port=$port;Database=$($alpha.Name);Username=$monitorRole;Passfile=$pgpass" | Out-Null
-    Add-PgPerfServer -Repository $r -Name beta -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass" | Out-Null
+    Add-PgPerfServer -Repository $r -Name alpha -Connection (Get-TestMonitoredConnection $login $alpha.Name) | Out-Null
+    Add-PgPerfServer -Repository $r -Name beta -Connection (Get-TestMonitoredConnection $login $beta.Name) | Out-Null
 
     # A registered server nobody listens for, to add where a test needs it.
     function Add-DownServer {
@@ -58,8 +52,7 @@ AfterAll {
     Remove-TestDatabase $script:repo
     Remove-TestDatabase $script:alpha
     Remove-TestDatabase $script:beta
-    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
-    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+    Remove-TestMonitorLogin $script:login
 }
 
 Describe 'Index reports with -Repository' -Tag 'Integration', 'Repository', 'RepositoryReports' {

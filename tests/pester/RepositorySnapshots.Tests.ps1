@@ -32,17 +32,11 @@ ANALYZE orders;
     Invoke-IndexScans $alpha.Name 'SELECT count(*) FROM orders WHERE customer = 5' 7 | Out-Null
     Invoke-IndexScans $beta.Name 'SELECT count(*) FROM orders WHERE customer = 5' 3 | Out-Null
 
-    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:monitorRole = "pgperf_t_imon_$suffix"
-    $script:rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
-    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
-    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-irepo-$suffix.pgpass"
-    $port = Get-TestConnectionPart 'Port'
-    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
-    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
+    $script:login = New-TestMonitorLogin 'pgperf_t_imon'
+    $script:monitorRole = $login.Role
     $script:r = $repo.ConnectionString
-    $script:alphaServer = Add-PgPerfServer -Repository $r -Name alpha -Connection "Host=127.0.0.1;Port=$port;Database=$($alpha.Name);Username=$monitorRole;Passfile=$pgpass"
-    $script:betaServer = Add-PgPerfServer -Repository $r -Name beta -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass"
+    $script:alphaServer = Add-PgPerfServer -Repository $r -Name alpha -Connection (Get-TestMonitoredConnection $login $alpha.Name)
+    $script:betaServer = Add-PgPerfServer -Repository $r -Name beta -Connection (Get-TestMonitoredConnection $login $beta.Name)
 
     # What a server's own statistics view says now, and what the repository's latest batch of it holds.
     function Get-OwnIndexScans([string] $Database) {
@@ -60,8 +54,7 @@ AfterAll {
     Remove-TestDatabase $script:repo
     Remove-TestDatabase $script:alpha
     Remove-TestDatabase $script:beta
-    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
-    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+    Remove-TestMonitorLogin $script:login
 }
 
 Describe 'Index usage snapshots into the repository' -Tag 'Integration', 'Repository', 'RepositorySnapshots' {
@@ -225,9 +218,8 @@ CREATE INDEX orders_customer ON orders (customer);
 ANALYZE orders;
 '@ | Out-Null
         }
-        $port = Get-TestConnectionPart 'Port'
-        Add-PgPerfServer -Repository $r -Name trend-gamma -Connection "Host=127.0.0.1;Port=$port;Database=$($gamma.Name);Username=$monitorRole;Passfile=$pgpass" -WarningAction SilentlyContinue | Out-Null
-        Add-PgPerfServer -Repository $r -Name trend-delta -Connection "Host=127.0.0.1;Port=$port;Database=$($delta.Name);Username=$monitorRole;Passfile=$pgpass" -WarningAction SilentlyContinue | Out-Null
+        Add-PgPerfServer -Repository $r -Name trend-gamma -Connection (Get-TestMonitoredConnection $login $gamma.Name) -WarningAction SilentlyContinue | Out-Null
+        Add-PgPerfServer -Repository $r -Name trend-delta -Connection (Get-TestMonitoredConnection $login $delta.Name) -WarningAction SilentlyContinue | Out-Null
         function Get-OwnCounters([string] $Database) {
             $row = Invoke-TestSql -Database $Database @'
 SELECT s.idx_scan || '|' || s.idx_tup_read || '|' || c.relpages::bigint * current_setting('block_size')::bigint

@@ -138,3 +138,29 @@ function Get-RootAttribute([string] $Dom, [string] $Name) {
     $m = [regex]::Match($Dom, "<html[^>]*\s$Name=`"([^`"]*)`"")
     if ($m.Success) { $m.Groups[1].Value } else { $null }
 }
+
+# A central repository's registered servers (issue 17) are read through a login that has only pg_monitor, its password
+# in an owner-only pgpass file: New-TestMonitorLogin makes one, Get-TestMonitoredConnection the registered connection
+# string of a database read through it, Remove-TestMonitorLogin drops both.
+function New-TestMonitorLogin([Parameter(Mandatory)] [string] $Prefix) {
+    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
+    $login = [pscustomobject]@{
+        Role     = "${Prefix}_$suffix"
+        Password = "pw-$([guid]::NewGuid().ToString('N'))"
+        Pgpass   = Join-Path ([System.IO.Path]::GetTempPath()) "$Prefix-$suffix.pgpass"
+    }
+    Invoke-TestSql "CREATE ROLE $($login.Role) LOGIN PASSWORD '$($login.Password)' IN ROLE pg_monitor" | Out-Null
+    Set-Content -Path $login.Pgpass -Value "127.0.0.1:$(Get-TestConnectionPart 'Port'):*:$($login.Role):$($login.Password)"
+    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($login.Pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
+    $login
+}
+
+function Get-TestMonitoredConnection([Parameter(Mandatory)] [object] $Login, [Parameter(Mandatory)] [string] $Database) {
+    "Host=127.0.0.1;Port=$(Get-TestConnectionPart 'Port');Database=$Database;Username=$($Login.Role);Passfile=$($Login.Pgpass)"
+}
+
+function Remove-TestMonitorLogin([object] $Login) {
+    if (-not $Login) { return }
+    Invoke-TestSql "DROP ROLE IF EXISTS $($Login.Role)" -AllowError | Out-Null
+    Remove-Item $Login.Pgpass -ErrorAction SilentlyContinue
+}
