@@ -189,6 +189,11 @@ INSERT INTO pgperf.index_usage_snapshots (server_id, captured_at, schemaname, ta
 SELECT $($ids.alpha), now() - make_interval(days => d), 'public', 'orders', 'orders_customer_created', 0, 0, 0, $size, $reset, '$started'
   FROM generate_series(1, 35) d;
 "@ | Out-Null
+        # alpha's application logs into the repository as alpha: three executions, two of them slow (500 ms and over)
+        $script:alphaDurations = @(12.5, 640.0, 910.0)
+        $at = [DateTimeOffset]::UtcNow.AddMinutes(-30)
+        $alphaDurations | ForEach-Object { [pscustomobject]@{ QueryText = 'SELECT * FROM orders -- alpha'; DurationMs = $_; LoggedAt = $at } } |
+            Send-PgQueryLog -Repository $r -Server alpha -AlertThresholdMs 0
         # The tables a summary lists for a server, from its latest stored snapshot, most wasted bytes first
         function Get-StoredBloated([int] $ServerId, [double] $Threshold) {
             @(Invoke-TestSql -Database $repo.Name "SELECT tablename FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId AND captured_at = (SELECT max(captured_at) FROM pgperf.table_bloat_snapshots WHERE server_id = $ServerId) AND table_kind <> 'PartitionedTable' AND bloat_ratio >= $Threshold AND bloat_bytes >= 1 ORDER BY bloat_bytes DESC, tablename")
@@ -206,10 +211,16 @@ SELECT $($ids.alpha), now() - make_interval(days => d), 'public', 'orders', 'ord
             $summary = $summaries | Where-Object Server -eq $name
             @($summary.TableBloat.Table) | Should -Be (Get-StoredBloated $ids[$name] 0)
             ($summary.TableBloat.Server | Sort-Object -Unique) | Should -Be $name
-            # the application's query log is not kept per server yet: nothing of the repository's own is shown
-            $summary.QueryPerformance | Should -BeNullOrEmpty
-            @($summary.SlowQueries) | Should -HaveCount 0
         }
+        # the application's query log as sent for each server (Send-PgQueryLog -Repository -Server), and nothing of the other
+        $alphaLog = $summaries | Where-Object Server -eq 'alpha'
+        $alphaLog.QueryPerformance.TotalQueries | Should -Be $alphaDurations.Count
+        $alphaLog.QueryPerformance.MaxDurationMs | Should -Be ($alphaDurations | Measure-Object -Maximum).Maximum
+        @($alphaLog.SlowQueries.DurationMs) | Should -Be @($alphaDurations | Where-Object { $_ -ge 500 } | Sort-Object -Descending)
+        @($alphaLog.SlowQueries.QueryText | Sort-Object -Unique) | Should -Be 'SELECT * FROM orders -- alpha'
+        $betaLog = $summaries | Where-Object Server -eq 'beta'
+        [long]$betaLog.QueryPerformance.TotalQueries | Should -Be 0   # no row, or a row of none
+        @($betaLog.SlowQueries) | Should -HaveCount 0
         $alphaSummary = $summaries | Where-Object Server -eq 'alpha'
         @($alphaSummary.UnusedIndexes | Where-Object Index -eq 'orders_customer_created') | Should -HaveCount 1
         $alphaSummary.UnusedIndexes[0].SizeBytes | Should -Be ([long](Invoke-TestSql -Database $alpha.Name "SELECT pg_relation_size('orders_customer_created')"))
