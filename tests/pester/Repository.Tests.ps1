@@ -240,6 +240,9 @@ SELECT h.calls, h.counters_reset FROM pgperf.statement_history h
             ($down.Steps | Where-Object Name -in $snapshotSteps).Status | Should -Be @('Failed', 'Failed', 'Failed', 'Failed', 'Failed')
             $errs.Count | Should -Be 1
             $errs[0].Exception.Message | Should -Match "127\.0\.0\.1:$port"
+            # named once, as registered, in front
+            $errs[0].Exception.Message | Should -BeLike "registered server 'down' (*): The Hourly job: *"
+            [regex]::Matches($errs[0].Exception.Message, "'down'").Count | Should -Be 1
         } finally {
             Invoke-TestSql -Database $repo.Name "DELETE FROM pgperf.monitored_servers WHERE name = 'down'" | Out-Null
         }

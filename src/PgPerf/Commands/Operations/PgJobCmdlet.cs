@@ -55,10 +55,11 @@ public abstract class PgJobCmdlet : PgPerfCmdlet
         foreach (var warning in result.Warnings)
             WriteWarning(warning);
         var failed = result.Steps.Where(s => s.Status == PgJobStepStatus.Failed).ToList();
-        // Many servers: one error per server that had failed steps (the result object lists them all).
+        // Many servers: one error per server that had failed steps (the result object lists them all); the fan-out
+        // puts the server's name in front (a registered server's as registered), so the message does not repeat it.
         if (ManyTargets && failed.Count > 0)
             throw new PgPerfException(PgPerfErrorIds.Job.StepFailed, PgPerfErrorKind.InvalidOperation,
-                $"The {Job} job on {result.Server}: {failed.Count} step(s) failed: " +
+                $"The {Job} job: {failed.Count} step(s) failed: " +
                 string.Join("; ", failed.Select(step => $"'{step.Name}' ({step.ErrorId}): {step.Error}")), target);
         foreach (var step in failed)
         {
