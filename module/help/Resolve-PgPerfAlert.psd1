@@ -12,7 +12,7 @@ The alerts of a server registered in a central repository (rows of Get-PgPerfAle
         Id         = 'The ids of the alerts to resolve. Binds by property name, so alerts from Get-PgPerfAlert can be piped in.'
         ResolvedBy = 'The name recorded in resolved_by. Defaults to the name of the user running the cmdlet.'
         Repository = 'A central repository prepared with Install-PgPerfSchema -Repository: resolves the alerts of the registered server -Server names there.'
-        Server     = 'With -Repository: the registered name (one server) whose alerts -Id names.'
+        Server     = 'With -Repository: the registered name whose alerts -Id names; wildcards allowed, as long as they match one server (alert ids are per server).'
     }
     Examples    = @(
         @{

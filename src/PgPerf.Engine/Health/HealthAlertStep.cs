@@ -9,6 +9,9 @@ namespace PgPerf.Engine.Health;
 /// </summary>
 internal static class HealthAlertStep
 {
+    /// <summary>The step's name, in the hourly job of a database and of a repository's registered servers.</summary>
+    internal const string StepName = "health alerts";
+
     public static long Run(JobStepContext step)
     {
         var service = step.Service<IHealthCheckService>();

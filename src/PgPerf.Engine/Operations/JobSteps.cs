@@ -37,9 +37,9 @@ internal static class JobSteps
         new("query performance", QueryPerformanceCheck.Run),
         // pg_stat_statements: Skipped (with how to enable it) where the extension is not available.
         new(PgPerf.Engine.Statements.StatementJobSteps.SnapshotStepName, PgPerf.Engine.Statements.StatementJobSteps.Snapshot),
-        new("statement regressions", PgPerf.Engine.Statements.StatementJobSteps.Regressions),
+        new(PgPerf.Engine.Statements.StatementJobSteps.RegressionsStepName, PgPerf.Engine.Statements.StatementJobSteps.Regressions),
         // Blocking, long transactions, wraparound and sequences (PgHealthChecks entries with an AlertType).
-        new("health alerts", PgPerf.Engine.Health.HealthAlertStep.Run),
+        new(PgPerf.Engine.Health.HealthAlertStep.StepName, PgPerf.Engine.Health.HealthAlertStep.Run),
     };
 
     // Spec: unused-index detection, high-bloat identification, retention.

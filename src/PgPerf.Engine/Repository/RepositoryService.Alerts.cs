@@ -5,20 +5,16 @@ namespace PgPerf.Engine.Repository;
 // The alerts of registered servers in a central repository (migration 035): after a server's hourly steps, the same
 // rules as the in-database hourly job (JobSteps.Hourly) raise and resolve that server's alerts in the repository, with
 // its server_id: statement regressions from its stored statement history, health alerts from the health checks just
-// stored, and a job_failure alert per failed step. Each is a step of its own that never throws, so no alert can cost
-// the server's snapshots or another server's run.
+// stored, and a job_failure alert per failed step, under the in-database job's step names. Each is a step of its own
+// that never throws, so no alert can cost the server's snapshots or another server's run.
 internal sealed partial class RepositoryService
 {
-    /// <summary>The in-database job's alert step names (JobSteps.Hourly, JobRunner), so both jobs' results read alike.</summary>
-    internal const string RegressionAlertStepName = "statement regressions";
-    internal const string HealthAlertStepName = "health alerts";
-
     private List<PgJobStep> RaiseHourlyAlerts(PgMonitoredServer server, IReadOnlyList<PgJobStep> snapshots,
         IReadOnlyList<PgHealthCheckResult> healthResults, CancellationToken cancellationToken)
     {
         var steps = snapshots.ToList();
         var statementSnapshot = snapshots.First(s => s.Name == Statements.StatementJobSteps.SnapshotStepName);
-        steps.Add(RunAlertStep(RegressionAlertStepName, step =>
+        steps.Add(RunAlertStep(Statements.StatementJobSteps.RegressionsStepName, step =>
         {
             // Without a statement snapshot (pg_stat_statements missing there, or the read failed) its alerts stay as they are.
             if (statementSnapshot.Status != PgJobStepStatus.Succeeded)
@@ -28,7 +24,7 @@ internal sealed partial class RepositoryService
             step.Message = $"{check.OpenKeys.Length} statement(s) regressed; {check.Resolved} alert(s) resolved";
             return check.OpenKeys.Length;
         }));
-        steps.Add(RunAlertStep(HealthAlertStepName, step =>
+        steps.Add(RunAlertStep(Health.HealthAlertStep.StepName, step =>
         {
             var checks = new Health.HealthCheckService(_context);
             var summary = new List<string>();
@@ -107,8 +103,8 @@ internal static class RepositoryAlerts
 
     /// <summary>
     /// Unused-index alerts per registered server, judged from the repository's index usage history with the rule of
-    /// the "unused indexes" step. One server that cannot be
-    /// judged costs only its own alerts: the others still run, and the step fails naming it.
+    /// the "unused indexes" step. One server that cannot be judged costs only its own alerts: the others still run, and
+    /// the step fails naming it.
     /// </summary>
     public static long UnusedIndexes(JobStepContext step)
     {

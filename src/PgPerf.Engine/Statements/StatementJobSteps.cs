@@ -8,6 +8,9 @@ internal static class StatementJobSteps
     /// <summary>The step's name, in the hourly job of a database and of a repository's registered servers.</summary>
     internal const string SnapshotStepName = "statement snapshot";
 
+    /// <summary>The regression step's name, in the hourly job of a database and of a repository's registered servers.</summary>
+    internal const string RegressionsStepName = "statement regressions";
+
     public static long Snapshot(JobStepContext s)
     {
         try
