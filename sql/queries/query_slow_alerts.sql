@@ -1,8 +1,10 @@
--- Opens or updates the one slow_query alert of each query hash (dedup key slow_query:<hash>): while a query stays
+-- Opens or updates server @server_id's one slow_query alert of each query hash (dedup key slow_query:<hash>; 0 = this
+-- database, else the registered server whose log was sent to this repository): while a query stays
 -- slow its alert stays open, with occurrences and last seen updated; the hourly job resolves it after a quiet hour
 -- (QueryPerformanceCheck). Arrays hold one element per query hash among the rows just written; p_seen_at is the
 -- group's first execution, last_seen_at is fixed up after. Subject and message show the query text, shortened.
-SELECT pgperf.create_performance_alert(
+SELECT pgperf.create_server_alert(
+           @server_id,
            'slow_query',
            CASE WHEN a.max_ms >= 10 * @threshold_ms THEN 'critical' ELSE 'warning' END,
            pgperf.query_text_summary(a.sample, 80),

@@ -161,6 +161,23 @@ Describe 'The query log per registered server' -Tag 'Integration', 'Repository',
         $stat.TotalQueries | Should -Be 1
     }
 
+    It 'a slow execution sent for a registered server opens that server''s slow_query alert; its hourly job closes it after a quiet hour' {
+        $at = [DateTimeOffset]::UtcNow.AddMinutes(-5)
+        # over the default threshold (500 ms): each opens its own server's alert
+        [pscustomobject]@{ QueryText = 'SELECT pg_sleep(1.2) -- shop alert'; DurationMs = 1200.0; LoggedAt = $at } | Send-PgQueryLog -Repository $r -Server $shop
+        [pscustomobject]@{ QueryText = 'SELECT pg_sleep(0.8) -- billing alert'; DurationMs = 800.0; LoggedAt = $at } | Send-PgQueryLog -Repository $r -Server $billing
+        $open = "SELECT string_agg(server_id || ':' || occurrences || ':' || (details->>'max_duration_ms'), ',' ORDER BY server_id) FROM pgperf.performance_alerts WHERE alert_type = 'slow_query' AND resolved_at IS NULL"
+        Invoke-TestSql -Database $repo.Name $open | Should -Be "${shopId}:1:1200,${billingId}:1:800"
+        $alert = @(Get-PgPerfAlert -Repository $r -Server $shop -Type slow_query -Open)
+        $alert.Server | Should -Be $shop
+        $alert.Subject | Should -Match 'shop alert'
+        # both last seen two hours ago: shop's hourly run closes shop's only
+        Invoke-TestSql -Database $repo.Name "UPDATE pgperf.performance_alerts SET last_seen_at = now() - interval '2 hours' WHERE alert_type = 'slow_query'" | Out-Null
+        $job = Invoke-PgHourlyMonitoring -Repository $r -Server $shop
+        ($job.Steps | Where-Object Name -eq 'query performance').Status | Should -Be 'Succeeded'
+        Invoke-TestSql -Database $repo.Name $open | Should -Be "${billingId}:1:800"
+    }
+
     It 'removing a server removes its query log and rollups, and leaves the other''s' {
         Get-PgPerfServer -Repository $r -Name $shop | Remove-PgPerfServer -Confirm:$false
         $tables = 'query_performance_logs', 'query_log_slow', 'query_log_hourly', 'query_log_daily', 'query_log_hourly_all', 'query_log_daily_all',
@@ -168,6 +185,6 @@ Describe 'The query log per registered server' -Tag 'Integration', 'Repository',
         foreach ($t in $tables) {
             Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.$t WHERE server_id = $shopId" | Should -Be '0' -Because $t
         }
-        (@(Get-PgQueryStat -Repository $r -Server $billing -Hours 24)).TotalQueries | Should -Be 21
+        (@(Get-PgQueryStat -Repository $r -Server $billing -Hours 24)).TotalQueries | Should -Be 22   # 20 + the -PassThru row + the alert's
     }
 }

@@ -43,7 +43,7 @@ public sealed record QuerySendOptions
 
     /// <summary>
     /// The registered server the records are logged for, in a central repository (migration 036); null for the
-    /// database written to itself (server 0). Alerts are raised for server 0 only.
+    /// database written to itself (server 0). Slow-query alerts are raised as the same server's.
     /// </summary>
     public StatementServer? Server { get; init; }
 }

@@ -34,7 +34,7 @@ internal static class JobSteps
         new("query partitions", s => new PgPerf.Engine.Query.QueryPartitions(s.Server).CreateAhead(s.Cancellation)),
         // Rebuilds the hourly/daily rollups of the hours whose rows changed; Get-PgQueryStat reads them.
         new("query rollups", s => new PgPerf.Engine.Query.QueryRollups(s.Server).Refresh(s.Cancellation)),
-        new("query performance", QueryPerformanceCheck.Run),
+        new(QueryPerformanceCheck.StepName, QueryPerformanceCheck.Run),
         // pg_stat_statements: Skipped (with how to enable it) where the extension is not available.
         new(PgPerf.Engine.Statements.StatementJobSteps.SnapshotStepName, PgPerf.Engine.Statements.StatementJobSteps.Snapshot),
         new(PgPerf.Engine.Statements.StatementJobSteps.RegressionsStepName, PgPerf.Engine.Statements.StatementJobSteps.Regressions),

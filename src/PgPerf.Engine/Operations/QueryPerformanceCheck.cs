@@ -10,18 +10,32 @@ namespace PgPerf.Engine.Operations;
 /// </summary>
 internal static class QueryPerformanceCheck
 {
+    internal const string StepName = "query performance";
     internal const string AlertType = "query_performance";
     internal const string DedupKey = "query_performance:last_hour";
     internal static readonly TimeSpan QuietSlowQueryAlerts = TimeSpan.FromHours(1);
 
     public static long Run(JobStepContext step)
     {
+        var (queries, message) = Check(step.Server, null, step.Cancellation);
+        step.Message = message;
+        return queries;
+    }
+
+    /// <summary>
+    /// The check on <paramref name="context"/>'s own log (<paramref name="server"/> null: server 0), or on a registered
+    /// server's part of a repository's log (the repository's hourly job); its alerts are that server's. Returns the last
+    /// hour's executions and the step's message.
+    /// </summary>
+    internal static (long Queries, string Message) Check(PgServerContext context, StatementServer? server, CancellationToken cancellationToken)
+    {
         var end = DateTimeOffset.UtcNow;
-        var stat = step.Service<IQueryLogService>().GetQueryStats(
-            new QueryStatOptions { Start = end.AddHours(-1), End = end }, step.Cancellation).FirstOrDefault();
+        var serverId = server?.ServerId ?? StatementServer.Local;
+        var stat = ((IQueryLogService)PgPerfEngine.CreateService(typeof(IQueryLogService), context)).GetQueryStats(
+            new QueryStatOptions { Start = end.AddHours(-1), End = end, Server = server }, cancellationToken).FirstOrDefault();
         var verdict = Judge(stat);
 
-        return step.Server.Run(async connection =>
+        return context.Run(async connection =>
         {
             if (verdict is { } v)
             {
@@ -36,19 +50,19 @@ internal static class QueryPerformanceCheck
                 });
                 await connection.ExecuteAsync(new CommandDefinition(
                     SqlResources.Get("queries/alert_create.sql"),
-                    new { server_id = StatementServer.Local, type = AlertType, severity = v.Severity, subject = "last hour", message = v.Message, details, key = DedupKey }, cancellationToken: step.Cancellation));
+                    new { server_id = serverId, type = AlertType, severity = v.Severity, subject = "last hour", message = v.Message, details, key = DedupKey }, cancellationToken: cancellationToken));
             }
             var stillOpen = verdict is null ? Array.Empty<string>() : new[] { DedupKey };
             await connection.ExecuteAsync(new CommandDefinition(
-                SqlResources.Get("queries/alert_resolve_stale.sql"), new { server_id = StatementServer.Local, type = AlertType, keys = stillOpen }, cancellationToken: step.Cancellation));
+                SqlResources.Get("queries/alert_resolve_stale.sql"), new { server_id = serverId, type = AlertType, keys = stillOpen }, cancellationToken: cancellationToken));
             var quiet = await connection.ExecuteAsync(new CommandDefinition(
-                SqlResources.Get("queries/alert_resolve_quiet_slow_queries.sql"), new { quiet = QuietSlowQueryAlerts }, cancellationToken: step.Cancellation));
+                SqlResources.Get("queries/alert_resolve_quiet_slow_queries.sql"), new { server_id = serverId, quiet = QuietSlowQueryAlerts }, cancellationToken: cancellationToken));
 
-            step.Message = (verdict is null
+            var message = (verdict is null
                 ? $"last hour: {stat?.TotalQueries ?? 0} queries, within thresholds"
                 : $"last hour: {verdict.Value.Message}") + (quiet > 0 ? $"; {quiet} quiet slow_query alert(s) resolved" : "");
-            return stat?.TotalQueries ?? 0;
-        }, step.Cancellation);
+            return (stat?.TotalQueries ?? 0, message);
+        }, cancellationToken);
     }
 
     /// <summary>Null when the hour is healthy; otherwise the alert's severity and message.</summary>

@@ -41,8 +41,8 @@ internal sealed class QueryLogWriter
     /// <summary>
     /// Writes the rows as server <paramref name="serverId"/>'s (0 = this database; migration 036). With
     /// <paramref name="idempotent"/> rows whose (server_id, logged_at, record_id) is already stored are skipped (spool
-    /// replay, retry after an unknown outcome). Returns the number of rows written and alerts raised (server 0 only:
-    /// performance_alerts are this database's).
+    /// replay, retry after an unknown outcome). Returns the number of rows written and slow_query alerts raised, as the
+    /// same server's (migration 035).
     /// </summary>
     public (int Written, int Alerts) Write(IReadOnlyList<PgQueryLogEntry> rows, bool idempotent, double alertThresholdMs, int serverId, CancellationToken cancellationToken)
     {
@@ -72,7 +72,7 @@ internal sealed class QueryLogWriter
                 written = rows.Where(r => inserted.Contains(r.RecordId)).ToList();
             }
 
-            var alerts = alertThresholdMs > 0 && serverId == StatementServer.Local ? await RaiseAlertsAsync(connection, transaction, written, alertThresholdMs, cancellationToken).ConfigureAwait(false) : 0;
+            var alerts = alertThresholdMs > 0 ? await RaiseAlertsAsync(connection, transaction, written, alertThresholdMs, serverId, cancellationToken).ConfigureAwait(false) : 0;
             FaultForTests?.Invoke(WriteStage.BeforeCommit);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             FaultForTests?.Invoke(WriteStage.AfterCommit);
@@ -123,7 +123,7 @@ internal sealed class QueryLogWriter
     }
 
     private static async Task<int> RaiseAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PgQueryLogEntry> rows,
-        double thresholdMs, CancellationToken cancellationToken)
+        double thresholdMs, int serverId, CancellationToken cancellationToken)
     {
         var groups = rows.Where(r => r.DurationMs >= thresholdMs)
             .GroupBy(r => r.QueryHash)
@@ -144,6 +144,7 @@ internal sealed class QueryLogWriter
         var lastSeen = new List<DateTime>();
         await using (var command = new NpgsqlCommand(SqlResources.Get("queries/query_slow_alerts.sql"), connection, transaction))
         {
+            command.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             command.Parameters.AddWithValue("threshold_ms", NpgsqlDbType.Double, thresholdMs);
             command.Parameters.AddWithValue("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text, groups.Select(g => g.QueryHash).ToArray());
             command.Parameters.AddWithValue("counts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, groups.Select(g => g.Count).ToArray());
@@ -163,6 +164,7 @@ internal sealed class QueryLogWriter
         // create_performance_alert took the group's first execution as its time; move last_seen_at to the last one.
         await using (var fix = new NpgsqlCommand(SqlResources.Get("queries/query_slow_alerts_last_seen.sql"), connection, transaction))
         {
+            fix.Parameters.AddWithValue("server_id", NpgsqlDbType.Integer, serverId);
             fix.Parameters.AddWithValue("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, ids.ToArray());
             fix.Parameters.AddWithValue("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, lastSeen.ToArray());
             await fix.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

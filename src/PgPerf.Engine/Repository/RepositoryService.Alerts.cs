@@ -4,7 +4,8 @@ namespace PgPerf.Engine.Repository;
 
 // The alerts of registered servers in a central repository (migration 035): after a server's hourly steps, the same
 // rules as the in-database hourly job (JobSteps.Hourly) raise and resolve that server's alerts in the repository, with
-// its server_id: statement regressions from its stored statement history, health alerts from the health checks just
+// its server_id: the query log's thresholds from what the application sent here for it, statement regressions from
+// its stored statement history, health alerts from the health checks just
 // stored, and a job_failure alert per failed step, under the in-database job's step names. Each is a step of its own
 // that never throws, so no alert can cost the server's snapshots or another server's run.
 internal sealed partial class RepositoryService
@@ -14,6 +15,14 @@ internal sealed partial class RepositoryService
     {
         var steps = snapshots.ToList();
         var statementSnapshot = snapshots.First(s => s.Name == Statements.StatementJobSteps.SnapshotStepName);
+        // The application's query log that was sent here for the server (Send-PgQueryLog -Repository -Server): the last
+        // hour against the thresholds, and its slow_query alerts closed after a quiet hour.
+        steps.Add(RunAlertStep(QueryPerformanceCheck.StepName, step =>
+        {
+            var (queries, message) = QueryPerformanceCheck.Check(_context, StatementServer.Of(server), cancellationToken);
+            step.Message = message;
+            return queries;
+        }));
         steps.Add(RunAlertStep(Statements.StatementJobSteps.RegressionsStepName, step =>
         {
             // Without a statement snapshot (pg_stat_statements missing there, or the read failed) its alerts stay as they are.
