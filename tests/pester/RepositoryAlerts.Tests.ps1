@@ -151,6 +151,26 @@ SELECT pgperf.create_server_alert(s.server_id, 'unused_index', 'warning', 'publi
         # (the in-database daily job has no such step: Operations.Tests.ps1 checks its step names)
     }
 
+    It 'raises high_bloat for the server whose latest bloat snapshot shows it, and resolves it when the table is gone' {
+        # beta alone gets a table with three rows in four deleted (autovacuum off keeps them dead)
+        Invoke-TestSql -Database $beta.Name "CREATE TABLE ledger (id int, note text) WITH (autovacuum_enabled = off); INSERT INTO ledger SELECT g, repeat('x', 100) FROM generate_series(1, 60000) g; DELETE FROM ledger WHERE id % 4 <> 0" | Out-Null
+        $run = @(Invoke-PgHourlyMonitoring -Repository $r -Server beta -WarningAction SilentlyContinue)
+        ($run.Steps | Where-Object Name -eq 'high bloat').Status | Should -Be 'Succeeded'
+        # what the rule must flag (over 20 % and at least 1 MB wasted, the spec's thresholds): beta's latest stored snapshot, in SQL
+        $over = @(Invoke-TestSql -Database $repo.Name @"
+SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pgperf.table_bloat_snapshots s
+ WHERE server_id = (SELECT server_id FROM pgperf.monitored_servers WHERE name = 'beta') AND table_kind <> 'PartitionedTable'
+   AND captured_at = (SELECT max(m.captured_at) FROM pgperf.table_bloat_snapshots m WHERE m.server_id = s.server_id)
+   AND bloat_ratio > 20 AND bloat_bytes >= 1048576 ORDER BY 1
+"@)
+        $over | Should -Contain 'public.ledger'
+        Get-StoredAlerts "a.alert_type = 'high_bloat' AND a.resolved_at IS NULL" | Should -Be @($over | ForEach-Object { "beta|high_bloat|high_bloat:$_|open" })
+        # gone: beta's next run resolves its alert
+        Invoke-TestSql -Database $beta.Name 'DROP TABLE ledger' | Out-Null
+        Invoke-PgHourlyMonitoring -Repository $r -Server beta -WarningAction SilentlyContinue | Out-Null
+        Get-StoredAlerts "a.dedup_key = 'high_bloat:public.ledger'" | Should -Be 'beta|high_bloat|high_bloat:public.ledger|auto'
+    }
+
     It 'deletes a server''s alerts with the server' {
         Invoke-TestSql -Database $repo.Name "SELECT count(*) FROM pgperf.performance_alerts a JOIN pgperf.monitored_servers s USING (server_id) WHERE s.name = 'down'" |
             Should -Be '5'

@@ -8,6 +8,8 @@ internal sealed class BloatService : IBloatService
 {
     private const string ExtensionErrorId = PgPerfErrorIds.Bloat.ExtensionMissing;
     internal const string SnapshotStepName = "bloat snapshot";
+    // The daily job's step that measures and judges bloat; a repository's hourly job judges each server under this name.
+    internal const string AlertStepName = "high bloat";
     private readonly PgServerContext _context;
 
     public BloatService(PgServerContext context) => _context = context;
@@ -120,6 +122,15 @@ internal sealed class BloatService : IBloatService
         return SqlResources.WithNames($"queries/bloat_{function}.sql", (function, extensionSchema, function));
     }
 
+    /// <summary>
+    /// Raises or resolves server <paramref name="serverId"/>'s high_bloat alerts from its latest stored snapshot (0 = this
+    /// database; a registered server's in a repository); returns how many are open.
+    /// </summary>
+    internal int CheckAlerts(int serverId, PgBloatSnapshotOptions options, CancellationToken cancellationToken) =>
+        _context.Run(async connection => await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            SqlResources.Get("queries/bloat_check_alerts.sql"),
+            new { server_id = serverId, threshold = options.AlertThresholdPercent, floor = options.AlertMinWastedBytes }, cancellationToken: cancellationToken)), cancellationToken);
+
     public PgSnapshotResult CaptureSnapshot(PgBloatSnapshotOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -133,9 +144,7 @@ internal sealed class BloatService : IBloatService
         if (!options.SkipPgstattupleCheck && HasPgstattuple(cancellationToken))
             Confirm(captured, options, clock, skipped, cancellationToken);
 
-        _context.Run(async connection => await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            SqlResources.Get("queries/bloat_check_alerts.sql"),
-            new { threshold = options.AlertThresholdPercent, floor = options.AlertMinWastedBytes }, cancellationToken: cancellationToken)), cancellationToken);
+        CheckAlerts(StatementServer.Local, options, cancellationToken);
 
         var result = new PgSnapshotResult
         {

@@ -51,7 +51,7 @@ internal static class JobSteps
             s.Message = $"{check.OpenKeys.Length} index(es) to consider dropping; {check.Resolved} alert(s) resolved";
             return check.OpenKeys.Length;
         }),
-        new("high bloat", s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions(), s.Cancellation))),
+        new(PgPerf.Engine.Bloat.BloatService.AlertStepName, s => Snapshot(s, s.Service<IBloatService>().CaptureSnapshot(new PgBloatSnapshotOptions(), s.Cancellation))),
         new("retention", s =>
         {
             var result = s.Service<IRetentionService>().Run(s.Options.Retention, s.Cancellation);

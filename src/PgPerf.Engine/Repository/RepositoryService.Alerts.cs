@@ -2,12 +2,12 @@ using PgPerf.Engine.Operations;
 
 namespace PgPerf.Engine.Repository;
 
-// The alerts of registered servers in a central repository (migration 035): after a server's hourly steps, the same
-// rules as the in-database hourly job (JobSteps.Hourly) raise and resolve that server's alerts in the repository, with
-// its server_id: the query log's thresholds from what the application sent here for it, statement regressions from
-// its stored statement history, health alerts from the health checks just
-// stored, and a job_failure alert per failed step, under the in-database job's step names. Each is a step of its own
-// that never throws, so no alert can cost the server's snapshots or another server's run.
+// The alerts of registered servers in a central repository (migrations 035, 037): after a server's hourly steps, the
+// same rules as the in-database jobs (JobSteps) raise and resolve that server's alerts in the repository, with its
+// server_id: high bloat from its latest bloat snapshot, the last hour of the query log its applications sent here,
+// statement regressions from its stored statement history, health alerts from the health checks just stored, and a
+// job_failure alert per failed step, under the in-database job's step names. Each is a step of its own that never
+// throws, so no alert can cost the server's snapshots or another server's run.
 internal sealed partial class RepositoryService
 {
     private List<PgJobStep> RaiseHourlyAlerts(PgMonitoredServer server, IReadOnlyList<PgJobStep> snapshots,
@@ -22,6 +22,16 @@ internal sealed partial class RepositoryService
             var (queries, message) = QueryPerformanceCheck.Check(_context, StatementServer.Of(server), cancellationToken);
             step.Message = message;
             return queries;
+        }));
+        var bloatSnapshot = snapshots.First(s => s.Name == Bloat.BloatService.SnapshotStepName);
+        steps.Add(RunAlertStep(Bloat.BloatService.AlertStepName, step =>
+        {
+            // Judged on the snapshot just stored, as the bloat snapshot of a database does; without one they stay as they are.
+            if (bloatSnapshot.Status != PgJobStepStatus.Succeeded)
+                return Skip(step, $"no bloat snapshot of {server.Name} in this run; its high_bloat alerts are kept as they are");
+            var open = new Bloat.BloatService(_context).CheckAlerts(server.ServerId, new PgBloatSnapshotOptions(), cancellationToken);
+            step.Message = $"{open} table(s) over the bloat threshold";
+            return open;
         }));
         steps.Add(RunAlertStep(Statements.StatementJobSteps.RegressionsStepName, step =>
         {
