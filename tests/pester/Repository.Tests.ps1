@@ -233,7 +233,7 @@ SELECT h.calls, h.counters_reset FROM pgperf.statement_history h
             $shop = $results | Where-Object Server -eq 'shop'
             $snapshotSteps = @('index snapshot', 'bloat snapshot', 'statement snapshot', 'health check', 'index bloat snapshot')
             # then the server's alerts, raised in the repository (RepositoryAlerts.Tests.ps1)
-            $shop.Steps.Name | Should -Be ($snapshotSteps + @('query rollups', 'high bloat', 'query performance', 'statement regressions', 'health alerts', 'job failure alerts'))
+            $shop.Steps.Name | Should -Be ($snapshotSteps + @('query rollups', 'query performance', 'high bloat', 'statement regressions', 'health alerts', 'job failure alerts'))
             @($shop.Steps.Status | Select-Object -Unique) | Should -Be @('Succeeded')
             # the server that cannot be reached: every snapshot step failed for that one reason, and one error names it
             $down = $results | Where-Object Server -eq 'down'

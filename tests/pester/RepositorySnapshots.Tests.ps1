@@ -126,7 +126,7 @@ SELECT scans, cum_scans, continuous FROM pgperf.index_usage_snapshots
     It 'runs the index snapshot in the hourly job per registered server' {
         $results = @(Invoke-PgHourlyMonitoring -Repository $r -Server beta)
         $results.Server | Should -Be 'beta'
-        $results[0].Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'statement snapshot', 'health check', 'index bloat snapshot', 'query rollups', 'high bloat', 'query performance', 'statement regressions', 'health alerts', 'job failure alerts')
+        $results[0].Steps.Name | Should -Be @('index snapshot', 'bloat snapshot', 'statement snapshot', 'health check', 'index bloat snapshot', 'query rollups', 'query performance', 'high bloat', 'statement regressions', 'health alerts', 'job failure alerts')
         $index = $results[0].Steps | Where-Object Name -eq 'index snapshot'
         $index.Status | Should -Be 'Succeeded'
         $index.Count | Should -Be 3
