@@ -51,42 +51,10 @@ INSERT INTO pgperf.performance_alerts (server_id, alert_type, severity, subject,
         Invoke-TestSql -Database $repo.Name "INSERT INTO pgperf.table_bloat_snapshots (server_id, captured_at, schemaname, tablename, table_bytes, bloat_bytes, bloat_ratio, live_tuples, dead_tuples, method, confidence, flags, table_kind) VALUES ($($ids[$row[0]]), now() - interval '5 minutes', 'public', '$($row[1])', $($row[3]), $($row[2]), $($row[4]), 10, 90, 'Estimate', 'Low', '{}', 'Table')" | Out-Null
     }
 
-    # The exposition format's lines: families (HELP and TYPE, in order) and samples name{labels} value.
-    function Read-Prom([string] $File) {
-        $text = Get-Content -LiteralPath $File -Raw
-        $families = [System.Collections.Generic.List[string]]::new()
-        $samples = [System.Collections.Generic.List[object]]::new()
-        foreach ($line in $text -split "`n") {
-            if ($line -match '^# TYPE (?<name>\S+) ') { $families.Add($Matches.name); continue }
-            if ($line -match '^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)$') {
-                $labels = @{}
-                foreach ($m in [regex]::Matches($Matches.labels ?? '', '(?<k>[a-zA-Z_][a-zA-Z0-9_]*)="(?<v>(\\.|[^"\\])*)"')) { $labels[$m.Groups['k'].Value] = $m.Groups['v'].Value }
-                # the family this sample is written under: the last TYPE line before it
-                $samples.Add([pscustomobject]@{ Name = $Matches.name; Family = $families[-1]; Labels = $labels; Value = [double]::Parse($Matches.value, [cultureinfo]::InvariantCulture) })
-            }
-        }
-        [pscustomobject]@{ Text = $text; Families = @($families); Help = @([regex]::Matches($text, '(?m)^# HELP (\S+) ') | ForEach-Object { $_.Groups[1].Value }); Samples = @($samples) }
-    }
-    function Get-Sample($Prom, [string] $Name, [hashtable] $Where = @{}) {
-        @(foreach ($s in $Prom.Samples) {
-            if ($s.Name -ne $Name) { continue }
-            if (@($Where.Keys | Where-Object { $s.Labels[$_] -ne $Where[$_] }).Count -gt 0) { continue }
-            $s
-        })
-    }
-    # percentile_cont: linear interpolation between the sorted values around p * (n - 1).
-    function Get-PercentileCont([double[]] $Values, [double] $P) {
-        $sorted = @($Values | Sort-Object)
-        $pos = $P * ($sorted.Count - 1)
-        $lo = [math]::Floor($pos)
-        $hi = [math]::Ceiling($pos)
-        $sorted[$lo] + ($sorted[$hi] - $sorted[$lo]) * ($pos - $lo)
-    }
-
     $script:fleetFile = Join-Path $TestDrive 'fleet.prom'
     $script:exportErrors = $null
     Export-PgPerfMetric -Repository $r -Path $fleetFile -Hours 2 -ErrorVariable script:exportErrors | Out-Null
-    $script:fleet = Read-Prom $fleetFile
+    $script:fleet = Read-TestPrometheusFile $fleetFile
 }
 
 AfterAll {
@@ -104,7 +72,7 @@ Describe 'Export-PgPerfMetric -Repository' -Tag 'Integration', 'Repository', 'Re
         $fleet.Help | Group-Object | Where-Object Count -gt 1 | ForEach-Object Name | Should -BeNullOrEmpty
         $fleet.Help | Should -Be $fleet.Families
         # the same families as a one-server export
-        $own = Read-Prom (Export-PgPerfMetric -Connection $r -Path (Join-Path $TestDrive 'own.prom') -Hours 2).FullName
+        $own = Read-TestPrometheusFile (Export-PgPerfMetric -Connection $r -Path (Join-Path $TestDrive 'own.prom') -Hours 2).FullName
         $fleet.Families | Should -Be $own.Families
         foreach ($s in $fleet.Samples) {
             $s.Name | Should -Be $s.Family -Because 'a sample stands under its own family''s TYPE line'
@@ -117,35 +85,35 @@ Describe 'Export-PgPerfMetric -Repository' -Tag 'Integration', 'Repository', 'Re
 
     It 'labels every series with a registered name, and counts each server''s own query log only' {
         ($fleet.Samples | ForEach-Object { $_.Labels['server'] } | Sort-Object -Unique) | Should -Be @('alpha', 'beta', 'down')
-        (Get-Sample $fleet 'pgperf_query_executions' @{ server = 'alpha' }).Value | Should -Be $alphaMs.Count
-        (Get-Sample $fleet 'pgperf_query_executions' @{ server = 'beta' }).Value | Should -Be $betaMs.Count
-        (Get-Sample $fleet 'pgperf_query_executions' @{ server = 'down' }).Value | Should -Be 0
-        (Get-Sample $fleet 'pgperf_query_slow_executions' @{ server = 'alpha' }).Value | Should -Be 2
-        (Get-Sample $fleet 'pgperf_query_slow_executions' @{ server = 'beta' }).Value | Should -Be 1
-        (Get-Sample $fleet 'pgperf_query_error_executions' @{ server = 'alpha' }).Value | Should -Be 1
-        (Get-Sample $fleet 'pgperf_query_error_executions' @{ server = 'beta' }).Value | Should -Be 0
+        (Get-TestPrometheusSample $fleet 'pgperf_query_executions' @{ server = 'alpha' }).Value | Should -Be $alphaMs.Count
+        (Get-TestPrometheusSample $fleet 'pgperf_query_executions' @{ server = 'beta' }).Value | Should -Be $betaMs.Count
+        (Get-TestPrometheusSample $fleet 'pgperf_query_executions' @{ server = 'down' }).Value | Should -Be 0
+        (Get-TestPrometheusSample $fleet 'pgperf_query_slow_executions' @{ server = 'alpha' }).Value | Should -Be 2
+        (Get-TestPrometheusSample $fleet 'pgperf_query_slow_executions' @{ server = 'beta' }).Value | Should -Be 1
+        (Get-TestPrometheusSample $fleet 'pgperf_query_error_executions' @{ server = 'alpha' }).Value | Should -Be 1
+        (Get-TestPrometheusSample $fleet 'pgperf_query_error_executions' @{ server = 'beta' }).Value | Should -Be 0
         # the repository's own five executions (server 0) are nobody's
-        ((Get-Sample $fleet 'pgperf_query_executions') | Measure-Object Value -Sum).Sum | Should -Be ($alphaMs.Count + $betaMs.Count)
+        ((Get-TestPrometheusSample $fleet 'pgperf_query_executions') | Measure-Object Value -Sum).Sum | Should -Be ($alphaMs.Count + $betaMs.Count)
         Invoke-TestSql -Database $repo.Name 'SELECT count(*) FROM pgperf.query_performance_logs WHERE server_id = 0' | Should -Be '5'
     }
 
     It 'gives each server the percentiles and average of its own executions' {
         foreach ($case in @(@{ Server = 'alpha'; Ms = $alphaMs }, @{ Server = 'beta'; Ms = $betaMs })) {
             foreach ($p in 50, 95, 99) {
-                $sample = Get-Sample $fleet 'pgperf_query_duration_seconds' @{ server = $case.Server; percentile = "$p" }
+                $sample = Get-TestPrometheusSample $fleet 'pgperf_query_duration_seconds' @{ server = $case.Server; percentile = "$p" }
                 [math]::Round($sample.Value, 9) | Should -Be ([math]::Round((Get-PercentileCont $case.Ms ($p / 100)) / 1000, 9)) -Because "$($case.Server) p$p"
             }
-            [math]::Round((Get-Sample $fleet 'pgperf_query_duration_average_seconds' @{ server = $case.Server }).Value, 9) |
+            [math]::Round((Get-TestPrometheusSample $fleet 'pgperf_query_duration_average_seconds' @{ server = $case.Server }).Value, 9) |
                 Should -Be ([math]::Round(($case.Ms | Measure-Object -Average).Average / 1000, 9))
         }
-        Get-Sample $fleet 'pgperf_query_duration_seconds' @{ server = 'down' } | Should -HaveCount 0
+        Get-TestPrometheusSample $fleet 'pgperf_query_duration_seconds' @{ server = 'down' } | Should -HaveCount 0
     }
 
     It 'lists each server''s top queries by the hashes stored under its id, and none of the other''s' {
         foreach ($name in 'alpha', 'beta') {
             $stored = @(Invoke-TestSql -Database $repo.Name "SELECT query_hash || '=' || count(*) FROM pgperf.query_performance_logs WHERE server_id = $($ids[$name]) GROUP BY query_hash ORDER BY 1")
             $stored.Count | Should -Be $(if ($name -eq 'alpha') { 2 } else { 1 })
-            (Get-Sample $fleet 'pgperf_top_query_executions' @{ server = $name } | ForEach-Object { "$($_.Labels['query_hash'])=$($_.Value)" } | Sort-Object) |
+            (Get-TestPrometheusSample $fleet 'pgperf_top_query_executions' @{ server = $name } | ForEach-Object { "$($_.Labels['query_hash'])=$($_.Value)" } | Sort-Object) |
                 Should -Be $stored
         }
     }
@@ -153,34 +121,34 @@ Describe 'Export-PgPerfMetric -Repository' -Tag 'Integration', 'Repository', 'Re
     It 'counts each server''s open alerts by type and severity, as the repository holds them' {
         foreach ($name in 'alpha', 'beta', 'down') {
             $stored = @(Invoke-TestSql -Database $repo.Name "SELECT alert_type || '/' || initcap(severity) || '=' || count(*) FROM pgperf.performance_alerts WHERE server_id = $($ids[$name]) AND resolved_at IS NULL GROUP BY alert_type, severity ORDER BY 1")
-            (Get-Sample $fleet 'pgperf_open_alerts' @{ server = $name } | ForEach-Object { "$($_.Labels['type'])/$($_.Labels['severity'])=$($_.Value)" } | Sort-Object) |
+            (Get-TestPrometheusSample $fleet 'pgperf_open_alerts' @{ server = $name } | ForEach-Object { "$($_.Labels['type'])/$($_.Labels['severity'])=$($_.Value)" } | Sort-Object) |
                 Should -Be $stored -Because $name
         }
         # alpha's as written above: the resolved one left out
-        (Get-Sample $fleet 'pgperf_open_alerts' @{ server = 'alpha' } | Measure-Object Value -Sum).Sum | Should -Be 2
-        Get-Sample $fleet 'pgperf_open_alerts' @{ type = 'slow_query' } | Should -HaveCount 0
+        (Get-TestPrometheusSample $fleet 'pgperf_open_alerts' @{ server = 'alpha' } | Measure-Object Value -Sum).Sum | Should -Be 2
+        Get-TestPrometheusSample $fleet 'pgperf_open_alerts' @{ type = 'slow_query' } | Should -HaveCount 0
     }
 
     It 'gives each server its stored bloat, the one that is down from its history' {
-        (Get-Sample $fleet 'pgperf_table_bloat_bytes' | ForEach-Object { "$($_.Labels['server']):$($_.Labels['table'])=$($_.Value)" } | Sort-Object) |
+        (Get-TestPrometheusSample $fleet 'pgperf_table_bloat_bytes' | ForEach-Object { "$($_.Labels['server']):$($_.Labels['table'])=$($_.Value)" } | Sort-Object) |
             Should -Be @('alpha:ledger_a=40960', 'beta:ledger_b=12288', 'down:ledger_d=8192')
-        (Get-Sample $fleet 'pgperf_table_bloat_ratio' @{ server = 'beta'; table = 'ledger_b' }).Value | Should -Be 0.25
+        (Get-TestPrometheusSample $fleet 'pgperf_table_bloat_ratio' @{ server = 'beta'; table = 'ledger_b' }).Value | Should -Be 0.25
     }
 
     It '-Server picks registered servers by name or wildcard; an unknown exact name is one error and the others are written' {
         $file = Join-Path $TestDrive 'beta.prom'
         Export-PgPerfMetric -Repository $r -Server 'b*' -Path $file -Hours 2 | Out-Null
-        $only = Read-Prom $file
+        $only = Read-TestPrometheusFile $file
         ($only.Samples | ForEach-Object { $_.Labels['server'] } | Sort-Object -Unique) | Should -Be 'beta'
-        (Get-Sample $only 'pgperf_query_executions').Value | Should -Be $betaMs.Count
+        (Get-TestPrometheusSample $only 'pgperf_query_executions').Value | Should -Be $betaMs.Count
 
         $errs = $null
         Export-PgPerfMetric -Repository $r -Server alpha, 'no-such-server' -Path $file -Hours 2 -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
         $errs | Should -HaveCount 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'PgPerf.Repository.ServerNotFound*'
-        $two = Read-Prom $file
+        $two = Read-TestPrometheusFile $file
         ($two.Samples | ForEach-Object { $_.Labels['server'] } | Sort-Object -Unique) | Should -Be 'alpha'
-        (Get-Sample $two 'pgperf_query_executions').Value | Should -Be $alphaMs.Count
+        (Get-TestPrometheusSample $two 'pgperf_query_executions').Value | Should -Be $alphaMs.Count
     }
 
     It 'leaves the file as it was when no registered server matches, and writes nothing with -WhatIf' {
@@ -204,6 +172,6 @@ Describe 'Export-PgPerfMetric -Repository' -Tag 'Integration', 'Repository', 'Re
             Should -Throw -ErrorId 'PgPerf.Connection.*'
         $right = [pscredential]::new((Get-TestConnectionPart 'Username'), (ConvertTo-SecureString (Get-TestConnectionPart 'Password') -AsPlainText -Force))
         $file = Export-PgPerfMetric -Repository $noPassword -Credential $right -Server alpha -Path (Join-Path $TestDrive 'x.prom') -Hours 2
-        (Get-Sample (Read-Prom $file.FullName) 'pgperf_query_executions').Value | Should -Be $alphaMs.Count
+        (Get-TestPrometheusSample (Read-TestPrometheusFile $file.FullName) 'pgperf_query_executions').Value | Should -Be $alphaMs.Count
     }
 }
