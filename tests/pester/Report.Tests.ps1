@@ -301,22 +301,10 @@ Describe 'Export-PgPerfReport in a real browser' -Tag 'Integration', 'Report', '
 Describe 'Export-PgPerfMetric' -Tag 'Integration', 'Report' {
     BeforeAll {
         $script:promFile = Export-PgPerfMetric -Connection $cs -Path (Join-Path $TestDrive 'pgperf.prom') -Hours 6
-        $script:promText = Get-Content -LiteralPath $promFile.FullName -Raw
-        # name{labels} value -> objects; the exposition format's sample lines.
-        $script:samples = foreach ($line in $promText -split "`n") {
-            if ($line -match '^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)$') {
-                $labels = @{}
-                foreach ($m in [regex]::Matches($Matches.labels ?? '', '(?<k>[a-zA-Z_][a-zA-Z0-9_]*)="(?<v>(\\.|[^"\\])*)"')) { $labels[$m.Groups['k'].Value] = $m.Groups['v'].Value }
-                [pscustomobject]@{ Name = $Matches.name; Labels = $labels; Value = [double]::Parse($Matches.value, [cultureinfo]::InvariantCulture) }
-            }
-        }
-        function Get-Sample([string] $Name, [hashtable] $Where = @{}) {
-            @(foreach ($s in $samples) {
-                if ($s.Name -ne $Name) { continue }
-                if (@($Where.Keys | Where-Object { $s.Labels[$_] -ne $Where[$_] }).Count -gt 0) { continue }
-                $s
-            })
-        }
+        $script:prom = Read-TestPrometheusFile $promFile.FullName
+        $script:promText = $prom.Text
+        $script:samples = $prom.Samples
+        function Get-Sample([string] $Name, [hashtable] $Where = @{}) { Get-TestPrometheusSample $prom $Name $Where }
     }
 
     It 'passes promtool''s check of the exposition format and its naming rules' {

@@ -41,14 +41,6 @@ BeforeAll {
     $script:shopRecords | Send-PgQueryLog -Repository $r -Server $shop -AlertThresholdMs 0
     $script:billingRecords | Send-PgQueryLog -Repository $r -Server $billing -AlertThresholdMs 0
 
-    # percentile_cont: linear interpolation between the sorted values around p * (n - 1).
-    function Get-PercentileCont([double[]] $Values, [double] $P) {
-        $sorted = @($Values | Sort-Object)
-        $pos = $P * ($sorted.Count - 1)
-        $lo = [math]::Floor($pos)
-        $hi = [math]::Ceiling($pos)
-        $sorted[$lo] + ($sorted[$hi] - $sorted[$lo]) * ($pos - $lo)
-    }
     function Assert-Stat($Row, [double[]] $Expected, [string] $Server) {
         $Row.Server | Should -Be $Server
         $Row.TotalQueries | Should -Be $Expected.Count

@@ -164,3 +164,42 @@ function Remove-TestMonitorLogin([object] $Login) {
     Invoke-TestSql "DROP ROLE IF EXISTS $($Login.Role)" -AllowError | Out-Null
     Remove-Item $Login.Pgpass -ErrorAction SilentlyContinue
 }
+
+# percentile_cont: linear interpolation between the sorted values around p * (n - 1), as PostgreSQL computes it.
+function Get-PercentileCont([double[]] $Values, [double] $P) {
+    $sorted = @($Values | Sort-Object)
+    $pos = $P * ($sorted.Count - 1)
+    $lo = [math]::Floor($pos)
+    $hi = [math]::Ceiling($pos)
+    $sorted[$lo] + ($sorted[$hi] - $sorted[$lo]) * ($pos - $lo)
+}
+
+# A Prometheus text file (Export-PgPerfMetric) as the exposition format's lines: the families in order (TYPE and HELP
+# lines) and the samples name{labels} value, each with the family whose TYPE line it stands under.
+function Read-TestPrometheusFile([string] $File) {
+    $text = Get-Content -LiteralPath $File -Raw
+    $families = [System.Collections.Generic.List[string]]::new()
+    $samples = [System.Collections.Generic.List[object]]::new()
+    foreach ($line in $text -split "`n") {
+        if ($line -match '^# TYPE (?<name>\S+) ') { $families.Add($Matches.name); continue }
+        if ($line -match '^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})? (?<value>\S+)$') {
+            $labels = @{}
+            foreach ($m in [regex]::Matches($Matches.labels ?? '', '(?<k>[a-zA-Z_][a-zA-Z0-9_]*)="(?<v>(\\.|[^"\\])*)"')) { $labels[$m.Groups['k'].Value] = $m.Groups['v'].Value }
+            $family = if ($families.Count) { $families[-1] } else { $null }
+            $samples.Add([pscustomobject]@{ Name = $Matches.name; Family = $family; Labels = $labels; Value = [double]::Parse($Matches.value, [cultureinfo]::InvariantCulture) })
+        }
+    }
+    [pscustomobject]@{
+        Text = $text; Families = @($families); Samples = @($samples)
+        Help = @([regex]::Matches($text, '(?m)^# HELP (\S+) ') | ForEach-Object { $_.Groups[1].Value })
+    }
+}
+
+# The samples of one metric of Read-TestPrometheusFile's result whose labels have the given values.
+function Get-TestPrometheusSample($Prom, [string] $Name, [hashtable] $Where = @{}) {
+    @(foreach ($s in $Prom.Samples) {
+        if ($s.Name -ne $Name) { continue }
+        if (@($Where.Keys | Where-Object { $s.Labels[$_] -ne $Where[$_] }).Count -gt 0) { continue }
+        $s
+    })
+}

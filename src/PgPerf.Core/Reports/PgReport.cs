@@ -35,6 +35,12 @@ public interface IReportService
     IReadOnlyList<PgMetric> CollectMetrics(PgMetricOptions options, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The metrics of a central repository (this service's database): those of every server in <paramref name="servers"/>,
+    /// read from what the repository holds of it and labelled with its registered name, each family once.
+    /// </summary>
+    IReadOnlyList<PgMetric> CollectRepositoryMetrics(IReadOnlyList<PgMonitoredServer> servers, PgMetricOptions options, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Writes text to the path through a temporary file in the same folder and a rename, so a reader (a browser,
     /// node_exporter's textfile collector) never sees half a file.
     /// </summary>

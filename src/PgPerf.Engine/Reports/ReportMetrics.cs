@@ -7,17 +7,23 @@ namespace PgPerf.Engine.Reports;
 /// </summary>
 internal static class ReportMetrics
 {
-    public static IReadOnlyList<PgMetric> Collect(PgConnectionInfo target, PgMetricOptions options, ISummaryService summaries,
-        IQueryLogService queries, IAlertService alerts, CancellationToken cancellationToken)
+    /// <summary>
+    /// The figures of <paramref name="target"/>, or, with <paramref name="registered"/>, of that server registered in the
+    /// repository <paramref name="target"/> is (read there only, as Get-PgPerformanceSummary -Repository -Server reads
+    /// it), labelled with its registered name.
+    /// </summary>
+    public static IReadOnlyList<PgMetric> Collect(PgConnectionInfo target, PgMonitoredServer? registered, PgMetricOptions options,
+        ISummaryService summaries, IQueryLogService queries, IAlertService alerts, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var server = ("server", target.Server);
-        var summary = summaries.Get(new PgSummaryOptions { Hours = options.Hours, ThresholdPercent = 0, MinWastedBytes = 1, Top = options.Top }, cancellationToken);
+        var server = ("server", registered?.Name ?? target.Server);
+        var statementServer = registered is null ? null : StatementServer.Of(registered);
+        var summary = summaries.Get(new PgSummaryOptions { Hours = options.Hours, ThresholdPercent = 0, MinWastedBytes = 1, Top = options.Top, Server = registered }, cancellationToken);
         var all = summary.QueryPerformance;
         var top = options.TopQueries == 0 ? Array.Empty<PgQueryStat>()
-            : queries.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now, GroupBy = QueryStatGroupBy.Query }, cancellationToken)
+            : queries.GetQueryStats(new QueryStatOptions { Start = now.AddHours(-options.Hours), End = now, GroupBy = QueryStatGroupBy.Query, Server = statementServer }, cancellationToken)
                 .Where(q => q.QueryHash is not null).Take(options.TopQueries).ToArray();
-        var open = alerts.Get(new PgAlertFilter { OpenOnly = true }, cancellationToken);
+        var open = alerts.Get(new PgAlertFilter { OpenOnly = true, Server = statementServer }, cancellationToken);
         var window = $"in the last {options.Hours} hour(s)";
 
         var metrics = new List<PgMetric>
@@ -45,6 +51,26 @@ internal static class ReportMetrics
                     .Select(g => Sample(g.Count(), server, ("type", g.Key.Type), ("severity", g.Key.Severity))).ToArray()),
         };
         return metrics;
+    }
+
+    /// <summary>
+    /// One list of families from the lists of several servers: each family once, with the samples of every server in
+    /// turn (the exposition format rejects a family written twice), in the order the families first appear.
+    /// </summary>
+    public static IReadOnlyList<PgMetric> Merge(IEnumerable<IReadOnlyList<PgMetric>> perServer)
+    {
+        var families = new List<(PgMetric First, List<PgMetricSample> Samples)>();
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var metric in perServer.SelectMany(metrics => metrics))
+        {
+            if (!byName.TryGetValue(metric.Name, out var i))
+            {
+                byName[metric.Name] = i = families.Count;
+                families.Add((metric, new List<PgMetricSample>()));
+            }
+            families[i].Samples.AddRange(metric.Samples);
+        }
+        return families.Select(f => f.First with { Samples = f.Samples }).ToArray();
     }
 
     private static IEnumerable<PgMetricSample> Quantiles(PgQueryStat? stat, params (string, string)[] labels)

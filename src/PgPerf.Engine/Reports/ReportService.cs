@@ -179,7 +179,13 @@ internal sealed partial class ReportService : IReportService
     public string Render(PgReportData data) => ReportHtml.Render(data);
 
     public IReadOnlyList<PgMetric> CollectMetrics(PgMetricOptions options, CancellationToken cancellationToken) =>
-        ReportMetrics.Collect(_context.Info, options, Service<ISummaryService>(), Service<IQueryLogService>(), Service<IAlertService>(), cancellationToken);
+        Metrics(null, options, cancellationToken);
+
+    public IReadOnlyList<PgMetric> CollectRepositoryMetrics(IReadOnlyList<PgMonitoredServer> servers, PgMetricOptions options, CancellationToken cancellationToken) =>
+        ReportMetrics.Merge(servers.Select(server => Metrics(server, options, cancellationToken)).ToArray());
+
+    private IReadOnlyList<PgMetric> Metrics(PgMonitoredServer? registered, PgMetricOptions options, CancellationToken cancellationToken) =>
+        ReportMetrics.Collect(_context.Info, registered, options, Service<ISummaryService>(), Service<IQueryLogService>(), Service<IAlertService>(), cancellationToken);
 
     public PgReportFile Write(string content, string path)
     {

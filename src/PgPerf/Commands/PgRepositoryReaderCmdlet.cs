@@ -40,6 +40,13 @@ public abstract class PgRepositoryReaderCmdlet : PgPerfCmdlet
         ReadsHistory ? HistorySource(target).Source : target;
 
     /// <summary>
+    /// Where a cmdlet that writes one file for all its servers (Export-PgPerfReport, Export-PgPerfMetric) reads: the one
+    /// -Connection target (Servers null), or with -Repository the repository and its registered servers that -Server names.
+    /// </summary>
+    private protected (PgConnectionInfo Target, List<PgMonitoredServer>? Servers) OneFileSource() =>
+        Repository is null ? (ResolveConnection(), null) : (WithCredential(Repository.Resolve()), RegisteredServers(Repository, Server).Servers);
+
+    /// <summary>
     /// Where ProcessTarget reads <paramref name="target"/>'s statistics: the target itself, or for a registered server
     /// the repository, with the server's id and name.
     /// </summary>

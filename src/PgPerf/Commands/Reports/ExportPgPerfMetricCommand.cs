@@ -2,10 +2,14 @@ using System.Management.Automation;
 
 namespace PgPerf.Commands;
 
-/// <summary>Writes PgPerf's current figures in the Prometheus text format, for node_exporter's textfile collector.</summary>
+/// <summary>
+/// Writes PgPerf's current figures in the Prometheus text format, for node_exporter's textfile collector. With
+/// -Repository, one file with the figures of every registered server (or those -Server names), read from what the
+/// repository holds, each series labelled with the server's registered name.
+/// </summary>
 [Cmdlet(VerbsData.Export, "PgPerfMetric", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportPgPerfMetricCommand : PgPerfCmdlet
+public sealed class ExportPgPerfMetricCommand : PgRepositoryReaderCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -31,11 +35,22 @@ public sealed class ExportPgPerfMetricCommand : PgPerfCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            var target = ResolveConnection();
-            if (!ShouldProcess(path, $"Write the PgPerf metrics of {target.Server}"))
+            // With -Repository the file is the repository's: every registered server's figures, read there only.
+            var (target, servers) = OneFileSource();
+            if (servers is { Count: 0 })
+            {
+                // An empty file would say "no figures", which is not what the user asked for: the file is left as it was.
+                WriteWarning($"No server registered in the repository {target.Server}{(Server is null ? "" : " matches -Server")}; '{path}' was not written.");
+                return;
+            }
+            var what = servers is null ? target.Server : $"{servers.Count} registered server(s) in the repository {target.Server}";
+            if (!ShouldProcess(path, $"Write the PgPerf metrics of {what}"))
                 return;
             var service = InstalledService<IReportService>(target);
-            var metrics = service.CollectMetrics(new PgMetricOptions { Hours = Hours, TopQueries = TopQueries, Top = Top }, CancellationToken);
+            var options = new PgMetricOptions { Hours = Hours, TopQueries = TopQueries, Top = Top };
+            var metrics = servers is null
+                ? service.CollectMetrics(options, CancellationToken)
+                : service.CollectRepositoryMetrics(servers, options, CancellationToken);
             var file = service.Write(PgPrometheusText.Render(metrics), path);
             WriteVerbose($"Wrote {metrics.Sum(m => m.Samples.Count)} samples of {metrics.Count} metrics to {file.Path}.");
             WriteObject(new FileInfo(file.Path));

@@ -52,8 +52,7 @@ public sealed class ExportPgPerfReportCommand : PgRepositoryReaderCmdlet
         try
         {
             // With -Repository the page is the repository's: one section per registered server it holds the history of.
-            var servers = Repository is null ? null : RegisteredServers(Repository, Server).Servers;
-            var target = servers is null ? ResolveConnection() : WithCredential(Repository!.Resolve());
+            var (target, servers) = OneFileSource();
             var what = servers is null ? target.Server : $"{servers.Count} registered server(s) in the repository {target.Server}";
             if (!ShouldProcess(path, $"Write a PgPerf report of the last {Hours} hours of {what}"))
                 return;
