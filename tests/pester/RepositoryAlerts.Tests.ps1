@@ -11,10 +11,8 @@ BeforeAll {
     $script:beta = New-TestDatabase 'pgperf_arepo_b'
     Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
 
-    $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:monitorRole = "pgperf_t_amon_$suffix"
-    $rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
-    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
+    $script:login = New-TestMonitorLogin 'pgperf_t_amon'
+    $monitorRole = $login.Role
     # The same table in both databases; only alpha's sequence is nearly used up (97.8 % of int).
     foreach ($db in $alpha, $beta) {
         Invoke-TestSql -Database $db.Name @"
@@ -25,13 +23,9 @@ GRANT SELECT ON SEQUENCE accounts_id_seq TO $monitorRole;
     }
     Invoke-TestSql -Database $alpha.Name "SELECT setval('accounts_id_seq', 2100000000)" | Out-Null
 
-    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-arepo-$suffix.pgpass"
-    $port = Get-TestConnectionPart 'Port'
-    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
-    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
     $script:r = $repo.ConnectionString
-    Add-PgPerfServer -Repository $r -Name alpha -Connection "Host=127.0.0.1;Port=$port;Database=$($alpha.Name);Username=$monitorRole;Passfile=$pgpass" -WarningAction SilentlyContinue | Out-Null
-    Add-PgPerfServer -Repository $r -Name beta -Connection "Host=127.0.0.1;Port=$port;Database=$($beta.Name);Username=$monitorRole;Passfile=$pgpass" -WarningAction SilentlyContinue | Out-Null
+    Add-PgPerfServer -Repository $r -Name alpha -Connection (Get-TestMonitoredConnection $login $alpha.Name) -WarningAction SilentlyContinue | Out-Null
+    Add-PgPerfServer -Repository $r -Name beta -Connection (Get-TestMonitoredConnection $login $beta.Name) -WarningAction SilentlyContinue | Out-Null
     # A registered server nothing listens for: its steps fail.
     $downPort = Get-FreeTcpPort
     # (Add-PgPerfServer checks the connection, so it is registered in SQL, as Repository.Tests.ps1 does.)
@@ -51,8 +45,7 @@ AfterAll {
     Remove-TestDatabase $script:repo
     Remove-TestDatabase $script:alpha
     Remove-TestDatabase $script:beta
-    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
-    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+    Remove-TestMonitorLogin $script:login
 }
 
 Describe 'Alerts of registered servers' -Tag 'Integration', 'Repository', 'RepositoryAlerts' {

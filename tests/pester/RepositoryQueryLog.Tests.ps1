@@ -11,17 +11,11 @@ BeforeAll {
     $script:dbBilling = New-TestDatabase 'pgperf_rq_bill'
     Install-PgPerfSchema -Connection $repo.ConnectionString -Repository | Out-Null
 
+    $script:login = New-TestMonitorLogin 'pgperf_t_rq'
     $suffix = [guid]::NewGuid().ToString('N').Substring(0, 8)
-    $script:monitorRole = "pgperf_t_rq_$suffix"
-    $rolePassword = "pw-$([guid]::NewGuid().ToString('N'))"
-    Invoke-TestSql "CREATE ROLE $monitorRole LOGIN PASSWORD '$rolePassword' IN ROLE pg_monitor" | Out-Null
-    $script:pgpass = Join-Path ([System.IO.Path]::GetTempPath()) "pgperf-rq-$suffix.pgpass"
-    $port = Get-TestConnectionPart 'Port'
-    Set-Content -Path $pgpass -Value "127.0.0.1:${port}:*:${monitorRole}:$rolePassword"
-    if (-not $IsWindows) { [System.IO.File]::SetUnixFileMode($pgpass, [System.IO.UnixFileMode]'UserRead, UserWrite') }
     $script:r = $repo.ConnectionString
-    $script:shop = (Add-PgPerfServer -Repository $r -Connection "Host=127.0.0.1;Port=$port;Database=$($dbShop.Name);Username=$monitorRole;Passfile=$pgpass" -Name "shop-$suffix").Name
-    $script:billing = (Add-PgPerfServer -Repository $r -Connection "Host=127.0.0.1;Port=$port;Database=$($dbBilling.Name);Username=$monitorRole;Passfile=$pgpass" -Name "billing-$suffix").Name
+    $script:shop = (Add-PgPerfServer -Repository $r -Connection (Get-TestMonitoredConnection $login $dbShop.Name) -Name "shop-$suffix").Name
+    $script:billing = (Add-PgPerfServer -Repository $r -Connection (Get-TestMonitoredConnection $login $dbBilling.Name) -Name "billing-$suffix").Name
     $script:shopId = [int](Invoke-TestSql -Database $repo.Name "SELECT server_id FROM pgperf.monitored_servers WHERE name = '$shop'")
     $script:billingId = [int](Invoke-TestSql -Database $repo.Name "SELECT server_id FROM pgperf.monitored_servers WHERE name = '$billing'")
 
@@ -58,8 +52,7 @@ AfterAll {
     Remove-TestDatabase $script:repo
     Remove-TestDatabase $script:dbShop
     Remove-TestDatabase $script:dbBilling
-    Invoke-TestSql "DROP ROLE IF EXISTS $monitorRole" -AllowError | Out-Null
-    Remove-Item $script:pgpass -ErrorAction SilentlyContinue
+    Remove-TestMonitorLogin $script:login
 }
 
 Describe 'The query log per registered server' -Tag 'Integration', 'Repository', 'QueryLog' {
